@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class CalculatorConfig(AppConfig):
+    name = "calculator"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The tokenizer package is pure Python; this is its only link to Django settings.
+        from . import tokenizers
+
+        tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR,
+                             max_text_bytes=settings.MAX_TEXT_BYTES)

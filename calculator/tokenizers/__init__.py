@@ -1,0 +1,48 @@
+"""Each LLM provider's own tokenizer, offline. Pure Python: no Django imports here.
+
+Vocabulary files come from ``assets.fetch_assets`` (run at setup); the registry loads each engine
+lazily, once per process, and shares it across threads.
+"""
+
+from .assets import fetch_assets
+from .defaults import chat_overhead_tokens, default_tokenizer_for
+from .registry import (
+    configure,
+    count_tokens,
+    count_tokens_many,
+    get_info,
+    is_available,
+    list_tokenizers,
+    tokenize,
+    unavailable_reason,
+)
+from .types import (
+    TextTooLarge,
+    Token,
+    TokenCount,
+    TokenizerError,
+    TokenizerInfo,
+    TokenizerUnavailable,
+    UnknownTokenizer,
+)
+
+__all__ = [
+    "TextTooLarge",
+    "Token",
+    "TokenCount",
+    "TokenizerError",
+    "TokenizerInfo",
+    "TokenizerUnavailable",
+    "UnknownTokenizer",
+    "chat_overhead_tokens",
+    "configure",
+    "count_tokens",
+    "count_tokens_many",
+    "default_tokenizer_for",
+    "fetch_assets",
+    "get_info",
+    "is_available",
+    "list_tokenizers",
+    "tokenize",
+    "unavailable_reason",
+]

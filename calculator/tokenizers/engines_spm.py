@@ -1,0 +1,44 @@
+"""Adapter run by SentencePiece (Mistral's v3 and v7 instruct vocabularies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .offsets import byte_ends_to_char_ends, make_tokens
+from .types import Token
+
+
+class SentencePieceAdapter:
+    """A SentencePiece ``.model``: the text alone, no BOS/EOS. SentencePiece's own normalisation
+    (the leading "▁" it adds) is part of how Mistral encodes any text, so it stays."""
+
+    engine = "sentencepiece"
+
+    def __init__(self, path: Path) -> None:
+        import sentencepiece
+
+        self.processor = sentencepiece.SentencePieceProcessor(model_file=str(path))
+
+    def encode_ids(self, text: str) -> list[int]:
+        return self.processor.encode(text)
+
+    def count(self, text: str) -> int:
+        return len(self.processor.encode(text))
+
+    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+        ids = self.processor.encode(text)
+        byte_ends, total = [], 0
+        for token_id in ids:
+            total += self._piece_bytes(token_id)
+            byte_ends.append(total)
+        # The vocabulary normalises nothing but adds one leading "▁" (a dummy space) to the text;
+        # drop that byte so offsets point into the original.
+        surplus = total - len(text.encode("utf-8"))
+        ends = byte_ends_to_char_ends(text, [max(0, b - surplus) for b in byte_ends])
+        return make_tokens(text, ids, ends), True
+
+    def _piece_bytes(self, token_id: int) -> int:
+        """UTF-8 length in bytes of what one piece stands for ("<0xNN>" byte pieces are 1)."""
+        if self.processor.is_byte(token_id):
+            return 1
+        return len(self.processor.id_to_piece(token_id).replace("\u2581", " ").encode("utf-8"))

@@ -1,0 +1,118 @@
+"""Character offsets of tokens in the original text.
+
+Every engine reports token boundaries in its own unit (tiktoken: bytes of the string it encoded;
+``tokenizers``: characters, possibly overlapping where one character's bytes span two tokens;
+SentencePiece: bytes). These helpers turn them into one tiling of the original text: ranges are
+contiguous, never overlap, cover the whole text, and a character split across tokens belongs to
+the token holding its first byte (later tokens of that character get an empty range).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from .types import Token
+
+
+def byte_ends_to_char_ends(text: str, byte_ends: Iterable[int]) -> list[int]:
+    """Map cumulative UTF-8 byte end offsets (ascending) to character offsets in ``text``.
+
+    A byte offset inside a character is rounded up to that character's end, so the character goes
+    to the token that holds its first byte.
+    """
+    if text.isascii():
+        return list(byte_ends)
+    # starts[i] = byte offset where character i begins; starts[-1] = total bytes.
+    starts = [0]
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        total += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        starts.append(total)
+    return [bisect_left(starts, b) for b in byte_ends]
+
+
+def tile(ends: Sequence[int], length: int) -> list[tuple[int, int]]:
+    """Contiguous ``(start, end)`` ranges from token end offsets that may dip, repeat or fall short.
+
+    Ends are made non-decreasing and the last one is stretched to ``length`` so the ranges cover
+    the whole text exactly once.
+    """
+    ranges = []
+    prev = 0
+    for end in ends:
+        end = min(max(end, prev), length)
+        ranges.append((prev, end))
+        prev = end
+    if ranges and prev < length:
+        ranges[-1] = (ranges[-1][0], length)
+    return ranges
+
+
+def make_tokens(text: str, ids: Sequence[int | None], ends: Sequence[int]) -> list[Token]:
+    """Tokens over ``text`` from ids and (possibly untidy) character end offsets."""
+    return [Token(i, text[s:e], s, e) for i, (s, e) in zip(ids, tile(ends, len(text)), strict=True)]
+
+
+class NormalizedText:
+    """A Unicode normalisation of a text, with a map of its offsets back to the original.
+
+    The original is cut into segments of one starter character plus its combining marks; each
+    segment is normalised on its own. When that equals normalising the whole text (true except for
+    rare starter pairs such as decomposed Hangul jamo), a boundary inside a segment's normalised
+    form maps to the end of the original segment. Otherwise the text is cut only before ASCII
+    characters, which never compose with what precedes them.
+    """
+
+    def __init__(self, text: str, form: str) -> None:
+        self.original = text
+        self.text = unicodedata.normalize(form, text)
+        self._norm_starts: list[int] = [0]
+        self._orig_starts: list[int] = [0]
+        if self.text != text:
+            self._build(form)
+
+    def _build(self, form: str) -> None:
+        for splitter in (_starter_segments, _ascii_segments):
+            norm_starts, orig_starts, total = [0], [0], 0
+            pieces = []
+            for seg_start, seg in splitter(self.original):
+                piece = unicodedata.normalize(form, seg)
+                pieces.append(piece)
+                total += len(piece)
+                norm_starts.append(total)
+                orig_starts.append(seg_start + len(seg))
+            if "".join(pieces) == self.text:
+                self._norm_starts, self._orig_starts = norm_starts, orig_starts
+                return
+
+    def to_original(self, offset: int) -> int:
+        """Original character offset of a normalised one (rounded up to a segment end)."""
+        if self.text == self.original:
+            return offset
+        if offset >= len(self.text):
+            return len(self.original)
+        i = bisect_left(self._norm_starts, offset)
+        return self._orig_starts[min(i, len(self._orig_starts) - 1)]
+
+
+def _starter_segments(text: str):
+    start = 0
+    for i in range(1, len(text)):
+        if not unicodedata.combining(text[i]):
+            yield start, text[start:i]
+            start = i
+    if text:
+        yield start, text[start:]
+
+
+def _ascii_segments(text: str):
+    start = 0
+    for i in range(1, len(text)):
+        if text[i] < "\x80":
+            yield start, text[start:i]
+            start = i
+    if text:
+        yield start, text[start:]

@@ -1,0 +1,195 @@
+"""Key -> adapter registry: lazy loading once per process, validation, counting in parallel and
+a content-hash cache. Pure Python: the Django side only calls ``configure``."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assets import ASSETS, is_verified
+from .catalogue import SPECS, Spec
+from .types import (
+    TextTooLarge,
+    Token,
+    TokenCount,
+    TokenizerError,
+    TokenizerInfo,
+    TokenizerUnavailable,
+    UnknownTokenizer,
+)
+
+CACHE_ENTRIES = 4096  # (text hash, adapter) -> count; ints are small, texts are not kept
+
+
+@dataclass
+class Settings:
+    data_dir: Path = Path(os.environ.get("TOKENIZER_DATA_DIR", "var/tokenizers"))
+    max_text_bytes: int = 5 * 1024 * 1024
+    claude_sample_bytes: int | None = 256 * 1024
+
+
+settings = Settings()
+# How many real counts each adapter has run (not cache hits); tests and the benchmark read it.
+count_calls: Counter[str] = Counter()
+
+_adapters: dict[str, object] = {}
+_load_locks: dict[str, threading.Lock] = {key: threading.Lock() for key in SPECS}
+_cache: OrderedDict[tuple[str, str], int] = OrderedDict()
+_cache_lock = threading.Lock()
+_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tokenizer")
+
+
+def configure(*, data_dir: str | Path, max_text_bytes: int | None = None,
+              claude_sample_bytes: int | None | object = ...) -> None:
+    """Point the registry at a data folder (and optionally a text size limit in UTF-8 bytes,
+    and the Claude estimator's sampling threshold in characters, None to count everything).
+    Loaded adapters and cached counts are dropped."""
+    settings.data_dir = Path(data_dir)
+    if max_text_bytes is not None:
+        settings.max_text_bytes = max_text_bytes
+    if claude_sample_bytes is not ...:
+        settings.claude_sample_bytes = claude_sample_bytes  # type: ignore[assignment]
+    _adapters.clear()
+    with _cache_lock:
+        _cache.clear()
+
+
+def _spec(key: str) -> Spec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise UnknownTokenizer(f"unknown tokenizer {key!r}") from None
+
+
+def list_tokenizers() -> list[TokenizerInfo]:
+    return [spec.info for spec in SPECS.values()]
+
+
+def get_info(key: str) -> TokenizerInfo:
+    return _spec(key).info
+
+
+def unavailable_reason(key: str) -> str | None:
+    """Why ``key`` cannot count, or None when its files are present and verified."""
+    spec = _spec(key)
+    for filename in spec.files:
+        if not is_verified(settings.data_dir / filename, ASSETS[filename].sha256):
+            return (f"vocabulary file {filename} is missing or fails its SHA-256 check in "
+                    f"{settings.data_dir}; run the fetch_tokenizer_assets command")
+    if spec.info.engine == "ctok":
+        try:
+            import ctok  # noqa: F401
+        except ImportError:
+            return "the ctok package is not installed"
+    return None
+
+
+def is_available(key: str) -> bool:
+    return unavailable_reason(key) is None
+
+
+def _adapter(key: str):
+    spec = _spec(key)
+    owner = spec.adapter
+    adapter = _adapters.get(owner)
+    if adapter is not None:
+        return adapter
+    reason = unavailable_reason(key)
+    if reason:
+        raise TokenizerUnavailable(f"{key}: {reason}")
+    with _load_locks[owner]:
+        if owner not in _adapters:
+            _adapters[owner] = SPECS[owner].load(settings.data_dir)
+        return _adapters[owner]
+
+
+def check_text(text: str) -> bytes:
+    """The UTF-8 bytes of ``text``; refuses non-str, lone surrogates and oversize text."""
+    if not isinstance(text, str):
+        raise TokenizerError(f"text must be a string, not {type(text).__name__}")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TokenizerError(
+            f"text is not valid Unicode: lone surrogate at character {exc.start}") from None
+    if len(data) > settings.max_text_bytes:
+        raise TextTooLarge(f"text is {len(data):,} bytes of UTF-8; the limit is "
+                           f"{settings.max_text_bytes:,} bytes")
+    return data
+
+
+def _count_raw(owner: str, adapter, text: str) -> int:
+    count_calls[owner] += 1
+    return adapter.count(text)
+
+
+def _count_cached(key: str, text: str, digest: str) -> int:
+    owner = _spec(key).adapter
+    with _cache_lock:
+        hit = _cache.get((digest, owner))
+        if hit is not None:
+            _cache.move_to_end((digest, owner))
+            return hit
+    adapter = _adapter(key)
+    count = _count_raw(owner, adapter, text) if text else 0
+    with _cache_lock:
+        _cache[(digest, owner)] = count
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return count
+
+
+def count_tokens(text: str, key: str) -> int:
+    """Tokens of ``text`` alone (no BOS/EOS, no chat frame)."""
+    digest = hashlib.sha256(check_text(text)).hexdigest()
+    return _count_cached(key, text, digest)
+
+
+def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
+    """Tokens with ids and character offsets; the flag is False for estimators whose boundaries
+    are only one plausible tiling (ids are then None)."""
+    check_text(text)
+    adapter = _adapter(key)
+    if not text:
+        return [], adapter.engine != "ctok"
+    return adapter.tokenize(text)
+
+
+def _note(key: str, text: str) -> str:
+    note = SPECS[key].info.note
+    adapter = _adapters.get(SPECS[key].adapter)
+    if adapter is not None and getattr(adapter, "is_sampled", lambda _t: False)(text):
+        note += (f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
+                 "evenly spaced samples.")
+    return note
+
+
+def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
+    """Counts for several keys: each distinct engine counts once, distinct engines in parallel
+    threads, results cached by the text's SHA-256. Unavailable or failing tokenizers come back
+    with ``available=False`` and the reason; only an unknown key raises."""
+    keys = list(dict.fromkeys(keys))
+    for key in keys:
+        _spec(key)
+    digest = hashlib.sha256(check_text(text)).hexdigest()
+    owners: dict[str, str] = {}
+    for key in keys:
+        owners.setdefault(SPECS[key].adapter, key)
+    futures = {owner: _threads.submit(_count_cached, key, text, digest)
+               for owner, key in owners.items()}
+    results = {}
+    for key in keys:
+        info = SPECS[key].info
+        try:
+            tokens = futures[SPECS[key].adapter].result()
+        except Exception as exc:  # one broken tokenizer must not sink the others
+            results[key] = TokenCount(key, None, info.exact, False, str(exc))
+            continue
+        results[key] = TokenCount(key, tokens, info.exact, True, _note(key, text))
+    return results
