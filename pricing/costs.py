@@ -66,8 +66,13 @@ class Usage:
     cache_write_1h_tokens: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("input_tokens", "output_tokens", "cached_input_tokens",
-                     "cache_write_5m_tokens", "cache_write_1h_tokens"):
+        for name in (
+            "input_tokens",
+            "output_tokens",
+            "cached_input_tokens",
+            "cache_write_5m_tokens",
+            "cache_write_1h_tokens",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         cache_tokens = self.cached_input_tokens + self.cache_write_5m_tokens + self.cache_write_1h_tokens

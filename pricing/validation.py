@@ -101,8 +101,7 @@ def _check_tiers(rates: Rates) -> list[Problem]:
             problems.append(
                 Problem(
                     f"{prefix}threshold_tokens",
-                    f"thresholds must ascend: {tier.threshold_tokens} follows "
-                    f"{previous.threshold_tokens}",
+                    f"thresholds must ascend: {tier.threshold_tokens} follows {previous.threshold_tokens}",
                 )
             )
         previous = tier
@@ -112,9 +111,7 @@ def _check_tiers(rates: Rates) -> list[Problem]:
 def _check_tier(tier: TierRates, rates: Rates, prefix: str) -> list[Problem]:
     if not isinstance(tier.threshold_tokens, int) or tier.threshold_tokens <= 0:
         return [Problem(f"{prefix}threshold_tokens", "must be a positive whole number of tokens")]
-    problems = [
-        p for name in TIER_RATE_FIELDS for p in _check_amount(prefix + name, getattr(tier, name))
-    ]
+    problems = [p for name in TIER_RATE_FIELDS for p in _check_amount(prefix + name, getattr(tier, name))]
     if problems:
         return problems
     for name in ("input_usd_per_mtok", "output_usd_per_mtok"):

@@ -1,0 +1,64 @@
+# Two commands matter: `make run` (set up everything, serve on 127.0.0.1:$PORT) and `make test`.
+# Both are idempotent: a second run only does what is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-dev assets db catalogue serve worker bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@# ctok (Claude count estimator) declares Python >= 3.12 but runs on 3.11.
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python ctok==1.3.0
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+assets: install
+	$(BIN)/python manage.py fetch_tokenizer_assets
+
+db: install
+	$(BIN)/python manage.py migrate --noinput
+
+catalogue: db
+	$(BIN)/python manage.py load_catalogue
+	$(BIN)/python manage.py refresh_prices --source genai-prices --bundled
+
+run: assets catalogue
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: $(BIN)/python manage.py createsuperuser)"
+	./bin/run-dev
+
+test: install-dev assets
+	./bin/ensure-chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: assets catalogue
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn config.wsgi:application -c config/gunicorn.py
+
+worker: install
+	$(BIN)/celery -A config worker --beat --loglevel INFO
+
+bench: install-dev assets
+	$(BIN)/python bench/tokenizers_bench.py
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var/staticfiles

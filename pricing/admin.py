@@ -1,0 +1,227 @@
+"""Django admin for the catalogue. Published prices are read-only; a change is a new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .forms import TIER_SLOTS, NewPriceVersionForm
+from .models import LanguageModel, PriceTier, PriceVersion, Provider
+from .services import PriceRejected, can_edit_prices, publish_price_version
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "free_tier_note", "sdk_languages"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PriceHistoryInline(admin.TabularInline):
+    """A model's whole price history, newest first. Read-only: history is never edited."""
+
+    model = PriceVersion
+    fields = [
+        "effective_from",
+        "effective_to",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "cache_read_usd_per_mtok",
+        "tier_summary",
+        "origin",
+        "created_by",
+        "change_reason",
+        "locked",
+    ]
+    readonly_fields = fields
+    ordering = ["-effective_from"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Price history"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="long-context tiers")
+    def tier_summary(self, version: PriceVersion) -> str:
+        return tier_summary(version)
+
+
+@admin.register(LanguageModel)
+class LanguageModelAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "provider",
+        "slug",
+        "tier",
+        "status",
+        "context_window",
+        "tokenizer_key",
+        "featured",
+    ]
+    list_filter = ["provider", "tier", "status", "featured", "tokenizer_key"]
+    search_fields = ["name", "slug", "provider__name"]
+    list_select_related = ["provider"]
+    readonly_fields = ["new_price_link", "missing_since"]
+    inlines = [PriceHistoryInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Prices")
+    def new_price_link(self, model: LanguageModel) -> str:
+        if model.pk is None:
+            return "Save the model first, then add its first price version."
+        url = reverse("admin:pricing_priceversion_add") + f"?model={model.pk}"
+        return format_html('<a class="button" href="{}">Add a new price version</a>', url)
+
+
+class PriceTierInline(admin.TabularInline):
+    model = PriceTier
+    fields = [
+        "threshold_tokens",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "cache_read_usd_per_mtok",
+        "cache_write_5m_usd_per_mtok",
+        "cache_write_1h_usd_per_mtok",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PriceVersion)
+class PriceVersionAdmin(admin.ModelAdmin):
+    """Viewing any version; adding a new one (price editors only). Never changing or deleting."""
+
+    list_display = [
+        "model",
+        "effective_from",
+        "effective_to",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "cache_read_usd_per_mtok",
+        "origin",
+        "created_by",
+        "locked",
+    ]
+    list_filter = ["origin", "locked", "model__provider"]
+    search_fields = ["model__name", "model__slug", "change_reason"]
+    list_select_related = ["model__provider", "created_by"]
+    date_hierarchy = "effective_from"
+    form = NewPriceVersionForm
+    inlines = [PriceTierInline]
+    actions = None
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        tiers = [
+            f"tier{slot}_{name}"
+            for slot in range(1, TIER_SLOTS + 1)
+            for name in (
+                "threshold_tokens",
+                "input_usd_per_mtok",
+                "output_usd_per_mtok",
+                "cache_read_usd_per_mtok",
+            )
+        ]
+        return [
+            (None, {"fields": ["model", "effective_from", "change_reason", "source_url", "locked"]}),
+            ("Rates (USD per million tokens)", {"fields": NewPriceVersionForm.Meta.fields[1:9]}),
+            (
+                "Long-context tiers: above the threshold, these rates apply to the whole request",
+                {"fields": tiers, "classes": ["collapse"]},
+            ),
+        ]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:  # viewing a published version: every field is read-only
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        return [f.name for f in PriceVersion._meta.fields]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return [PriceTierInline] if obj is not None else []
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        current = PriceVersion.objects.effective().filter(model_id=initial.get("model")).first()
+        if current is not None:
+            initial.update({name: getattr(current, name) for name in NewPriceVersionForm.Meta.fields[1:9]})
+            for slot, tier in enumerate(current.tiers.all()[:TIER_SLOTS], start=1):
+                for name in (
+                    "threshold_tokens",
+                    "input_usd_per_mtok",
+                    "output_usd_per_mtok",
+                    "cache_read_usd_per_mtok",
+                ):
+                    initial[f"tier{slot}_{name}"] = getattr(tier, name)
+            initial["source_url"] = current.source_url
+        return initial
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_edit_prices(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: PriceVersion, form: Any, change: bool) -> None:
+        if change:
+            raise PermissionDenied("Published price versions cannot be changed.")
+        try:
+            version = publish_price_version(
+                model=form.cleaned_data["model"],
+                rates=form.rates(),
+                effective_from=form.cleaned_data["effective_from"],
+                origin=PriceVersion.Origin.ADMIN,
+                change_reason=form.cleaned_data["change_reason"],
+                source_url=form.cleaned_data["source_url"],
+                created_by=request.user,  # type: ignore[arg-type]
+                locked=form.cleaned_data["locked"],
+            )
+        except PriceRejected as rejected:  # lost a race with another editor since validation
+            messages.error(request, f"Not published: {rejected}")
+            raise PermissionDenied(str(rejected)) from rejected
+        obj.pk = version.pk  # so the admin redirects to the published version
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Tiers were written by ``publish_price_version``; nothing else to save."""
+
+
+def tier_summary(version: PriceVersion) -> str:
+    return (
+        "; ".join(
+            f"> {t.threshold_tokens:,}: {t.input_usd_per_mtok.normalize()} in"
+            f" / {t.output_usd_per_mtok.normalize()} out"
+            for t in version.tiers.all()
+        )
+        or "—"
+    )

@@ -1,0 +1,127 @@
+"""Load the seed catalogue (fixtures/catalogue.json) idempotently.
+
+Providers and models are created when missing and never overwritten (an admin's edits win);
+price versions are published through ``publish_price_version`` when the model has no
+version starting at that date yet. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from .costs import Rates, TierRates
+from .models import LanguageModel, PriceVersion, Provider
+from .services import publish_price_version
+
+SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue.json"
+RATE_KEYS = {
+    "input": "input_usd_per_mtok",
+    "output": "output_usd_per_mtok",
+    "cache_read": "cache_read_usd_per_mtok",
+    "cache_write_5m": "cache_write_5m_usd_per_mtok",
+    "cache_write_1h": "cache_write_1h_usd_per_mtok",
+    "batch_input": "batch_input_usd_per_mtok",
+    "batch_output": "batch_output_usd_per_mtok",
+    "request_usd": "request_usd",
+}
+MODEL_FIELDS = (
+    "name",
+    "tier",
+    "status",
+    "context_window",
+    "max_output_tokens",
+    "tokenizer_key",
+    "featured",
+    "notes",
+)
+
+
+@dataclass
+class SeedReport:
+    providers_created: int = 0
+    models_created: int = 0
+    versions_published: int = 0
+    versions_present: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def load_seed_catalogue(*, path: Path = SEED_PATH) -> SeedReport:
+    """Create what the seed has and the catalogue lacks; report what was done."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    report = SeedReport()
+    verified_at = timezone.now()
+    with transaction.atomic():
+        providers = {p["slug"]: _provider(p, report) for p in data["providers"]}
+        for entry in data["models"]:
+            model = _model(entry, providers[entry["provider"]], report)
+            for version in entry["versions"]:
+                _version(model, version, verified_at, report)
+    return report
+
+
+def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
+    defaults = {k: v for k, v in entry.items() if k != "slug"}
+    provider, created = Provider.objects.get_or_create(slug=entry["slug"], defaults=defaults)
+    report.providers_created += created
+    return provider
+
+
+def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> LanguageModel:
+    defaults = {k: entry[k] for k in MODEL_FIELDS if k in entry and entry[k] is not None}
+    model, created = LanguageModel.objects.get_or_create(
+        provider=provider, slug=entry["slug"], defaults=defaults
+    )
+    report.models_created += created
+    return model
+
+
+def _version(model: LanguageModel, entry: dict[str, Any], verified_at: datetime, report: SeedReport) -> None:
+    effective_from = _start_of_day(entry["effective_from"])
+    if PriceVersion.objects.filter(model=model, effective_from=effective_from).exists():
+        report.versions_present += 1
+        return
+    latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
+    if latest is not None and latest.effective_from > effective_from:
+        report.skipped.append(
+            f"{model.key} {entry['effective_from']}: the catalogue already has later prices"
+        )
+        return
+    publish_price_version(
+        model=model,
+        rates=rates_from_entry(entry),
+        effective_from=effective_from,
+        origin=PriceVersion.Origin.SEED,
+        change_reason=entry["change_reason"],
+        source_url=entry.get("source_url", ""),
+        verified_at=verified_at,
+    )
+    report.versions_published += 1
+
+
+def rates_from_entry(entry: dict[str, Any]) -> Rates:
+    """Seed JSON (short keys, money as strings) → ``Rates``."""
+    values = {RATE_KEYS[k]: Decimal(v) for k, v in entry.items() if k in RATE_KEYS and v is not None}
+    tiers = tuple(
+        TierRates(
+            threshold_tokens=int(t["threshold_tokens"]),
+            **{RATE_KEYS[k]: Decimal(v) for k, v in t.items() if k in RATE_KEYS and v is not None},
+        )
+        for t in entry.get("tiers", [])
+    )
+    return Rates(**values, tiers=tiers)
+
+
+def _start_of_day(value: str) -> datetime:
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(f"effective_from {value!r} is not an ISO date")
+    return datetime.combine(day, time.min, tzinfo=UTC)

@@ -1,0 +1,34 @@
+"""Display helpers: money is rounded only here, for people; the data stays exact."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def usd(value: Decimal | None) -> str:
+    """A per-million rate for display: "$2.50", "$0.0028", "—" when there is none."""
+    if value is None:
+        return "—"
+    text = format(value.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context: template.Context, column: str) -> str:
+    """The current query string with ``sort`` toggled on ``column``."""
+    params = context["request"].GET.copy()
+    current = params.get("sort", "")
+    params["sort"] = f"-{column}" if current == column else column
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    params = context["request"].GET.copy()
+    params["page"] = str(number)
+    return params.urlencode()

@@ -1,0 +1,94 @@
+"""Catalogue pages: /models (current or as-of prices) and one model's history; /healthz."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from config.api import ApiError, parse_as_of
+
+from .models import PriceVersion, Provider
+from .selectors import CatalogueRow, find_model, models_with_prices, price_history
+
+SORTS = {
+    "provider": lambda r: (r.model.provider.name.lower(), r.model.name.lower()),
+    "model": lambda r: r.model.name.lower(),
+    "input": lambda r: _rate(r, "input_usd_per_mtok"),
+    "output": lambda r: _rate(r, "output_usd_per_mtok"),
+    "cached": lambda r: _rate(r, "cache_read_usd_per_mtok"),
+    "context": lambda r: r.model.context_window or 0,
+}
+PAGE_SIZE = 100
+
+
+def _rate(row: CatalogueRow, name: str) -> Decimal:
+    value = getattr(row.version, name, None) if row.version else None
+    return value if value is not None else Decimal("Infinity")
+
+
+def models_page(request: HttpRequest) -> HttpResponse:
+    error = None
+    try:
+        at = parse_as_of(request.GET.get("as_of"))
+    except ApiError as exc:
+        at, error = None, f"As-of date: {exc.message}"
+    show_all = request.GET.get("all") == "1"
+    search = request.GET.get("q", "").strip()
+    rows = models_with_prices(
+        at=at,
+        provider=request.GET.get("provider") or None,
+        search=search or None,
+        featured_only=not show_all and not search,
+    )
+    sort = request.GET.get("sort", "provider")
+    key = SORTS.get(sort.lstrip("-"), SORTS["provider"])
+    rows.sort(key=key, reverse=sort.startswith("-"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "providers": Provider.objects.all(),
+        "selected_provider": request.GET.get("provider", ""),
+        "as_of": request.GET.get("as_of", "") if not error else "",
+        "error": error,
+        "sort": sort,
+        "show_all": show_all,
+        "q": search,
+        "last_refresh": _last_refresh(),
+    }
+    return render(request, "pricing/models.html", context)
+
+
+def model_page(request: HttpRequest, provider: str, model: str) -> HttpResponse:
+    found = find_model(provider, model)
+    if found is None:
+        raise Http404(f"No model {provider}/{model} in the catalogue.")
+    return render(request, "pricing/model.html", {"model": found, "history": price_history(found)})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 once the app can serve estimates: the database answers and prices are loaded."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        priced = PriceVersion.objects.effective().values("model").distinct().count()
+    except DatabaseError as exc:
+        return JsonResponse({"status": "error", "database": f"unreachable: {type(exc).__name__}"}, status=503)
+    from calculator.tokenizers import is_available, list_tokenizers
+
+    available = sum(1 for info in list_tokenizers() if is_available(info.key))
+    status = "ok" if priced else "empty"
+    body = {"status": status, "database": "ok", "models_priced": priced, "tokenizers_available": available}
+    return JsonResponse(body, status=200 if priced else 503)
+
+
+def _last_refresh() -> Any:
+    try:
+        from .refresh import last_refresh
+    except ImportError:  # the refresh service is optional in a minimal install
+        return None
+    return last_refresh()

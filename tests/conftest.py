@@ -1,0 +1,76 @@
+"""Shared fixtures: a small catalogue built through the services, users with and without the
+price-editor permission."""
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from pricing.costs import Rates, TierRates
+from pricing.models import LanguageModel, PriceVersion, Provider
+from pricing.services import publish_price_version
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def openai(db):
+    return Provider.objects.create(slug="openai", name="OpenAI")
+
+
+@pytest.fixture
+def gpt_54(openai):
+    model = LanguageModel.objects.create(
+        provider=openai,
+        slug="gpt-5.4",
+        name="GPT-5.4",
+        tier="flagship",
+        context_window=1_050_000,
+        max_output_tokens=128_000,
+        tokenizer_key="o200k_base",
+        featured=True,
+    )
+    publish_price_version(
+        model=model,
+        rates=Rates(
+            D("2.50"),
+            D("15.00"),
+            D("0.25"),
+            batch_input_usd_per_mtok=D("1.25"),
+            batch_output_usd_per_mtok=D("7.50"),
+            tiers=(TierRates(272_000, D("5.00"), D("22.50"), D("0.50")),),
+        ),
+        effective_from=utc(2026, 3, 5),
+        origin=PriceVersion.Origin.SEED,
+        change_reason="test fixture",
+    )
+    return model
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="pw-editor-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Price editors"))
+    return user
+
+
+@pytest.fixture
+def staff_non_editor(db):
+    return User.objects.create_user("viewer", password="pw-viewer-1", is_staff=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests (database constraints SQLite lacks) are deselected on SQLite,
+    so a run reports them as not collected rather than as skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgresql") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
