@@ -1,0 +1,106 @@
+"""The calculator page, saved comparisons and their exports, the tokenizers page."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from pricing.models import Provider
+
+from . import tokenizers
+from .api import preset_rows, tokenizer_rows
+from .models import Comparison
+
+CSV_COLUMNS = [
+    "provider",
+    "model",
+    "name",
+    "tokenizer",
+    "exact",
+    "text_tokens",
+    "chat_overhead_tokens",
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "input_usd",
+    "output_usd",
+    "total_usd",
+    "requests_per_month",
+    "monthly_usd",
+    "price_version",
+    "effective_from",
+    "effective_to",
+    "tier_applied",
+    "batch_applied",
+    "context_window",
+    "fits_context",
+    "available",
+    "note",
+]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "calculator/index.html",
+        {
+            "presets": preset_rows(),
+            "providers": Provider.objects.all(),
+            "max_text_bytes": settings.MAX_TEXT_BYTES,
+            "tokenizers": tokenizers.list_tokenizers(),
+        },
+    )
+
+
+def tokenizers_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "calculator/tokenizers.html", {"tokenizers": tokenizer_rows()})
+
+
+def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
+    comparison = get_object_or_404(Comparison, pk=comparison_id)
+    return render(
+        request,
+        "calculator/comparison.html",
+        {
+            "comparison": comparison,
+            "inputs_json": json.dumps(comparison.export()["inputs"]),
+        },
+    )
+
+
+def comparison_json(request: HttpRequest, comparison_id: str) -> JsonResponse:
+    comparison = get_object_or_404(Comparison, pk=comparison_id)
+    response = JsonResponse(comparison.export(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.id}.json"'
+    return response
+
+
+def comparison_csv(request: HttpRequest, comparison_id: str) -> HttpResponse:
+    comparison = get_object_or_404(Comparison, pk=comparison_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "# schema_version",
+            comparison.schema_version,
+            "as_of",
+            comparison.as_of.isoformat(),
+            "id",
+            comparison.id,
+        ]
+    )
+    writer.writerow(CSV_COLUMNS)
+    for row in comparison.results["results"]:
+        writer.writerow(["" if row.get(c) is None else _csv_cell(row[c]) for c in CSV_COLUMNS])
+    return response
+
+
+def _csv_cell(value: object) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    # A cell starting with = + - @ would be a formula in a spreadsheet; quote it as text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
