@@ -5,6 +5,8 @@ Every variable is documented in README.md ("Configuration").
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from .env import database_from_url, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +114,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 PRICE_REFRESH_HOUR = envint("PRICE_REFRESH_HOUR", 4)
+
+# Price refresh (pricing/refresh.py). Each source's URL can be overridden by its env var.
+PRICE_SOURCE_URLS = {
+    source: url
+    for source, url in (
+        ("genai-prices", envstr("PRICE_SOURCE_URL_GENAI_PRICES", "")),
+        ("litellm", envstr("PRICE_SOURCE_URL_LITELLM", "")),
+        ("openrouter", envstr("PRICE_SOURCE_URL_OPENROUTER", "")),
+    )
+    if url
+}
+PRICE_REFRESH_MIN_MODELS = envint("PRICE_REFRESH_MIN_MODELS", 50)
+PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per HTTP request
+PRICE_REFRESH_MAX_RETRIES = envint("PRICE_REFRESH_MAX_RETRIES", 3)
+PRICE_REFRESH_RETRY_BACKOFF = envint("PRICE_REFRESH_RETRY_BACKOFF", 60)  # seconds, doubling
+PRICE_REFRESH_LOCK_SECONDS = CELERY_TASK_TIME_LIMIT + 5 * 60  # a crashed run's lease expires
+PRICE_REFRESH_LITELLM_NEW_PROVIDERS = envlist("PRICE_REFRESH_LITELLM_NEW_PROVIDERS", "alibaba")
+CELERY_BEAT_SCHEDULE = {
+    f"refresh-prices-{source}": {
+        "task": "pricing.refresh_prices",
+        "schedule": crontab(hour=PRICE_REFRESH_HOUR, minute=minute),
+        "kwargs": {"source": source},
+    }
+    for minute, source in ((0, "genai-prices"), (10, "litellm"), (20, "openrouter"))
+}
 
 LOGGING = {
     "version": 1,

@@ -313,3 +313,7 @@ class PriceProposal(models.Model):
 def money(value: Decimal | None) -> str | None:
     """Money for JSON: an exact decimal string, never a float."""
     return None if value is None else format(value.normalize(), "f") if value else "0"
+
+
+# The refresh's own tables (payload archive, source lock, listings) live in their own module.
+from .refresh_models import PricePayload, SourceListing, SourceLock  # noqa: E402, F401

@@ -1,0 +1,53 @@
+"""``manage.py refresh_prices --source NAME [--url URL] [--bundled] [--dry-run]``: what the task does."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pricing.models import ImportRun
+from pricing.refresh import FetchError, refresh_prices
+from pricing.sources import SOURCES
+
+SHOWN_LINES = 40
+
+
+class Command(BaseCommand):
+    help = "Refresh prices from one public source, validate, and publish or propose the changes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--source", required=True, choices=sorted(SOURCES))
+        parser.add_argument("--url", help="Fetch from this URL instead of the configured one.")
+        parser.add_argument(
+            "--bundled", action="store_true",
+            help="genai-prices only: use the data inside the installed package (no network).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show the diff; write nothing.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            run = refresh_prices(
+                source=str(options["source"]), url=options["url"] or None,  # type: ignore[arg-type]
+                bundled=bool(options["bundled"]), dry_run=bool(options["dry_run"]),
+            )
+        except (FetchError, ValueError) as error:
+            raise CommandError(str(error)) from None
+        self._report(run)
+        if run.status in (ImportRun.Status.FAILED, ImportRun.Status.REFUSED):
+            raise CommandError(f"run #{run.pk} {run.get_status_display().lower()}: {run.error}")
+
+    def _report(self, run: ImportRun) -> None:
+        write = self.stdout.write
+        write(f"Run #{run.pk} {run.source} from {run.url}{' (dry run)' if run.dry_run else ''}")
+        write(f"  status: {run.get_status_display()}   payload sha256: {run.payload_sha256 or '-'}")
+        write(
+            f"  models in payload: {run.models_seen}   models created: {run.models_created}   "
+            f"versions published: {run.versions_published}   proposals: {run.proposals_created}   "
+            f"problems/notes: {len(run.problems)}"
+        )
+        for line in run.diff[:SHOWN_LINES]:
+            new = (line.get("new") or {}).get("input_usd_per_mtok")
+            old = (line.get("old") or {}).get("input_usd_per_mtok")
+            prices = f"  input {old} -> {new}" if new else ""
+            write(f"  {line['action']:<16} {line['model']}{prices}  {line.get('effective_from', '')[:10]}")
+        if len(run.diff) > SHOWN_LINES:
+            write(f"  ... and {len(run.diff) - SHOWN_LINES} more lines (see the import run in the admin)")

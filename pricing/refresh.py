@@ -1,0 +1,198 @@
+"""The price refresh: fetch → parse → validate → diff → publish | propose, for one source.
+
+``refresh_prices()`` is the one entry point (the Celery task and the command call it). Safety:
+one run per source at a time (a lease row that expires, so a crashed worker cannot block it
+forever); every raw payload archived by its SHA-256; the same hash as the last successful run
+is "no change" and writes nothing else; a payload under ``PRICE_REFRESH_MIN_MODELS`` models or
+under half the last run's count is refused; the catalogue changes in one transaction, so a
+failure leaves it exactly as it was. ``last_refresh()`` is the selector for the models page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import urllib.error
+import urllib.request
+import zlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import ImportRun
+from .refresh_apply import apply_payload
+from .refresh_models import PricePayload, SourceLock
+from .sources import SOURCES
+from .sources.records import ParsedPayload, PayloadError
+
+DEFAULT_URLS = {
+    "litellm": "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    "openrouter": "https://openrouter.ai/api/v1/models",
+}
+DONE = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
+
+
+class FetchError(Exception):
+    """The upstream could not be reached or answered with an error; worth retrying later."""
+
+
+class RefreshRefused(Exception):
+    """The payload is unsafe to import; the run is recorded as refused."""
+
+
+def source_url(source: str) -> str:
+    """The URL a source is fetched from: ``PRICE_SOURCE_URLS[source]`` or the project's default."""
+    configured = getattr(settings, "PRICE_SOURCE_URLS", {}).get(source)
+    if configured:
+        return configured
+    if source == "genai-prices":
+        from genai_prices.update_prices import DEFAULT_UPDATE_URL
+
+        return DEFAULT_UPDATE_URL
+    return DEFAULT_URLS[source]
+
+
+def last_refresh(source: str | None = None) -> ImportRun | None:
+    """The latest run that succeeded or found no change (optionally of one source)."""
+    runs = ImportRun.objects.filter(status__in=DONE, dry_run=False)
+    if source:
+        runs = runs.filter(source=source)
+    return runs.order_by("-finished_at", "-pk").first()
+
+
+def refresh_prices(
+    *,
+    source: str,
+    url: str | None = None,
+    bundled: bool = False,
+    dry_run: bool = False,
+    triggered_by: AbstractBaseUser | None = None,
+) -> ImportRun:
+    """Refresh ``source`` once and return its recorded run.
+
+    Raises ``FetchError`` (after recording the run as failed) when the upstream cannot be
+    fetched, so a Celery task can retry; every other outcome is in the returned run's status.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown price source {source!r}; known: {', '.join(SOURCES)}")
+    if bundled and source != "genai-prices":
+        raise ValueError("--bundled exists only for genai-prices (the data inside the package)")
+    where = "bundled genai-prices package data" if bundled else (url or source_url(source))
+    run = ImportRun.objects.create(source=source, url=where[:500], dry_run=dry_run, triggered_by=triggered_by)
+    if not acquire_lock(source=source, run_id=run.pk):
+        holder = SourceLock.objects.get(source=source)
+        return _finish(run, ImportRun.Status.REFUSED, error=(
+            f"another refresh of {source} is running (run #{holder.run_id}, lease until "
+            f"{holder.expires_at:%Y-%m-%d %H:%M:%S} UTC); try again later"))
+    try:
+        return _run_locked(run, source=source, url=where, bundled=bundled)
+    finally:
+        release_lock(source=source, run_id=run.pk)
+
+
+def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> ImportRun:
+    try:
+        payload = _bundled() if bundled else fetch_payload(url=url)
+    except FetchError as error:
+        _finish(run, ImportRun.Status.FAILED, error=f"fetch failed: {error}")
+        raise
+    run.payload_sha256 = hashlib.sha256(payload).hexdigest()
+    run.payload_bytes = len(payload)
+    if not run.dry_run:
+        archive_payload(payload=payload, sha256=run.payload_sha256, source=source, url=url)
+    previous = last_refresh(source)
+    if previous and previous.payload_sha256 == run.payload_sha256:
+        run.models_seen = previous.models_seen
+        return _finish(run, ImportRun.Status.NO_CHANGE)
+    try:
+        parsed = SOURCES[source].load().parse(payload)
+        _check_size(parsed, previous)
+        with transaction.atomic():
+            apply_payload(run=run, source=source, parsed=parsed, now=timezone.now())
+            if run.dry_run:
+                transaction.set_rollback(True)
+    except PayloadError as error:
+        return _finish(run, ImportRun.Status.FAILED, error=f"unreadable payload: {error}")
+    except RefreshRefused as error:
+        return _finish(run, ImportRun.Status.REFUSED, error=str(error))
+    except Exception as error:
+        _finish(run, ImportRun.Status.FAILED, error=f"{type(error).__name__}: {error}")
+        raise
+    return _finish(run, ImportRun.Status.SUCCEEDED)
+
+
+def _check_size(parsed: ParsedPayload, previous: ImportRun | None) -> None:
+    count = parsed.models_in_payload
+    minimum = getattr(settings, "PRICE_REFRESH_MIN_MODELS", 50)
+    if count < minimum:
+        raise RefreshRefused(f"payload lists {count} models, under the minimum of {minimum}")
+    if previous and count < previous.models_seen / 2:
+        raise RefreshRefused(
+            f"payload lists {count} models, under half of the last run's {previous.models_seen}"
+        )
+
+
+def _finish(run: ImportRun, status: str, *, error: str = "") -> ImportRun:
+    if status != ImportRun.Status.SUCCEEDED:
+        # Nothing of a refused or failed run reached the catalogue: its counts say so.
+        run.versions_published = run.proposals_created = run.models_created = 0
+        run.diff = []
+    run.status, run.error, run.finished_at = status, error, timezone.now()
+    run.save()
+    return run
+
+
+def _bundled() -> bytes:
+    from .sources.genai_prices_v2 import bundled_payload
+
+    return bundled_payload()
+
+
+def fetch_payload(*, url: str) -> bytes:
+    """GET ``url``; ``FetchError`` for network errors, timeouts and HTTP errors."""
+    timeout_s = getattr(settings, "PRICE_REFRESH_TIMEOUT", 30)
+    max_bytes = getattr(settings, "PRICE_REFRESH_MAX_BYTES", 64 * 1024 * 1024)
+    request = urllib.request.Request(url, headers={"User-Agent": "llmcalc-price-refresh/1"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+            payload = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"HTTP {error.code} from {url}") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        raise FetchError(f"{getattr(error, 'reason', error)} ({url})") from None
+    if len(payload) > max_bytes:
+        raise FetchError(f"payload from {url} is larger than {max_bytes} bytes")
+    return payload
+
+
+def archive_payload(*, payload: bytes, sha256: str, source: str, url: str) -> PricePayload:
+    """Keep the raw payload (once per hash), compressed; it survives whatever the run does."""
+    existing = PricePayload.objects.filter(sha256=sha256).first()
+    if existing:
+        return existing
+    return PricePayload.objects.create(
+        sha256=sha256, source=source, url=url[:500], size_bytes=len(payload), content=zlib.compress(payload)
+    )
+
+
+def acquire_lock(*, source: str, run_id: int, now: datetime | None = None) -> bool:
+    """Take the source's lease for ``run_id`` unless another live run holds it."""
+    now = now or timezone.now()
+    ttl = timedelta(seconds=getattr(settings, "PRICE_REFRESH_LOCK_SECONDS", 20 * 60))
+    try:
+        with transaction.atomic():
+            SourceLock.objects.get_or_create(source=source)
+    except IntegrityError:
+        pass  # created concurrently by another run: fine, the row exists
+    free = Q(run_id__isnull=True) | Q(expires_at__lt=now)
+    taken = SourceLock.objects.filter(free, source=source).update(
+        run_id=run_id, acquired_at=now, expires_at=now + ttl
+    )
+    return taken == 1
+
+
+def release_lock(*, source: str, run_id: int) -> None:
+    SourceLock.objects.filter(source=source, run_id=run_id).update(run_id=None, expires_at=None)

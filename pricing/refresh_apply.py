@@ -1,0 +1,252 @@
+"""Apply one parsed payload to the catalogue (called inside the run's transaction).
+
+Loads what the catalogue holds, asks the pure diff what to publish or propose, and writes
+through ``pricing.services.publish_price_version`` (the only writer of price versions). Nothing
+is deleted: a model no source lists any more gets ``missing_since``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from .models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider
+from .refresh_models import SourceListing
+from .services import publish_price_version
+from .sources import SOURCES
+from .sources.diff import PROPOSE, CatalogueState, Change, change_summary, plan_model, rates_to_json
+from .sources.records import ParsedPayload, PriceRecord
+from .validation import validate_rates
+
+# More than this share of invalid models means the file itself is broken: refuse it all.
+MAX_INVALID_SHARE = 0.1
+# A version confirmed by an import is marked verified at most this often.
+VERIFY_INTERVAL = timedelta(hours=1)
+
+
+@dataclass
+class Catalogue:
+    """The slice of the catalogue one run works on, loaded in a few queries."""
+
+    models: dict[tuple[str, str], LanguageModel]
+    latest: dict[int, PriceVersion]
+    outranked: set[int]
+    listings: dict[int, SourceListing]
+    pending: set[tuple[int, str]]
+    providers: dict[str, Provider]
+    verify: list[int] = field(default_factory=list)
+
+
+def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime) -> None:
+    """Bring the catalogue in line with ``parsed``; counts, diff and problems go on ``run``."""
+    records = _unique(parsed, run)
+    valid = [r for r in records if _is_valid(r, run)]
+    if len(records) - len(valid) > len(records) * MAX_INVALID_SHARE:
+        from .refresh import RefreshRefused
+
+        raise RefreshRefused(f"{len(records) - len(valid)} of {len(records)} models have invalid prices")
+    run.models_seen = parsed.models_in_payload
+    catalogue = _load(source)
+    # A refused record is still listed upstream: its model is not "missing".
+    valid_keys = {r.key for r in valid}
+    refused = [catalogue.models.get((r.provider, r.model)) for r in records if r.key not in valid_keys]
+    seen = {model.pk for model in refused if model is not None}
+    for record in valid:
+        model = _model_for(record, source, parsed, catalogue, run)
+        if model is None:
+            continue
+        seen.add(model.pk)
+        _apply_record(record, model, source, catalogue, run, now)
+    _mark_missing(source, seen, catalogue, run, now)
+    PriceVersion.objects.filter(pk__in=catalogue.verify).filter(
+        Q(verified_at__isnull=True) | Q(verified_at__lt=now - VERIFY_INTERVAL)
+    ).update(verified_at=now)
+
+
+def _unique(parsed: ParsedPayload, run: ImportRun) -> list[PriceRecord]:
+    """One record per catalogue model: the first wins, later ones are reported."""
+    first: dict[str, PriceRecord] = {}
+    run.problems += [{"skipped": text} for text in parsed.skipped]
+    for record in parsed.records:
+        if record.key in first:
+            run.problems.append({"skipped": f"{record.upstream_id}: same model as "
+                                 f"{first[record.key].upstream_id} ({record.key})"})
+        else:
+            first[record.key] = record
+    return list(first.values())
+
+
+def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
+    problems = [
+        {"model": record.key, "effective_from": str(point.effective_from or "undated"),
+         "field": problem.field, "message": f"refused: {problem.message}"}
+        for point in record.history for problem in validate_rates(point.rates)
+    ]
+    run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
+    return not problems
+
+
+def _load(source: str) -> Catalogue:
+    models = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
+    latest: dict[int, PriceVersion] = {}
+    for version in PriceVersion.objects.order_by("model_id", "effective_from").prefetch_related("tiers"):
+        latest[version.model_id] = version
+    higher = [name for name, info in SOURCES.items() if info.priority < SOURCES[source].priority]
+    outranked = set(
+        PriceVersion.objects.filter(import_run__source__in=higher).values_list("model_id", flat=True)
+    )
+    pending = {
+        (p.model_id, _key(p.proposed))
+        for p in PriceProposal.objects.filter(status=PriceProposal.Status.PENDING)
+    }
+    return Catalogue(
+        models=models,
+        latest=latest,
+        outranked=outranked,
+        listings={x.model_id: x for x in SourceListing.objects.filter(source=source)},
+        pending=pending,
+        providers={p.slug: p for p in Provider.objects.all()},
+    )
+
+
+def _key(proposed: dict) -> str:
+    return repr(sorted(proposed.items()))
+
+
+def _model_for(
+    record: PriceRecord, source: str, parsed: ParsedPayload, catalogue: Catalogue, run: ImportRun
+) -> LanguageModel | None:
+    model = catalogue.models.get((record.provider, record.model))
+    if model is not None:
+        return model
+    if not _may_create(source, record.provider):
+        return None
+    provider = catalogue.providers.get(record.provider)
+    if provider is None:
+        info = parsed.providers.get(record.provider)
+        provider = Provider.objects.create(
+            slug=record.provider, name=(info.name if info else record.provider)[:100],
+            pricing_url=(info.pricing_url if info else "")[:200],
+        )
+        catalogue.providers[provider.slug] = provider
+    model = LanguageModel.objects.create(
+        provider=provider, slug=record.model, name=record.name[:200],
+        status=LanguageModel.Status.DEPRECATED if record.deprecated else LanguageModel.Status.ACTIVE,
+        context_window=record.context_window, max_output_tokens=record.max_output_tokens,
+        tokenizer_key=default_tokenizer(record.provider, record.model),
+        notes=f"Added by the {source} price import (upstream id {record.upstream_id}).",
+    )
+    catalogue.models[(record.provider, record.model)] = model
+    run.models_created += 1
+    run.diff.append({"model": record.key, "action": "create_model"})
+    return model
+
+
+def _may_create(source: str, provider: str) -> bool:
+    if source != "litellm":
+        return True
+    # LiteLLM adds models only for providers the other sources lack (it mostly cross-checks).
+    return provider in getattr(settings, "PRICE_REFRESH_LITELLM_NEW_PROVIDERS", ["alibaba"])
+
+
+def default_tokenizer(provider: str, model: str) -> str:
+    try:
+        from calculator.tokenizers import default_tokenizer_for
+    except ImportError:
+        return "generic"
+    return default_tokenizer_for(provider, model)
+
+
+def _apply_record(
+    record: PriceRecord, model: LanguageModel, source: str, catalogue: Catalogue, run: ImportRun,
+    now: datetime,
+) -> None:
+    _fill_limits(record, model)
+    _list(record, model, source, catalogue, now)
+    latest = catalogue.latest.get(model.pk)
+    state = CatalogueState(latest.effective_from, latest.to_rates(), latest.locked) if latest else None
+    if model.pk in catalogue.outranked:
+        _cross_check(record, state, source, run, now)
+        return
+    changes = plan_model(record, state, now=now, source=source)
+    for change in changes:
+        _publish_or_propose(change, model, latest, source, catalogue, run, now)
+    if not changes and latest is not None:
+        catalogue.verify.append(latest.pk)
+
+
+def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
+    updates = {}
+    if model.context_window is None and record.context_window:
+        updates["context_window"] = record.context_window
+    if model.max_output_tokens is None and record.max_output_tokens:
+        updates["max_output_tokens"] = record.max_output_tokens
+    if updates:
+        LanguageModel.objects.filter(pk=model.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(model, name, value)
+
+
+def _list(
+    record: PriceRecord, model: LanguageModel, source: str, catalogue: Catalogue, now: datetime
+) -> None:
+    listing = catalogue.listings.get(model.pk)
+    if listing is None:
+        catalogue.listings[model.pk] = SourceListing.objects.create(
+            source=source, model=model, upstream_id=record.upstream_id[:300], first_seen_at=now
+        )
+    elif listing.missing_since is not None:
+        SourceListing.objects.filter(pk=listing.pk).update(missing_since=None)
+        listing.missing_since = None
+    if model.missing_since is not None:
+        LanguageModel.objects.filter(pk=model.pk).update(missing_since=None)
+        model.missing_since = None
+
+
+def _cross_check(record: PriceRecord, state: CatalogueState | None, source: str, run: ImportRun, now) -> None:
+    changes = plan_model(record, state, now=now, source=source)
+    if changes:
+        line = change_summary(changes[-1])
+        line["action"] = "disagrees"
+        line["reason"] = f"{source} differs from the price a higher-priority source set (not applied)"
+        run.diff.append(line)
+
+
+def _publish_or_propose(
+    change: Change, model: LanguageModel, latest: PriceVersion | None, source: str,
+    catalogue: Catalogue, run: ImportRun, now: datetime,
+) -> None:
+    url = run.url if run.url.startswith("http") else ""
+    if change.action == PROPOSE:
+        proposed = rates_to_json(change.rates)
+        if (model.pk, _key(proposed)) not in catalogue.pending:
+            PriceProposal.objects.create(
+                model=model, import_run=run, current_version=latest, proposed=proposed,
+                effective_from=change.effective_from, source_url=url, reason=change.reason,
+            )
+            catalogue.pending.add((model.pk, _key(proposed)))
+            run.proposals_created += 1
+    else:
+        version = publish_price_version(
+            model=model, rates=change.rates, effective_from=change.effective_from, origin="import",
+            change_reason=change.reason, source_url=url, import_run=run, verified_at=now,
+        )
+        catalogue.latest[model.pk] = version
+        run.versions_published += 1
+    run.diff.append(change_summary(change))
+
+
+def _mark_missing(source: str, seen: set[int], catalogue: Catalogue, run: ImportRun, now: datetime) -> None:
+    gone = [x for model_id, x in catalogue.listings.items() if model_id not in seen and not x.missing_since]
+    if not gone:
+        return
+    SourceListing.objects.filter(pk__in=[x.pk for x in gone]).update(missing_since=now)
+    still_listed = set(
+        SourceListing.objects.filter(missing_since__isnull=True).values_list("model_id", flat=True)
+    )
+    vanished = [x.model_id for x in gone if x.model_id not in still_listed]
+    LanguageModel.objects.filter(pk__in=vanished, missing_since__isnull=True).update(missing_since=now)
+    run.diff += [{"model": x.upstream_id, "action": "missing_upstream"} for x in gone]

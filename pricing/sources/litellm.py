@@ -1,0 +1,121 @@
+"""Parser of LiteLLM's ``model_prices_and_context_window.json``: one object keyed by model name.
+
+Pure: no Django imports. Prices upstream are USD per token; they become USD per million tokens
+exactly. ``*_above_<N>k_tokens`` prices become cliff tiers at N × 1,000 prompt tokens. Context
+window (``max_input_tokens``) and ``max_output_tokens`` fill the model. LiteLLM gives no price
+history, so each record has one undated point. Price keys this catalogue cannot hold are
+reported in the record's notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pricing.costs import Rates, TierRates
+
+from .records import (
+    ParsedPayload,
+    PayloadError,
+    PricePoint,
+    PriceRecord,
+    ProviderInfo,
+    canonical_model,
+    canonical_provider,
+    load_json,
+    per_token_to_per_mtok,
+    to_int,
+)
+
+RATE_KEYS = {
+    "input_cost_per_token": "input_usd_per_mtok",
+    "output_cost_per_token": "output_usd_per_mtok",
+    "cache_read_input_token_cost": "cache_read_usd_per_mtok",
+    "cache_creation_input_token_cost": "cache_write_5m_usd_per_mtok",
+    "cache_creation_input_token_cost_above_1hr": "cache_write_1h_usd_per_mtok",
+    "input_cost_per_token_batches": "batch_input_usd_per_mtok",
+    "output_cost_per_token_batches": "batch_output_usd_per_mtok",
+}
+TIER_KEY = re.compile(
+    r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
+    r"|cache_creation_input_token_cost)_above_(\d+)k_tokens$"
+)
+TOKEN_PRICED_MODES = {"chat", "completion", "responses", None}
+
+
+def parse(payload: bytes) -> ParsedPayload:
+    data = load_json(payload)
+    if not isinstance(data, Mapping):
+        raise PayloadError("expected a JSON object keyed by model name")
+    parsed = ParsedPayload()
+    for key, entry in data.items():
+        if key == "sample_spec":
+            continue
+        parsed.models_in_payload += 1
+        try:
+            record = parse_entry(str(key), entry)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            parsed.skipped.append(f"{key}: unreadable entry ({error})")
+            continue
+        if isinstance(record, str):
+            parsed.skipped.append(f"{key}: {record}")
+            continue
+        parsed.records.append(record)
+        parsed.providers.setdefault(record.provider, ProviderInfo(record.provider, record.provider))
+    return parsed
+
+
+def parse_entry(key: str, entry: Mapping) -> PriceRecord | str:
+    """One LiteLLM entry → a record, or a string saying why it has no token price."""
+    if not isinstance(entry, Mapping):
+        raise TypeError("entry is not an object")
+    upstream_provider = str(entry.get("litellm_provider") or "").strip()
+    if not upstream_provider:
+        return "no litellm_provider"
+    mode = entry.get("mode")
+    if mode not in TOKEN_PRICED_MODES:
+        return f"mode {mode} is not priced per token"
+    provider = canonical_provider(upstream_provider)
+    upstream_id = key.removeprefix(f"{upstream_provider}/")
+    notes: list[str] = []
+    rates = _rates(entry, notes)
+    if rates is None:
+        return "no per-token input and output price"
+    return PriceRecord(
+        provider=provider,
+        model=canonical_model(provider, upstream_id),
+        name=upstream_id,
+        upstream_id=key,
+        history=(PricePoint(None, rates),),
+        context_window=to_int(entry.get("max_input_tokens")),
+        max_output_tokens=to_int(entry.get("max_output_tokens")),
+        notes=tuple(notes),
+    )
+
+
+def _rates(entry: Mapping, notes: list[str]) -> Rates | None:
+    flat: dict = {}
+    tiers: dict[int, dict] = {}
+    for key, value in entry.items():
+        if value is None:
+            continue
+        if key in RATE_KEYS:
+            flat[RATE_KEYS[key]] = per_token_to_per_mtok(value)
+        elif match := TIER_KEY.match(key):
+            name = RATE_KEYS[match.group(1)]
+            tiers.setdefault(int(match.group(2)) * 1000, {})[name] = per_token_to_per_mtok(value)
+        elif ("cost" in key or "price" in key) and value not in (0, "0"):
+            notes.append(f"price key not represented: {key}")
+    if "input_usd_per_mtok" not in flat or "output_usd_per_mtok" not in flat:
+        return None
+    return Rates(**flat, tiers=_tiers(flat, tiers))
+
+
+def _tiers(flat: dict, tiers: dict[int, dict]) -> tuple[TierRates, ...]:
+    result = []
+    for threshold in sorted(tiers):
+        fields = dict(tiers[threshold])
+        fields.setdefault("input_usd_per_mtok", flat["input_usd_per_mtok"])
+        fields.setdefault("output_usd_per_mtok", flat["output_usd_per_mtok"])
+        result.append(TierRates(threshold_tokens=threshold, **fields))
+    return tuple(result)
