@@ -144,9 +144,7 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> dict[
         version.to_rates(),
         batch=request.batch,
     )
-    fits = (
-        None if model.context_window is None else input_tokens + request.output_tokens <= model.context_window
-    )
+    fits = _fits(input_tokens, request.output_tokens, model.context_window, model.max_output_tokens)
     return base | {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
@@ -160,6 +158,17 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> dict[
         "batch_applied": cost.batch_applied,
         "fits_context": fits,
     }
+
+
+def _fits(
+    input_tokens: int, output_tokens: int, context_window: int | None, max_output: int | None
+) -> bool | None:
+    """Whether prompt + expected output fit the context window (and the output the output cap)."""
+    if max_output is not None and output_tokens > max_output:
+        return False
+    if context_window is None:
+        return None
+    return input_tokens + output_tokens <= context_window
 
 
 def _cheapest_fitting(rows: list[dict[str, Any]]) -> str | None:

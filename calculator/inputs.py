@@ -102,9 +102,13 @@ def _bool(body: dict[str, Any], field: str) -> bool:
 
 
 def _share(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+    """A number, or a decimal string (as exports carry it), between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
         raise ApiError("must be a number between 0 and 1.", field="cached_input_share")
-    share = Decimal(value)
+    try:
+        share = Decimal(value)
+    except ArithmeticError:
+        raise ApiError(f"{value!r} is not a number.", field="cached_input_share") from None
     if not share.is_finite() or not Decimal(0) <= share <= Decimal(1):
         raise ApiError(f"must be between 0 and 1 (got {value}).", field="cached_input_share")
     return share

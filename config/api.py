@@ -14,6 +14,8 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -62,12 +64,21 @@ def api_view(methods: Iterable[str]) -> Callable[[Callable[..., Any]], Callable[
 
 def read_json_body(request: HttpRequest, *, allowed: Iterable[str]) -> dict[str, Any]:
     """The request's JSON object; refuses malformed JSON and unknown fields by name."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(
+            f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
+            field="text",
+            status=413,
+            code="too_large",
+        ) from None
     if request.content_type != "application/json":
         raise ApiError(
             "Send a JSON body with Content-Type: application/json.", status=415, code="unsupported_media_type"
         )
     try:
-        body = json.loads(request.body or b"null", parse_float=Decimal)
+        body = json.loads(raw or b"null", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(f"The body is not valid JSON: {exc}", code="malformed_json") from None
     if not isinstance(body, dict):

@@ -1,0 +1,115 @@
+"""Saved comparisons: permalink, JSON and CSV export, and reproducing every number from the export."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from calculator.models import Comparison
+from pricing.seed import load_seed_catalogue
+from pricing.services import publish_price_version
+from tests.conftest import utc
+
+pytestmark = pytest.mark.django_db
+TEXT = "Summarise this support ticket: the customer cannot log in since Tuesday. 顧客はログインできません。"
+BODY = {
+    "text": TEXT,
+    "output_tokens": 300,
+    "batch": True,
+    "cached_input_share": 0.25,
+    "requests_per_month": 12_000,
+    "models": [
+        "openai/gpt-4.1-mini",
+        "anthropic/claude-haiku-4-5",
+        "deepseek/deepseek-chat",
+        "google/gemini-2.5-flash",
+        "groq/llama-3.3-70b-versatile",
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def seeded(db):
+    load_seed_catalogue()
+
+
+def post(client, url, body):
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    return response.status_code, json.loads(response.content)
+
+
+def test_saving_returns_a_permalink_and_exports(client):
+    status, saved = post(client, "/api/v1/comparisons", BODY)
+    assert status == 201
+    assert saved["url"] == f"/c/{saved['id']}"
+    assert client.get(saved["url"]).status_code == 200
+    export = json.loads(client.get(saved["json_url"]).content)
+    assert export["schema_version"] == 1 and export["as_of"] == saved["as_of"]
+    assert [r["total_usd"] for r in export["results"]] == [r["total_usd"] for r in saved["results"]]
+    assert all({"tokenizer", "exact", "price_version", "effective_from"} <= set(r) for r in export["results"])
+
+
+def test_the_text_is_stored_only_when_asked(client):
+    _, without = post(client, "/api/v1/comparisons", BODY)
+    stored = Comparison.objects.get(pk=without["id"])
+    assert stored.text == "" and not stored.text_saved
+    assert stored.text_sha256 == without["text"]["sha256"] and stored.text_length == len(TEXT)
+    assert "text" not in json.loads(client.get(without["json_url"]).content)["inputs"]
+    _, with_text = post(client, "/api/v1/comparisons", {**BODY, "save_text": True})
+    assert json.loads(client.get(with_text["json_url"]).content)["inputs"]["text"] == TEXT
+
+
+def test_re_estimating_the_exports_inputs_reproduces_every_number(client):
+    _, saved = post(client, "/api/v1/comparisons", {**BODY, "save_text": True})
+    # Prices change after the comparison was saved: the export's as_of must still reproduce it.
+    mini = saved["results"][0]["price_version"]
+    from pricing.models import PriceVersion
+
+    version = PriceVersion.objects.get(pk=mini)
+    publish_price_version(
+        model=version.model,
+        rates=version.to_rates().__class__(
+            input_usd_per_mtok=version.input_usd_per_mtok * 2,
+            output_usd_per_mtok=version.output_usd_per_mtok * 2,
+        ),
+        effective_from=utc(2030, 1, 1),
+        origin="import",
+        change_reason="a later price",
+    )
+    export = json.loads(client.get(saved["json_url"]).content)
+    status, again = post(client, "/api/v1/estimate", export["inputs"])
+    assert status == 200
+
+    # Every number and id is the same; only effective_to may now show the version's later end.
+    def without_end(rows):
+        return [{k: v for k, v in r.items() if k != "effective_to"} for r in rows]
+
+    assert without_end(again["results"]) == without_end(export["results"])
+    assert again["results"][0]["effective_to"].startswith("2030-01-01")
+    assert again["tokenizers"] == export["tokenizers"]
+
+
+def test_the_csv_export_matches_the_json(client):
+    _, saved = post(client, "/api/v1/comparisons", BODY)
+    response = client.get(saved["csv_url"])
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("# schema_version,1,as_of,")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert [(r["provider"], r["model"], r["total_usd"], r["price_version"]) for r in rows] == [
+        (r["provider"], r["model"], r["total_usd"], str(r["price_version"])) for r in saved["results"]
+    ]
+
+
+def test_a_bad_comparison_request_saves_nothing(client):
+    status, body = post(client, "/api/v1/comparisons", {**BODY, "models": ["openai/gpt-9"]})
+    assert status == 400 and body["error"]["field"] == "models"
+    status, body = post(client, "/api/v1/comparisons", {**BODY, "save_text": "yes"})
+    assert status == 400 and body["error"]["field"] == "save_text"
+    assert Comparison.objects.count() == 0
+
+
+def test_an_unknown_comparison_is_a_404(client):
+    assert client.get("/c/nope").status_code == 404
+    assert client.get("/c/nope.json").status_code == 404
