@@ -20,13 +20,15 @@ class SentencePieceAdapter:
         self.processor = sentencepiece.SentencePieceProcessor(model_file=str(path))
 
     def encode_ids(self, text: str) -> list[int]:
-        return self.processor.encode(text)
+        # The list form releases the GIL (the single-text form does not), so other engines'
+        # threads run meanwhile: two 1 MB counts on two cores 0.97 s -> 0.69 s.
+        return self.processor.encode([text], num_threads=1)[0]
 
     def count(self, text: str) -> int:
-        return len(self.processor.encode(text))
+        return len(self.encode_ids(text))
 
     def tokenize(self, text: str) -> tuple[list[Token], bool]:
-        ids = self.processor.encode(text)
+        ids = self.encode_ids(text)
         byte_ends, total = [], 0
         for token_id in ids:
             total += self._piece_bytes(token_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -96,13 +97,13 @@ class TiktokenAdapter:
 
     def encode_ids(self, text: str) -> list[int]:
         """Token ids of ``text`` as the vocabulary numbers them."""
-        norm = NormalizedText(text, self.normalize).text if self.normalize else text
+        norm = unicodedata.normalize(self.normalize, text) if self.normalize else text
         ranks = self._encode(norm)
         return [r + self.id_offset for r in ranks] if self.id_offset else ranks
 
     def count(self, text: str) -> int:
-        if self.normalize:
-            text = NormalizedText(text, self.normalize).text
+        if self.normalize:  # the offset map of NormalizedText is only needed by tokenize
+            text = unicodedata.normalize(self.normalize, text)
         return len(self._encode(text))
 
     def tokenize(self, text: str) -> tuple[list[Token], bool]:
