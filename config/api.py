@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -47,6 +48,8 @@ def api_view(methods: Iterable[str]) -> Callable[[Callable[..., Any]], Callable[
                 result = view(request, *args, **kwargs)
             except ApiError as error:
                 return error_response(error)
+            except (OperationalError, InterfaceError):
+                raise  # an outage: DatabaseUnavailableMiddleware answers 503
             except Exception:
                 logger.exception("API failure in %s", view.__name__)
                 return error_response(

@@ -74,3 +74,12 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached counts live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

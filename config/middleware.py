@@ -1,0 +1,109 @@
+"""Cross-cutting HTTP concerns: a content security policy, API rate limiting, and a clear
+answer when the database is down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+# The site's own pages run no inline script or style, so the policy can be strict. Django's admin
+# still uses a few inline style attributes, so it alone may use them.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = ADMIN_CSP if request.path.startswith("/admin/") else CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class ApiRateLimitMiddleware:
+    """A fixed-window limit per client address on /api/; over it, a JSON 429 with Retry-After.
+
+    Counters live in the default cache: per process with the local-memory cache, shared when
+    the cache is Redis (``CACHE_URL``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit, window = settings.API_RATE_LIMIT_REQUESTS, settings.API_RATE_LIMIT_WINDOW
+        if limit and request.path.startswith("/api/"):
+            slot = int(time.time() // window)
+            key = f"ratelimit:{client_address(request)}:{slot}"
+            cache.add(key, 0, timeout=window + 1)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                count = 1
+            if count > limit:
+                retry_after = window - int(time.time()) % window
+                response = JsonResponse(
+                    {
+                        "error": {
+                            "code": "rate_limited",
+                            "message": f"Too many requests: at most {limit} per {window} s. Retry in {retry_after} s.",
+                        }
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(retry_after)
+                return response
+        return self.get_response(request)
+
+
+def client_address(request: HttpRequest) -> str:
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage is a clear 503 (JSON for the API, a short page elsewhere), never a traceback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DatabaseError) or not _is_outage(exception):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "error": {
+                        "code": "unavailable",
+                        "message": "The database is unavailable; try again shortly.",
+                    }
+                },
+                status=503,
+            )
+        return HttpResponse(render_to_string("503.html", request=None), status=503)
+
+
+def _is_outage(exception: DatabaseError) -> bool:
+    from django.db import OperationalError, InterfaceError
+
+    return isinstance(exception, OperationalError | InterfaceError)

@@ -1,0 +1,53 @@
+"""Security headers, API rate limiting, and a clear 503 when the database is down."""
+
+import json
+
+import pytest
+from django.db import connections
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/models")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_api_answers_429_with_retry_after_past_the_limit(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS = 3
+    statuses = [client.get("/api/v1/tokenizers").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/tokenizers")
+    assert int(response["Retry-After"]) > 0
+    assert json.loads(response.content)["error"]["code"] == "rate_limited"
+    assert client.get("/models").status_code == 200  # pages are not limited
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    """Point the default connection at a PostgreSQL port nobody listens on (a real failure).
+    An embedded SQLite file cannot be "unreachable", so these tests run on PostgreSQL."""
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        saved = dict(connection.settings_dict)
+        connection.close()
+        connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
+        yield
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+@pytest.mark.postgresql
+def test_healthz_says_the_database_is_down_with_503(client, database_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["database"].startswith("unreachable")
+
+
+@pytest.mark.postgresql
+def test_pages_and_api_show_a_clear_message_when_the_database_is_down(client, database_down):
+    page = client.get("/models")
+    assert page.status_code == 503 and "database cannot be reached" in page.content.decode()
+    api = client.get("/api/v1/models")
+    assert api.status_code == 503 and json.loads(api.content)["error"]["code"] == "unavailable"
