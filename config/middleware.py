@@ -60,7 +60,8 @@ class ApiRateLimitMiddleware:
                     {
                         "error": {
                             "code": "rate_limited",
-                            "message": f"Too many requests: at most {limit} per {window} s. Retry in {retry_after} s.",
+                            "message": f"Too many requests: at most {limit} per {window} s. "
+                            f"Retry in {retry_after} s.",
                         }
                     },
                     status=429,
@@ -104,6 +105,6 @@ class DatabaseUnavailableMiddleware:
 
 
 def _is_outage(exception: DatabaseError) -> bool:
-    from django.db import OperationalError, InterfaceError
+    from django.db import InterfaceError, OperationalError
 
     return isinstance(exception, OperationalError | InterfaceError)
