@@ -1,0 +1,27 @@
+"""Hostile input against every documented endpoint: schemathesis generates requests from
+/api/v1/openapi.json and calls the app in-process; no response may be a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def seeded(db):
+    """Seeded inside the test's transaction: once per operation, rolled back after it."""
+    from pricing.seed import load_seed_catalogue
+
+    load_seed_catalogue()
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_makes_the_api_fail(case, seeded):
+    response = case.call()
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+    )
