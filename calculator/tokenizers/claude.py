@@ -56,13 +56,20 @@ def split_text(text: str, chunk_bytes: int) -> list[str]:
     return pieces
 
 
+def _load_all_families() -> None:
+    """Pool worker initializer: load every family once, so no request pays a worker's load."""
+    for version in VERSIONS.values():
+        count_chunk("warm up", version)
+
+
 def _executor() -> Executor:
     global _pool
     with _pool_lock:
         if _pool is None:
             # spawn: forking a threaded web server process is unsafe.
             _pool = ProcessPoolExecutor(max_workers=max(1, min(2, multiprocessing.cpu_count())),
-                                        mp_context=multiprocessing.get_context("spawn"))
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_load_all_families)
         return _pool
 
 
