@@ -37,6 +37,8 @@ def tokenize(request: HttpRequest) -> dict[str, Any]:
     try:
         info = tokenizers.get_info(key)
         tokens, boundaries_real = tokenizers.tokenize(text, key)
+        # The billed count; for an estimator without real boundaries it can differ from the spans.
+        count = tokenizers.count_tokens(text, key)
     except tokenizers.UnknownTokenizer:
         raise ApiError(f"Unknown tokenizer {key!r}.", field="tokenizer", code="unknown_tokenizer") from None
     except tokenizers.TokenizerUnavailable as exc:
@@ -51,15 +53,16 @@ def tokenize(request: HttpRequest) -> dict[str, Any]:
         "name": info.name,
         "exact": info.exact,
         "boundaries_real": boundaries_real,
-        "count": len(tokens),
+        "count": count,
+        "spans": len(tokens),
         "truncated": len(tokens) > MAX_TOKENS_LISTED,
         "tokens": [
             {"id": t.id, "text": t.text, "start": t.start, "end": t.end} for t in tokens[:MAX_TOKENS_LISTED]
         ],
         "characters": len(text),
         "words": words,
-        "chars_per_token": _str(ratio(len(text), len(tokens))),
-        "tokens_per_word": _str(ratio(len(tokens), words)),
+        "chars_per_token": _str(ratio(len(text), count)),
+        "tokens_per_word": _str(ratio(count, words)),
     }
 
 

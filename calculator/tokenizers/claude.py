@@ -67,9 +67,11 @@ def _executor() -> Executor:
     with _pool_lock:
         if _pool is None:
             # spawn: forking a threaded web server process is unsafe.
-            _pool = ProcessPoolExecutor(max_workers=max(1, min(2, multiprocessing.cpu_count())),
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_load_all_families)
+            _pool = ProcessPoolExecutor(
+                max_workers=max(1, min(2, multiprocessing.cpu_count())),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_load_all_families,
+            )
         return _pool
 
 
@@ -102,7 +104,7 @@ class ClaudeEstimator:
         """Four evenly spaced windows of ``sample_bytes / 4`` characters, cut at line breaks."""
         size = self.sample_bytes // 4
         step = (len(text) - size) // 3
-        return [split_text(text[i * step:], size)[0] for i in range(4)]
+        return [split_text(text[i * step :], size)[0] for i in range(4)]
 
     def _count_in_pool(self, pieces: list[str]) -> int:
         pool = _executor()
@@ -114,8 +116,21 @@ class ClaudeEstimator:
 
         if not text:
             return [], False
-        rendered = ctok.tokenize(text, self.version)[self.frame:]
-        return make_tokens(text, [None] * len(rendered), align(text, rendered)), False
+        rendered = ctok.tokenize(text, self.version)[self.frame :]
+        ends = _advancing(align(text, rendered))
+        if not ends:  # ctok counts some text (control characters) as nothing: still show it
+            return [Token(id=None, text=text, start=0, end=len(text))], False
+        ends[-1] = len(text)  # the spans must cover the whole text, whatever ctok folded away
+        return make_tokens(text, [None] * len(ends), ends), False
+
+
+def _advancing(ends: list[int]) -> list[int]:
+    """Drop zero-width spans (characters ctok folded away); the tiling is illustrative anyway."""
+    kept: list[int] = []
+    for end in ends:
+        if end > (kept[-1] if kept else 0):
+            kept.append(end)
+    return kept
 
 
 def align(text: str, rendered: list[str]) -> list[int]:

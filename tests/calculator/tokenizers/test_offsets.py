@@ -17,7 +17,7 @@ def assert_tiles(text, tokens):
     position = 0
     for token in tokens:
         assert token.start == position and token.end >= token.start
-        assert token.text == text[token.start:token.end]
+        assert token.text == text[token.start : token.end]
         position = token.end
     assert position == len(text)
 
@@ -28,15 +28,16 @@ def test_it_reproduces_the_input_by_concatenating_token_texts(key):
         assert_tiles(text, tokenize(text, key)[0])
 
 
-@pytest.mark.parametrize("key", ["cl100k_base", "o200k_base", "deepseek_v3", "gemma3",
-                                 "mistral_spm_v3", "qwen2"])
+@pytest.mark.parametrize(
+    "key", ["cl100k_base", "o200k_base", "deepseek_v3", "gemma3", "mistral_spm_v3", "qwen2"]
+)
 def test_it_maps_text_after_cjk_to_its_character_position(key):
     text = "中文分词 and then"
     tokens, _ = tokenize(text, key)
     assert_tiles(text, tokens)
     last = tokens[-1]
     assert last.text.strip() == "then" and last.start in (text.index(" then"), text.index("then"))
-    assert "".join(t.text for t in tokens if t.start < 4) .startswith("中文分词")
+    assert "".join(t.text for t in tokens if t.start < 4).startswith("中文分词")
 
 
 def test_it_gives_a_split_emoji_to_the_token_holding_its_first_byte():
@@ -68,7 +69,14 @@ def test_it_says_claude_boundaries_are_not_real():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
-       key=st.sampled_from(ALL_KEYS))
+@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=40), key=st.sampled_from(ALL_KEYS))
 def test_it_always_covers_the_text_without_overlap(text, key):
     assert_tiles(text, tokenize(text, key)[0])
+
+
+@pytest.mark.parametrize("key", ["claude", "claude_opus_4_7", "claude_5"])
+@pytest.mark.parametrize("text", ["\x1f", "ab\x1f", "\x00x\x07"])
+def test_claude_spans_cover_control_characters_ctok_folds_away(key, text):
+    tokens, _ = tokenize(text, key)
+    assert_tiles(text, tokens)
+    assert all(t.end > t.start for t in tokens)
