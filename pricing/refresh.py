@@ -5,7 +5,8 @@ one run per source at a time (a lease row that expires, so a crashed worker cann
 forever); every raw payload archived by its SHA-256; the same hash as the last successful run
 is "no change" and writes nothing else; a payload under ``PRICE_REFRESH_MIN_MODELS`` models or
 under half the last run's count is refused; the catalogue changes in one transaction, so a
-failure leaves it exactly as it was. ``last_refresh()`` is the selector for the models page.
+failure leaves it exactly as it was. ``last_refresh()`` is the selector for the models page;
+``accept_proposal()`` / ``reject_proposal()`` decide what a run queued for review.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ImportRun
+from .models import ImportRun, PriceProposal, PriceVersion
 from .refresh_apply import apply_payload
 from .refresh_models import PricePayload, SourceLock
+from .services import PriceRejected, can_edit_prices, publish_price_version
 from .sources import SOURCES
+from .sources.diff import rates_from_json
 from .sources.records import ParsedPayload, PayloadError
+from .validation import Problem
 
 DEFAULT_URLS = {
     "litellm": "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
@@ -196,3 +201,44 @@ def acquire_lock(*, source: str, run_id: int, now: datetime | None = None) -> bo
 
 def release_lock(*, source: str, run_id: int) -> None:
     SourceLock.objects.filter(source=source, run_id=run_id).update(run_id=None, expires_at=None)
+
+
+def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: str = "") -> PriceVersion:
+    """Publish a pending proposal's rates as a new version decided by ``user`` (a price editor).
+
+    Raises ``PriceRejected`` when the rates or dates can no longer be published (e.g. a newer
+    version now exists), ``PermissionDenied`` when ``user`` may not edit prices.
+    """
+    with transaction.atomic():
+        proposal = PriceProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != PriceProposal.Status.PENDING:
+            raise PriceRejected([Problem("status", f"proposal #{proposal.pk} was already decided")])
+        current = proposal.current_version
+        version = publish_price_version(
+            model=proposal.model, rates=rates_from_json(proposal.proposed),
+            effective_from=proposal.effective_from, origin=PriceVersion.Origin.ADMIN,
+            change_reason=f"Accepted proposal #{proposal.pk}: {proposal.reason}",
+            source_url=proposal.source_url,
+            created_by=user, import_run=proposal.import_run, locked=bool(current and current.locked),
+        )
+        _decide(proposal, PriceProposal.Status.ACCEPTED, user, note, version)
+    return version
+
+
+def reject_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: str = "") -> None:
+    """Record that ``user`` rejected a pending proposal; nothing is published or deleted."""
+    if not can_edit_prices(user):
+        raise PermissionDenied("Only price editors may decide proposals.")
+    with transaction.atomic():
+        proposal = PriceProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != PriceProposal.Status.PENDING:
+            raise PriceRejected([Problem("status", f"proposal #{proposal.pk} was already decided")])
+        _decide(proposal, PriceProposal.Status.REJECTED, user, note, None)
+
+
+def _decide(
+    proposal: PriceProposal, status: str, user: AbstractBaseUser, note: str, version: PriceVersion | None
+) -> None:
+    proposal.status, proposal.decided_by, proposal.decided_at = status, user, timezone.now()
+    proposal.decision_note, proposal.published_version = note, version
+    proposal.save()

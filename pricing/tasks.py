@@ -37,11 +37,15 @@ def refresh_prices_task(
     return {"run": run.pk, "status": run.status, "source": source}
 
 
-def enqueue_refresh(*, source: str, triggered_by_id: int | None = None, url: str | None = None) -> None:
-    """Queue a refresh once the current transaction commits (at once outside one).
-
-    Publishing does not retry: a broker that cannot be reached raises here, so the caller can
-    say so instead of hanging.
-    """
+def start_refresh(*, source: str, triggered_by_id: int | None = None, url: str | None = None) -> None:
+    """Queue a refresh now. Publishing does not retry: a broker that cannot be reached raises
+    here, so the caller (the admin's button) can say so instead of hanging."""
     kwargs = {"source": source, "url": url, "triggered_by_id": triggered_by_id}
-    transaction.on_commit(lambda: refresh_prices_task.apply_async(kwargs=kwargs, retry=False))
+    refresh_prices_task.apply_async(kwargs=kwargs, retry=False)
+
+
+def enqueue_refresh(*, source: str, triggered_by_id: int | None = None, url: str | None = None) -> None:
+    """Queue a refresh once the current transaction commits (at once outside one)."""
+    transaction.on_commit(
+        lambda: start_refresh(source=source, triggered_by_id=triggered_by_id, url=url), robust=True
+    )
