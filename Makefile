@@ -53,8 +53,11 @@ serve: assets catalogue
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel INFO
 
-bench: install-dev assets
+bench: install-dev assets catalogue
+	@# tokencost is only the comparison baseline: installed for the benchmark, never for the app.
+	$(BIN)/pip install --quiet --no-deps tokencost==0.1.26
 	$(BIN)/python bench/tokenizers_bench.py
+	$(BIN)/python bench/http_load.py
 
 lint: install-dev
 	$(BIN)/ruff check .
