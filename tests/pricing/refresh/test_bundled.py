@@ -1,0 +1,52 @@
+"""The offline import of the data bundled in genai-prices, after the seed catalogue.
+
+Slow-ish (a few seconds): the one test that imports the whole real snapshot. Expected values
+are genai-prices 0.2.3's own data and ../shared/PRODUCT.md "Facts for fixtures".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from pricing.models import LanguageModel, PriceVersion
+from pricing.refresh import refresh_prices
+
+pytestmark = pytest.mark.django_db
+
+
+def history(provider: str, slug: str) -> list[PriceVersion]:
+    versions = PriceVersion.objects.filter(model__provider__slug=provider, model__slug=slug)
+    return list(versions.order_by("effective_from").prefetch_related("tiers"))
+
+
+def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
+    call_command("load_catalogue", verbosity=0)
+    seeded = LanguageModel.objects.count()
+    run = refresh_prices(source="genai-prices", bundled=True)
+    assert run.status == "succeeded", run.error
+    assert run.models_seen == 2330 and run.models_created > 1900
+    assert LanguageModel.objects.count() == seeded + run.models_created
+    # One model is one model: upstream ids and provider ids map onto the seeded ones.
+    anthropic = LanguageModel.objects.filter(provider__slug="anthropic")
+    assert not anthropic.filter(slug="claude-3-5-haiku-latest").exists()
+    assert not LanguageModel.objects.filter(provider__slug="x-ai").exists()
+    mini = PriceVersion.objects.effective().get(model__provider__slug="openai", model__slug="gpt-4.1-mini")
+    assert (mini.input_usd_per_mtok, mini.output_usd_per_mtok, mini.cache_read_usd_per_mtok) == (
+        Decimal("0.4"), Decimal("1.6"), Decimal("0.1"))
+    # A model new to the catalogue gets its full dated history, tiers included.
+    sonnet = history("anthropic", "claude-sonnet-4-5")
+    assert [v.effective_from.date() for v in sonnet][-1] == date(2026, 10, 14)
+    assert sonnet[-1].batch_input_usd_per_mtok == Decimal("1.5")
+    assert sonnet[0].tiers.get().threshold_tokens == 200000
+    # A seeded model keeps its seed history; nothing earlier than its latest version is added.
+    opus = history("anthropic", "claude-opus-4-6")
+    assert [v.origin for v in opus] == ["seed", "seed"]
+    assert opus[-1].effective_from.date() == date(2026, 3, 13)
+    problems = " ".join(str(p) for p in run.problems)
+    assert "time-of-day prices" in problems and "price key not represented: web_searches_kcount" in problems
+    again = refresh_prices(source="genai-prices", bundled=True)
+    assert again.status == "no_change" and again.payload_sha256 == run.payload_sha256
