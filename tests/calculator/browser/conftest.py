@@ -1,0 +1,77 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+One browser per session, a fresh context (cookies, downloads) per test. A missing Chromium is a
+failure, never a skip: `make test` installs it (bin/ensure-chromium).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from .helpers import TIMEOUT_MS
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the live server
+# fixtures and the catalogue seed) refuses to run inside one unless told it is safe here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+expect.set_options(timeout=TIMEOUT_MS)
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM_PATH).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH}: run bin/ensure-chromium "
+            "(apt-get install chromium) or set CHROMIUM_PATH.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    call_command("load_catalogue", verbosity=0)
+
+
+@pytest.fixture
+def page(browser, live_server, catalogue):
+    """A page on the live server that fails the test on any dialog (alert) or script error."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_dialog(dialog):
+        problems.append(f"a {dialog.type} dialog opened: {dialog.message!r}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def calculator(page):
+    page.goto("/")
+    return page
