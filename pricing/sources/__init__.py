@@ -12,7 +12,7 @@ from types import ModuleType
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """One upstream: its name, default URL (``None`` when read from a package) and parser module."""
+    """One upstream: its name, its parser module, and its rank when two sources price one model."""
 
     name: str
     module: str
