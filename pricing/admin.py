@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from . import admin_refresh  # noqa: F401  (import runs, proposals, "refresh now")
 from .forms import TIER_SLOTS, NewPriceVersionForm
 from .models import LanguageModel, PriceTier, PriceVersion, Provider
 from .services import PriceRejected, can_edit_prices, publish_price_version

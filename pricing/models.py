@@ -10,7 +10,6 @@ Every write goes through ``pricing.services``.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -308,11 +307,6 @@ class PriceProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Proposal for {self.model} ({self.status})"
-
-
-def money(value: Decimal | None) -> str | None:
-    """Money for JSON: an exact decimal string, never a float."""
-    return None if value is None else format(value.normalize(), "f") if value else "0"
 
 
 # The refresh's own tables (payload archive, source lock, listings) live in their own module.

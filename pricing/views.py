@@ -13,6 +13,7 @@ from django.shortcuts import render
 from config.api import ApiError, parse_as_of
 
 from .models import PriceVersion, Provider
+from .refresh import last_refresh
 from .selectors import CatalogueRow, find_model, models_with_prices, price_history
 
 SORTS = {
@@ -58,7 +59,7 @@ def models_page(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "show_all": show_all,
         "q": search,
-        "last_refresh": _last_refresh(),
+        "last_refresh": last_refresh(),
     }
     return render(request, "pricing/models.html", context)
 
@@ -84,11 +85,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     status = "ok" if priced else "empty"
     body = {"status": status, "database": "ok", "models_priced": priced, "tokenizers_available": available}
     return JsonResponse(body, status=200 if priced else 503)
-
-
-def _last_refresh() -> Any:
-    try:
-        from .refresh import last_refresh
-    except ImportError:  # the refresh service is optional in a minimal install
-        return None
-    return last_refresh()

@@ -47,3 +47,19 @@ def test_the_model_page_shows_the_price_history(client, seeded):
 
 def test_an_unknown_model_page_is_a_404(client, seeded):
     assert client.get("/models/openai/gpt-9").status_code == 404
+
+
+def test_the_models_page_says_when_and_from_where_prices_were_refreshed(client, seeded):
+    from django.utils import timezone
+
+    from pricing.models import ImportRun
+
+    ImportRun.objects.create(source="genai-prices", status="succeeded", finished_at=timezone.now())
+    page = client.get("/models").content.decode()
+    assert "Prices last refreshed" in page and "genai-prices" in page
+
+
+def test_the_admin_offers_import_runs_and_proposals(client, seeded, editor):
+    client.force_login(editor)
+    index = client.get("/admin/").content.decode()
+    assert "Import runs" in index and "proposals" in index.lower()
