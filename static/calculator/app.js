@@ -4,10 +4,11 @@
 
 (function (ns) {
   const { api, table, tokens, budget, el, formatUsd, formatInt, formatBytes } = ns;
+  // Shared with files.js and share.js (defined at the end, once every function below exists).
+  let page = null;
   const DEBOUNCE_MS = 300;
   const SHOW_PROGRESS_AFTER_MS = 150;
   const NUMBER_FIELDS = ["input_tokens", "output_tokens", "requests_per_month", "cached_input_share", "chat_messages"];
-  const FILE_TYPES = [".txt", ".md", ".markdown", ".json", ".csv", ".py"];
 
   const $ = (id) => document.getElementById(id);
   const form = $("calculator");
@@ -78,8 +79,9 @@
 
   function scheduleEstimate(delay = DEBOUNCE_MS) {
     clearTimeout(state.estimateTimer);
+    $("save-result").hidden = true; // a permalink shown must match what is on screen
     state.estimateTimer = setTimeout(runEstimate, delay);
-    writeUrl();
+    ns.share.writeUrl(page);
   }
 
   function setBusy(busy, body) {
@@ -256,48 +258,6 @@
     }
   }
 
-  /* ---------- files: read in the browser ---------- */
-
-  function loadFile(file) {
-    clearErrors();
-    const name = file.name.toLowerCase();
-    if (!FILE_TYPES.some((ext) => name.endsWith(ext))) {
-      showError("text", `${file.name} is not a text file this page reads (${FILE_TYPES.join(", ")}).`);
-      return;
-    }
-    if (file.size > maxTextBytes) {
-      showError("text", `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(maxTextBytes)}.`);
-      return;
-    }
-    const reader = new FileReader();
-    reader.addEventListener("load", () => {
-      textArea.value = String(reader.result);
-      onTextChanged(0);
-    });
-    reader.addEventListener("error", () => showError("text", `${file.name} could not be read.`));
-    reader.readAsText(file);
-  }
-
-  function bindDropzone() {
-    const zone = $("dropzone");
-    for (const type of ["dragenter", "dragover"]) {
-      zone.addEventListener(type, (event) => {
-        event.preventDefault();
-        zone.classList.add("dragging");
-      });
-    }
-    for (const type of ["dragleave", "drop"]) zone.addEventListener(type, () => zone.classList.remove("dragging"));
-    zone.addEventListener("drop", (event) => {
-      event.preventDefault();
-      const file = event.dataTransfer && event.dataTransfer.files[0];
-      if (file) loadFile(file);
-    });
-    $("file").addEventListener("change", (event) => {
-      if (event.target.files[0]) loadFile(event.target.files[0]);
-      event.target.value = "";
-    });
-  }
-
   /* ---------- presets ---------- */
 
   function reflectPresets() {
@@ -315,127 +275,6 @@
     setSource("tokens");
     reflectPresets();
     scheduleEstimate(0);
-  }
-
-  /* ---------- save and share ---------- */
-
-  async function save() {
-    const errorSlot = $("error-save");
-    errorSlot.hidden = true;
-    let body;
-    try {
-      body = estimateBody();
-    } catch (error) {
-      showError(error.field, error.message);
-      return;
-    }
-    if (body.text === "") {
-      errorSlot.textContent = "Paste some text (or choose a number of tokens) before saving.";
-      errorSlot.hidden = false;
-      return;
-    }
-    body.save_text = $("save_text").checked;
-    const button = $("save-button");
-    button.disabled = true;
-    try {
-      const saved = await api.saveComparison(body);
-      $("save-link").href = saved.url;
-      $("save-link").textContent = new URL(saved.url, window.location.href).href;
-      $("save-json").href = saved.json_url;
-      $("save-csv").href = saved.csv_url;
-      $("save-result").hidden = false;
-    } catch (error) {
-      errorSlot.textContent = error.field ? `${error.field.replace(/_/g, " ")}: ${error.message}` : error.message;
-      errorSlot.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  /* ---------- URL state (everything but the text) ---------- */
-
-  const URL_CONTROLS = {
-    output_tokens: "value", requests_per_month: "value", chat_messages: "value", as_of: "value",
-    input_tokens: "value", batch: "checked", all_models: "checked",
-  };
-  const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
-
-  function writeUrl() {
-    const params = new URLSearchParams();
-    for (const [id, prop] of Object.entries(URL_CONTROLS)) {
-      const value = $(id)[prop];
-      if (prop === "checked" ? value : value !== $(id).defaultValue) params.set(id, prop === "checked" ? "1" : value);
-    }
-    if (source() !== "tokens") params.delete("input_tokens");
-    else params.set("input_tokens", $("input_tokens").value);
-    const share = $("cached_input_share").value;
-    if (share && share !== "0") params.set("cached_input_share", String(Number(share) / 100));
-    for (const [name, id] of Object.entries(URL_FILTERS)) {
-      const input = $(id);
-      const value = input.type === "checkbox" ? (input.checked ? "1" : "") : input.value;
-      if (value) params.set(name, value);
-    }
-    if (sort.key !== "total_usd" || sort.descending) params.set("sort", (sort.descending ? "-" : "") + sort.key);
-    if ($("token-tokenizer").value !== "o200k_base") params.set("tokenizer", $("token-tokenizer").value);
-    const query = params.toString();
-    history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
-  }
-
-  function applyInputs(values) {
-    for (const [id, prop] of Object.entries(URL_CONTROLS)) {
-      if (values[id] === undefined || values[id] === null) continue;
-      const value = String(values[id]);
-      if (prop === "checked") $(id).checked = value === "1" || value === "true";
-      else $(id).value = id === "as_of" ? value.slice(0, 10) : value;
-    }
-    if (values.input_tokens !== undefined && values.input_tokens !== null) setSource("tokens");
-    if (values.cached_input_share !== undefined && values.cached_input_share !== null) {
-      const percent = Number(values.cached_input_share) * 100;
-      if (Number.isFinite(percent)) $("cached_input_share").value = String(Math.round(percent * 100) / 100);
-    }
-  }
-
-  function readUrl() {
-    const params = new URLSearchParams(window.location.search);
-    applyInputs(Object.fromEntries(params));
-    for (const [name, id] of Object.entries(URL_FILTERS)) {
-      if (!params.has(name)) continue;
-      const input = $(id);
-      if (input.type === "checkbox") input.checked = params.get(name) === "1";
-      else input.value = params.get(name);
-    }
-    const sortParam = params.get("sort");
-    if (sortParam && resultsTable.querySelector(`th[data-sort="${CSS.escape(sortParam.replace(/^-/, ""))}"]`)) {
-      Object.assign(sort, { key: sortParam.replace(/^-/, ""), descending: sortParam.startsWith("-") });
-    }
-    const tokenizer = params.get("tokenizer");
-    if (tokenizer && $("token-tokenizer").querySelector(`option[value="${CSS.escape(tokenizer)}"]`)) {
-      $("token-tokenizer").value = tokenizer;
-    }
-    return params.get("c");
-  }
-
-  /** `?c=<id>`: reopen a saved comparison (its inputs, its as-of date, its text if saved). */
-  async function reopen(id) {
-    try {
-      const saved = await api.loadComparison(id);
-      applyInputs(saved.inputs);
-      if (typeof saved.inputs.text === "string") {
-        textArea.value = saved.inputs.text;
-        setSource("text");
-      }
-      const note = $("reopen-note");
-      note.textContent = `Reopened saved comparison ${saved.id} with its inputs and the prices of ${saved.as_of.slice(0, 10)}.` +
-        (saved.inputs.input_tokens === null && typeof saved.inputs.text !== "string"
-          ? " It was saved without its text: paste the text again to re-count it." : "");
-      note.hidden = false;
-      updateTextStats();
-      reflectPresets();
-      scheduleEstimate(0);
-      scheduleTokenize(0);
-    } catch (error) {
-      showError(null, `Saved comparison ${id}: ${error.message}`);
-    }
   }
 
   /* ---------- wiring ---------- */
@@ -471,22 +310,22 @@
     for (const id of ["filter-provider", "filter-tier", "filter-fits", "filter-search"]) {
       $(id).addEventListener("input", () => {
         render();
-        writeUrl();
+        ns.share.writeUrl(page);
       });
     }
     table.bindSorting(resultsTable, sort, () => {
       render();
-      writeUrl();
+      ns.share.writeUrl(page);
     });
     $("token-tokenizer").addEventListener("change", () => {
       scheduleTokenize(0);
-      writeUrl();
+      ns.share.writeUrl(page);
     });
     for (const button of document.querySelectorAll("button.preset")) {
       button.addEventListener("click", () => applyPreset(button));
     }
-    $("save-button").addEventListener("click", save);
-    bindDropzone();
+    ns.files.bind(page);
+    ns.share.bind(page);
     let width = window.innerWidth;
     window.addEventListener("resize", () => {
       if (Math.abs(window.innerWidth - width) > 40 && state.result) {
@@ -496,11 +335,15 @@
     });
   }
 
-  const comparisonId = readUrl();
+  page = {
+    $, form, textArea, resultsTable, sort, maxTextBytes, source, setSource, showError, clearErrors, estimateBody,
+    scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged,
+  };
+  const comparisonId = ns.share.readUrl(page);
   bind();
   reflectPresets();
   updateTextStats();
-  if (comparisonId) reopen(comparisonId);
+  if (comparisonId) ns.share.reopen(page, comparisonId);
   else if (source() === "tokens" || textArea.value) {
     scheduleEstimate(0);
     scheduleTokenize(0);

@@ -66,6 +66,14 @@ def page(browser, live_server, catalogue):
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"CSP violation: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not problems, problems

@@ -177,3 +177,18 @@ def test_a_dropped_text_file_is_read_and_other_files_are_refused(calculator, tmp
     calculator.set_input_files("#file", str(scan))
     expect(calculator.locator("#error-text")).to_contain_text("scan.pdf is not a text file")
     expect(calculator.locator("#text")).to_have_value(PROMPT)
+
+
+def test_a_large_text_shows_progress_while_it_is_counted(calculator, tmp_path):
+    large = (PROMPT + "\n") * 1200  # about 420 KB
+    document = tmp_path / "large.txt"
+    document.write_text(large, encoding="utf-8")
+    calculator.set_input_files("#file", str(document))  # typing 420 KB into the box is slow
+    progress = calculator.locator("#progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_contain_text(re.compile(r"Counting \d+\.\d KB with"))
+    expect(calculator.locator("#results")).to_have_attribute("aria-busy", "true")
+
+    expect(input_tokens_cell(calculator, MINI)).to_have_attribute("data-value", str(o200k_count(large)))
+    expect(progress).to_be_hidden()
+    expect(calculator.locator("#results")).to_have_attribute("aria-busy", "false")
