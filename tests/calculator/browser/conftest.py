@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-One browser per session, a fresh context (cookies, downloads) per test. A missing Chromium is a
+One browser for these tests, a fresh context (cookies, downloads) per test. A missing Chromium is a
 failure, never a skip: `make test` installs it (bin/ensure-chromium).
 """
 
@@ -13,9 +13,6 @@ from playwright.sync_api import expect, sync_playwright
 
 from .helpers import TIMEOUT_MS
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the live server
-# fixtures and the catalogue seed) refuses to run inside one unless told it is safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 expect.set_options(timeout=TIMEOUT_MS)
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -31,8 +28,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package")
+def browser(django_db_setup, live_server):
+    # The test database and the live server come first: they may not be set up beside the
+    # event loop Playwright's sync API keeps in this thread.
     if not Path(CHROMIUM_PATH).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM_PATH}: run bin/ensure-chromium "
@@ -43,6 +42,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_async_unsafe():
+    """Playwright's sync API runs an event loop in this thread; Django's ORM (the catalogue seed,
+    the database flush after each test) refuses to run beside one unless told it is safe here.
+    Only while these tests run: subprocesses of later tests (check --deploy) must not inherit it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
