@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
+from pricing.validation import RATE_FIELDS
+
 from .budgets import PRESETS
 
 MONEY = {"type": "string", "pattern": r"^\d+(\.\d+)?$", "description": "USD as an exact decimal string."}
@@ -128,19 +130,7 @@ PRICE_VERSION = {
         "price_version": {"type": "integer"},
         "effective_from": {"type": "string"},
         "effective_to": STR_OR_NULL,
-        **{
-            name: MONEY_OR_NULL
-            for name in (
-                "input_usd_per_mtok",
-                "output_usd_per_mtok",
-                "cache_read_usd_per_mtok",
-                "cache_write_5m_usd_per_mtok",
-                "cache_write_1h_usd_per_mtok",
-                "batch_input_usd_per_mtok",
-                "batch_output_usd_per_mtok",
-                "request_usd",
-            )
-        },
+        **{name: MONEY_OR_NULL for name in RATE_FIELDS},
         "tiers": {"type": "array", "items": {"type": "object"}},
         "origin": {"type": "string"},
         "source_url": STR_OR_NULL,

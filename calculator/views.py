@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -62,14 +61,7 @@ def tokenizers_page(request: HttpRequest) -> HttpResponse:
 
 def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
     comparison = get_object_or_404(Comparison, pk=comparison_id)
-    return render(
-        request,
-        "calculator/comparison.html",
-        {
-            "comparison": comparison,
-            "inputs_json": json.dumps(comparison.export()["inputs"]),
-        },
-    )
+    return render(request, "calculator/comparison.html", {"comparison": comparison})
 
 
 def comparison_json(request: HttpRequest, comparison_id: str) -> JsonResponse:

@@ -11,18 +11,10 @@ from django.utils import timezone
 
 from .costs import Rates, TierRates
 from .models import MONEY, LanguageModel, PriceVersion
+from .validation import RATE_FIELDS as VALIDATED_RATE_FIELDS
 from .validation import validate_rates
 
-RATE_FIELDS = [
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_5m_usd_per_mtok",
-    "cache_write_1h_usd_per_mtok",
-    "batch_input_usd_per_mtok",
-    "batch_output_usd_per_mtok",
-    "request_usd",
-]
+RATE_FIELDS = list(VALIDATED_RATE_FIELDS)
 TIER_FIELDS = ["threshold_tokens", "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok"]
 TIER_SLOTS = 2
 
