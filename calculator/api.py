@@ -123,6 +123,11 @@ def comparisons(request: HttpRequest) -> JsonResponse:
     if not isinstance(save_text, bool):
         raise ApiError("must be true or false.", field="save_text")
     parsed = parse_estimate_request(body)
+    if save_text and parsed.text and "\x00" in parsed.text:
+        raise ApiError(
+            "The text contains NUL characters, which cannot be stored; save without the text.",
+            field="save_text",
+        )
     result = run_estimate(parsed)
     result.pop("elapsed_ms")
     stats = result["text"] or {}

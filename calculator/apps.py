@@ -10,5 +10,4 @@ class CalculatorConfig(AppConfig):
         # The tokenizer package is pure Python; this is its only link to Django settings.
         from . import tokenizers
 
-        tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR,
-                             max_text_bytes=settings.MAX_TEXT_BYTES)
+        tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR, max_text_bytes=settings.MAX_TEXT_BYTES)

@@ -130,6 +130,8 @@ def _models(value: Any) -> tuple[str, ...] | None:
     if len(value) > MAX_MODELS:
         raise ApiError(f"at most {MAX_MODELS} models per request.", field="models")
     for item in value:
+        if "\x00" in item:
+            raise ApiError("a model name cannot contain a NUL character.", field="models")
         if "/" not in item:
             raise ApiError(f'{item!r} is not "provider/model".', field="models")
     return tuple(dict.fromkeys(value))

@@ -6,7 +6,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 def envstr(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset or empty means the default."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:

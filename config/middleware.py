@@ -3,6 +3,7 @@ answer when the database is down."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -11,6 +12,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 # The site's own pages run no inline script or style, so the policy can be strict. Django's admin
 # still uses a few inline style attributes, so it alone may use them.
@@ -32,6 +35,23 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or query string can never name anything here, and PostgreSQL
+    refuses it in a query: answer 400 up front instead of failing deep in a lookup."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = "".join(f"{k}{v}" for k, values in request.GET.lists() for v in values)
+        if "\x00" in request.path or "\x00" in query:
+            message = "The URL contains a NUL character."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "invalid", "message": message}}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class ApiRateLimitMiddleware:
@@ -91,6 +111,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DatabaseError) or not _is_outage(exception):
             return None
+        logger.error("Database unavailable serving %s", request.path, exc_info=exception)
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {

@@ -51,3 +51,11 @@ def test_pages_and_api_show_a_clear_message_when_the_database_is_down(client, da
     assert page.status_code == 503 and "database cannot be reached" in page.content.decode()
     api = client.get("/api/v1/models")
     assert api.status_code == 503 and json.loads(api.content)["error"]["code"] == "unavailable"
+
+
+def test_a_nul_character_in_the_url_is_a_clear_400(client, db):
+    for url in ["/api/v1/models?search=a%00b", "/api/v1/models/open%00ai/x/prices"]:
+        response = client.get(url)
+        assert response.status_code == 400 and "NUL" in json.loads(response.content)["error"]["message"]
+    page = client.get("/models?q=%00")
+    assert page.status_code == 400 and "NUL" in page.content.decode()

@@ -11,7 +11,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def seeded(db):
+def keep_test_connection():
+    """The raw WSGI app closes old connections at each request's end, which would close the
+    test's transaction on PostgreSQL; Django's own test client suspends that the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(db, keep_test_connection):
     """Seeded inside the test's transaction: once per operation, rolled back after it."""
     from pricing.seed import load_seed_catalogue
 

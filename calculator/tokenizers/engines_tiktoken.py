@@ -31,8 +31,7 @@ _O200K_WORD_CASES = (
 _CONTRACTION = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)?"""
 O200K_PATTERN = "|".join(
     [w + _CONTRACTION for w in _O200K_WORD_CASES]
-    + [r"""\p{N}{1,3}""", r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""", r"""\s*[\r\n]+""",
-       r"""\s+(?!\S)""", r"""\s+"""]
+    + [r"""\p{N}{1,3}""", r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""", r"""\s*[\r\n]+""", r"""\s+(?!\S)""", r"""\s+"""]
 )
 # llama_models/llama3/tokenizer.py (llama-models 0.3.0); Llama 4 uses O200K_PATTERN.
 LLAMA3_PATTERN = (
@@ -59,17 +58,19 @@ GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|
 # ends there), and a last alternative keeps the characters no pass matches (format characters
 # such as ZWJ), which the tokenizers library keeps as pieces of their own.
 _CJK = r"\x{4e00}-\x{9fa5}\x{3040}-\x{309f}\x{30a0}-\x{30ff}"
-DEEPSEEK_PATTERN = "|".join([
-    r"\p{N}{1,3}",
-    rf"[{_CJK}]+",
-    r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+""",
-    rf"[^\r\n\p{{L}}\p{{P}}\p{{S}}\p{{N}}{_CJK}]?[[\p{{L}}\p{{M}}]--[{_CJK}]]+",
-    rf" ?[[\p{{P}}\p{{S}}]--[{_CJK}]]+[\r\n]*",
-    r"\s*[\r\n]+",
-    rf"\s+(?![^\s\p{{N}}{_CJK}])",
-    r"\s+",
-    rf"(?:[^\p{{L}}\p{{M}}\p{{N}}\p{{P}}\p{{S}}\s{_CJK}](?![[\p{{L}}\p{{M}}]--[{_CJK}]]))+",
-])
+DEEPSEEK_PATTERN = "|".join(
+    [
+        r"\p{N}{1,3}",
+        rf"[{_CJK}]+",
+        r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+""",
+        rf"[^\r\n\p{{L}}\p{{P}}\p{{S}}\p{{N}}{_CJK}]?[[\p{{L}}\p{{M}}]--[{_CJK}]]+",
+        rf" ?[[\p{{P}}\p{{S}}]--[{_CJK}]]+[\r\n]*",
+        r"\s*[\r\n]+",
+        rf"\s+(?![^\s\p{{N}}{_CJK}])",
+        r"\s+",
+        rf"(?:[^\p{{L}}\p{{M}}\p{{N}}\p{{P}}\p{{S}}\s{_CJK}](?![[\p{{L}}\p{{M}}]--[{_CJK}]]))+",
+    ]
+)
 
 
 class TiktokenAdapter:
@@ -82,8 +83,14 @@ class TiktokenAdapter:
 
     engine = "tiktoken"
 
-    def __init__(self, encoding: tiktoken.Encoding, *, normalize: str | None = None,
-                 id_offset: int = 0, allowed_special: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        encoding: tiktoken.Encoding,
+        *,
+        normalize: str | None = None,
+        id_offset: int = 0,
+        allowed_special: frozenset[str] = frozenset(),
+    ) -> None:
         self.encoding = encoding
         self.normalize = normalize
         self.id_offset = id_offset
@@ -91,8 +98,7 @@ class TiktokenAdapter:
 
     def _encode(self, text: str) -> list[int]:
         if self.allowed_special:
-            return self.encoding.encode(text, allowed_special=self.allowed_special,
-                                        disallowed_special=())
+            return self.encoding.encode(text, allowed_special=self.allowed_special, disallowed_special=())
         return self.encoding.encode_ordinary(text)
 
     def encode_ids(self, text: str) -> list[int]:
@@ -120,10 +126,10 @@ class TiktokenAdapter:
         return make_tokens(text, [r + self.id_offset for r in ranks], ends), True
 
 
-def _encoding(name: str, pattern: str, ranks: dict[bytes, int],
-              special: dict[str, int] | None = None) -> tiktoken.Encoding:
-    return tiktoken.Encoding(name, pat_str=pattern, mergeable_ranks=ranks,
-                             special_tokens=special or {})
+def _encoding(
+    name: str, pattern: str, ranks: dict[bytes, int], special: dict[str, int] | None = None
+) -> tiktoken.Encoding:
+    return tiktoken.Encoding(name, pat_str=pattern, mergeable_ranks=ranks, special_tokens=special or {})
 
 
 def load_tiktoken_file(path: Path, name: str, pattern: str, **options) -> TiktokenAdapter:
@@ -172,8 +178,9 @@ def byte_level_ranks(vocab: dict[str, int], merges: Sequence[str | list[str]]) -
     return ranks
 
 
-def load_byte_level_json(path: Path, name: str, pattern: str, *,
-                         normalize: str | None = None) -> TiktokenAdapter:
+def load_byte_level_json(
+    path: Path, name: str, pattern: str, *, normalize: str | None = None
+) -> TiktokenAdapter:
     """A byte-level BPE ``tokenizer.json`` run by tiktoken; its non-special added tokens stay
     single tokens, as in the ``tokenizers`` library."""
     doc = json.loads(path.read_bytes())

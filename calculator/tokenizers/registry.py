@@ -45,8 +45,9 @@ _cache_lock = threading.Lock()
 _threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tokenizer")
 
 
-def configure(*, data_dir: str | Path, max_text_bytes: int | None = None,
-              claude_sample_bytes: int | None | object = ...) -> None:
+def configure(
+    *, data_dir: str | Path, max_text_bytes: int | None = None, claude_sample_bytes: int | None | object = ...
+) -> None:
     """Point the registry at a data folder (and optionally a text size limit in UTF-8 bytes,
     and the Claude estimator's sampling threshold in characters, None to count everything).
     Loaded adapters and cached counts are dropped."""
@@ -80,8 +81,10 @@ def unavailable_reason(key: str) -> str | None:
     spec = _spec(key)
     for filename in spec.files:
         if not is_verified(settings.data_dir / filename, ASSETS[filename].sha256):
-            return (f"vocabulary file {filename} is missing or fails its SHA-256 check in "
-                    f"{settings.data_dir}; run the fetch_tokenizer_assets command")
+            return (
+                f"vocabulary file {filename} is missing or fails its SHA-256 check in "
+                f"{settings.data_dir}; run the fetch_tokenizer_assets command"
+            )
     if spec.info.engine == "ctok":
         try:
             import ctok  # noqa: F401
@@ -116,11 +119,11 @@ def check_text(text: str) -> bytes:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise TokenizerError(
-            f"text is not valid Unicode: lone surrogate at character {exc.start}") from None
+        raise TokenizerError(f"text is not valid Unicode: lone surrogate at character {exc.start}") from None
     if len(data) > settings.max_text_bytes:
-        raise TextTooLarge(f"text is {len(data):,} bytes of UTF-8; the limit is "
-                           f"{settings.max_text_bytes:,} bytes")
+        raise TextTooLarge(
+            f"text is {len(data):,} bytes of UTF-8; the limit is {settings.max_text_bytes:,} bytes"
+        )
     return data
 
 
@@ -165,8 +168,10 @@ def _note(key: str, text: str) -> str:
     note = SPECS[key].info.note
     adapter = _adapters.get(SPECS[key].adapter)
     if adapter is not None and getattr(adapter, "is_sampled", lambda _t: False)(text):
-        note += (f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
-                 "evenly spaced samples.")
+        note += (
+            f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
+            "evenly spaced samples."
+        )
     return note
 
 
@@ -181,8 +186,7 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
     owners: dict[str, str] = {}
     for key in keys:
         owners.setdefault(SPECS[key].adapter, key)
-    futures = {owner: _threads.submit(_count_cached, key, text, digest)
-               for owner, key in owners.items()}
+    futures = {owner: _threads.submit(_count_cached, key, text, digest) for owner, key in owners.items()}
     results = {}
     for key in keys:
         info = SPECS[key].info

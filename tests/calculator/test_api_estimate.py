@@ -152,6 +152,7 @@ def test_empty_text_is_zero_tokens(client):
         ({}, 400, "text"),
         ({"text": 42}, 400, "text"),
         ({"text": "x", "preset": "poetry"}, 400, "preset"),
+        ({"text": "x", "models": ["openai\x00/gpt-4.1-mini"]}, 400, "models"),
         ({"text": "x", "colour": "red"}, 400, "colour"),
     ],
 )

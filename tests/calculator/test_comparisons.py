@@ -113,3 +113,11 @@ def test_a_bad_comparison_request_saves_nothing(client):
 def test_an_unknown_comparison_is_a_404(client):
     assert client.get("/c/nope").status_code == 404
     assert client.get("/c/nope.json").status_code == 404
+
+
+def test_text_with_nul_characters_is_refused_for_saving_but_still_estimated(client):
+    body = {**BODY, "text": "a\x00b"}
+    status, error = post(client, "/api/v1/comparisons", {**body, "save_text": True})
+    assert status == 400 and error["error"]["field"] == "save_text"
+    status, saved = post(client, "/api/v1/comparisons", body)
+    assert status == 201 and Comparison.objects.count() == 1

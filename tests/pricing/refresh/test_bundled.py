@@ -36,7 +36,10 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     assert not LanguageModel.objects.filter(provider__slug="x-ai").exists()
     mini = PriceVersion.objects.effective().get(model__provider__slug="openai", model__slug="gpt-4.1-mini")
     assert (mini.input_usd_per_mtok, mini.output_usd_per_mtok, mini.cache_read_usd_per_mtok) == (
-        Decimal("0.4"), Decimal("1.6"), Decimal("0.1"))
+        Decimal("0.4"),
+        Decimal("1.6"),
+        Decimal("0.1"),
+    )
     # A model new to the catalogue gets its full dated history, tiers included.
     sonnet = history("anthropic", "claude-sonnet-4-5")
     assert [v.effective_from.date() for v in sonnet][-1] == date(2026, 10, 14)

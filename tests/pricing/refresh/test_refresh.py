@@ -36,7 +36,11 @@ def imported(payload_server):
 def test_it_imports_every_model_on_the_first_run(payload_server) -> None:
     run = refresh(payload_server.serve("/v1.json", genai_payload()))
     assert (run.status, run.models_seen, run.models_created, run.versions_published) == (
-        "succeeded", 60, 60, 60)
+        "succeeded",
+        60,
+        60,
+        60,
+    )
     model = LanguageModel.objects.get(provider__slug="acme", slug="model-07")
     assert (model.context_window, model.tokenizer_key != "") == (100000, True)
     (version,) = versions()
@@ -86,8 +90,14 @@ def test_a_change_to_a_locked_price_becomes_a_proposal(imported) -> None:
     PriceVersion.objects.filter(pk=version.pk).update(verified_at=timezone.now())
     from pricing.services import publish_price_version
 
-    publish_price_version(model=version.model, rates=version.to_rates(), effective_from=timezone.now(),
-                          origin="import", change_reason="locked by test", locked=True)
+    publish_price_version(
+        model=version.model,
+        rates=version.to_rates(),
+        effective_from=timezone.now(),
+        origin="import",
+        change_reason="locked by test",
+        locked=True,
+    )
     run = refresh(imported.serve("/v2.json", genai_payload(changes={7: {"input_mtok": "1.1"}})))
     assert (run.versions_published, run.proposals_created) == (0, 1)
     assert "locked" in PriceProposal.objects.get().reason

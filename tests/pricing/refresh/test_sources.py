@@ -38,7 +38,10 @@ def test_it_reads_litellm_limits_tiers_batch_and_reports_unknown_price_keys() ->
     assert rates.batch_output_usd_per_mtok == Decimal("0.8")
     tier = records["openai/gpt-5.4"].history[0].rates.tiers[0]
     assert (tier.threshold_tokens, tier.input_usd_per_mtok, tier.output_usd_per_mtok) == (
-        272000, Decimal("5"), Decimal("22.5"))
+        272000,
+        Decimal("5"),
+        Decimal("22.5"),
+    )
     assert "price key not represented: input_cost_per_token_priority" in records["openai/gpt-5.4"].notes
     assert records["anthropic/claude-opus-4-6"].history[0].rates.cache_write_1h_usd_per_mtok == 10
     assert {"google/gemini-3.1-pro-preview", "alibaba/qwen-max", "xai/grok-4-0709"} <= set(records)
@@ -88,7 +91,9 @@ def test_it_maps_genai_prices_start_dates_tiers_and_aliases(bundled: dict[str, P
     assert (tier.input_usd_per_mtok, tier.output_usd_per_mtok) == (10, Decimal("37.5"))
     assert second.effective_from == date(2026, 3, 13) and second.rates.tiers == ()
     assert (second.rates.cache_write_5m_usd_per_mtok, second.rates.cache_write_1h_usd_per_mtok) == (
-        Decimal("6.25"), 10)
+        Decimal("6.25"),
+        10,
+    )
     assert "anthropic/claude-3-5-haiku-20241022" in bundled  # upstream id claude-3-5-haiku-latest
     assert "xai/grok-4-0709" in bundled  # upstream provider x-ai
 
@@ -123,7 +128,8 @@ def test_it_publishes_only_start_dates_after_the_latest_version() -> None:
     upstream = record((None, "1"), (date(2026, 1, 1), "1.2"), (date(2026, 6, 1), "1.3"))
     changes = plan_model(upstream, state(datetime(2026, 3, 1, tzinfo=UTC), "1.2"), now=NOW, source="t")
     assert [(c.action, c.effective_from.date(), c.rates.input_usd_per_mtok) for c in changes] == [
-        (PUBLISH, date(2026, 6, 1), Decimal("1.3"))]
+        (PUBLISH, date(2026, 6, 1), Decimal("1.3"))
+    ]
 
 
 def test_it_gives_a_new_model_its_full_history() -> None:

@@ -29,7 +29,10 @@ def test_the_task_retries_a_failing_upstream_then_succeeds(payload_server, eager
     result = refresh_prices_task.apply(kwargs={"source": "genai-prices", "url": url})
     assert result.get()["status"] == "succeeded"
     assert list(ImportRun.objects.order_by("pk").values_list("status", flat=True)) == [
-        "failed", "failed", "succeeded"]
+        "failed",
+        "failed",
+        "succeeded",
+    ]
 
 
 def test_the_task_gives_up_after_its_retries_and_records_each_failure(payload_server, eager_retries) -> None:

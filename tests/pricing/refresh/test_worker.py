@@ -88,12 +88,32 @@ def wait_for(predicate, timeout_s: float) -> None:
 def test_a_real_worker_retries_a_failing_upstream_and_then_imports(payload_server, worker_database) -> None:
     require_redis()
     queue = f"test-refresh-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": worker_database, "CELERY_BROKER_URL": BROKER,
-           "PRICE_REFRESH_RETRY_BACKOFF": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database,
+        "CELERY_BROKER_URL": BROKER,
+        "PRICE_REFRESH_RETRY_BACKOFF": "1",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         url = payload_server.serve("/p.json", Route(b"", status=500), genai_payload())
