@@ -30,11 +30,15 @@ class PricePayload(models.Model):
 class SourceLock(models.Model):
     """A lease: while ``expires_at`` is in the future, only ``run_id`` may refresh ``source``.
 
-    A crashed worker never releases its lease; it simply expires.
+    A crashed worker never releases its lease. It expires; sooner, a run on the same host
+    takes it over once the process named in ``holder`` no longer exists.
     """
 
     source = models.CharField(max_length=40, primary_key=True)
     run_id = models.BigIntegerField(null=True, blank=True)
+    holder = models.CharField(
+        max_length=300, blank=True, help_text="host:pid of the process holding the lease."
+    )
     acquired_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 

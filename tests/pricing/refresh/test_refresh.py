@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 
@@ -198,6 +201,32 @@ def test_a_crashed_runs_lock_expires(imported) -> None:
     assert acquire_lock(source="genai-prices", run_id=999, now=timezone.now() - timedelta(hours=2))
     run = refresh(imported.serve("/v2.json", genai_payload(changes={7: {"input_mtok": "1.2"}})))
     assert run.status == "succeeded"
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_lease_whose_process_is_gone_is_taken_over_at_once(imported) -> None:
+    killed = ImportRun.objects.create(source="genai-prices")
+    assert acquire_lock(source="genai-prices", run_id=killed.pk)
+    SourceLock.objects.filter(source="genai-prices").update(holder=f"{socket.gethostname()}:{dead_pid()}")
+    run = refresh(imported.serve("/v2.json", genai_payload(changes={7: {"input_mtok": "1.2"}})))
+    assert run.status == "succeeded", run.error
+    killed.refresh_from_db()
+    assert killed.status == "failed" and killed.finished_at is not None
+    assert killed.error.startswith("abandoned: the process running it stopped before it finished")
+    assert f"run #{run.pk} took over" in killed.error
+
+
+def test_a_lease_held_on_another_host_waits_for_its_expiry(imported) -> None:
+    assert acquire_lock(source="genai-prices", run_id=999)
+    SourceLock.objects.filter(source="genai-prices").update(holder=f"other-host.invalid:{dead_pid()}")
+    run = refresh(imported.serve("/v2.json", genai_payload(changes={7: {"input_mtok": "1.2"}})))
+    assert run.status == "refused" and "run #999" in run.error
 
 
 def test_litellm_fills_limits_cross_checks_and_adds_missing_providers(payload_server, settings) -> None:
