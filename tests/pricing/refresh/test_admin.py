@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -9,9 +11,9 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 import pricing.admin_refresh  # noqa: F401  (registers the ModelAdmins, as pricing.admin does)
+from config.celery import app as celery_app
 from pricing.models import ImportRun, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices
-from pricing.tasks import refresh_prices_task
 
 from .conftest import genai_payload
 
@@ -87,16 +89,31 @@ def test_refresh_now_runs_in_process_without_a_broker(client, settings, payload_
     assert ImportRun.objects.get().triggered_by.username == "editor"
 
 
-def test_refresh_now_says_clearly_when_the_broker_cannot_be_reached(client, settings, monkeypatch) -> None:
-    from kombu.exceptions import OperationalError
+@pytest.fixture
+def broker_down(settings) -> Iterator[str]:
+    """Point the Celery app at a port where no broker listens (as when Redis is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    settings.CELERY_BROKER_URL = url
+    celery_app.conf.update(broker_url=url, task_always_eager=False)
+    celery_app._pool = None  # connections are pooled per broker URL: start afresh
+    celery_app.amqp._producer_pool = None
+    yield f"127.0.0.1:{port}"
+    celery_app.conf.update(saved)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
-    def unreachable(*args: object, **kwargs: object) -> None:
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
-    monkeypatch.setattr(refresh_prices_task, "apply_async", unreachable)
+def test_refresh_now_says_clearly_when_the_broker_cannot_be_reached(client, broker_down, gpt_54) -> None:
     client.force_login(staff("editor", editor=True))
     response = client.post(reverse("admin:pricing_importrun_refresh"), {"source": "litellm"}, follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "The refresh of litellm could not be started: the task broker at 127.0.0.1:6379 failed" in text
+    assert f"The refresh of litellm could not be started: the task broker at {broker_down} failed" in text
     assert "Connection refused" in text
+    assert not ImportRun.objects.exists()  # nothing ran, nothing half-recorded
+    # The site keeps serving while the broker is down.
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("models")).status_code == 200
