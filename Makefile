@@ -54,10 +54,11 @@ worker: install
 	$(BIN)/celery -A config worker --beat --loglevel INFO
 
 bench: install-dev assets catalogue
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@# tokencost is only the comparison baseline: installed for the benchmark, never for the app.
 	$(BIN)/pip install --quiet --no-deps tokencost==0.1.26
 	$(BIN)/python bench/tokenizers_bench.py
-	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/http_load.py --write
 
 lint: install-dev
 	$(BIN)/ruff check .

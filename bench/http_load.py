@@ -1,10 +1,13 @@
 """HTTP load test of the production server on loopback (run by `make bench`, never by tests).
 
 Starts gunicorn with production settings on a free 127.0.0.1 port, then, bounded in time:
-1. /healthz alone: the ceiling of the stack;
-2. a realistic mix: small pastes, a few 100 KB documents, catalogue reads, comparison exports.
+1. cold start, twice (WEB_PRELOAD on, then off): seconds until /healthz answers, the slowest of
+   a first burst of all-model estimates, and the memory of the whole server once every worker
+   has counted with every tokenizer;
+2. /healthz alone: the ceiling of the stack;
+3. a realistic mix: small pastes, a few 100 KB documents, catalogue reads, comparison exports.
 Reports requests/s, p50/p95/p99 latency, errors and the server's memory before and after, and
-writes them to docs/benchmarks.md ("## HTTP load").
+writes them to docs/benchmarks.md ("## HTTP load") with --write or BENCH_WRITE=1.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, *, preload: bool = True) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -52,6 +55,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "API_RATE_LIMIT": "0",
         "WEB_MAX_REQUESTS": "0",
+        "WEB_PRELOAD": "true" if preload else "false",
     }
     server = subprocess.Popen(
         [
@@ -66,7 +70,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         env=env,
         start_new_session=True,
     )
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while time.time() < deadline:
         try:
             if request(port, "GET", "/healthz")[0] == 200:
@@ -74,7 +78,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.3)
     server.kill()
-    raise SystemExit("the server did not become healthy within 60 s")
+    raise SystemExit("the server did not become healthy within 120 s")
 
 
 def request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
@@ -89,23 +93,69 @@ def request(port: int, method: str, path: str, body: dict | None = None) -> tupl
         conn.close()
 
 
-def server_rss_mb(server: subprocess.Popen[bytes]) -> float:
-    """Resident memory of the gunicorn master and its workers, MB."""
-    pids = [
-        server.pid,
-        *(
-            int(p)
-            for p in subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
-            ).stdout.split()
-        ),
-    ]
-    total_kb = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total_kb += int(line.split()[1])
-    return total_kb / 1024
+def server_memory_mb(server: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """(RSS, PSS) of the gunicorn master and all its descendants, MB. RSS counts pages the workers share
+    copy-on-write once per process; PSS splits them, so its sum is the real footprint."""
+    totals = {"Rss:": 0, "Pss:": 0}
+    for pid in descendants(server.pid):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(" ")
+            if name in totals:
+                totals[name] += int(rest.split()[0])
+    return totals["Rss:"] / 1024, totals["Pss:"] / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (workers, and the workers' counting processes)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        children = subprocess.run(["pgrep", "-P", str(current)], capture_output=True, text=True).stdout
+        queue.extend(int(child) for child in children.split())
+    return found
+
+
+def sample_pss(server: subprocess.Popen[bytes], samples: list[float], seconds: float) -> None:
+    """PSS at each fifth of the mix: a leak climbs steadily, a warm-up levels off."""
+    for _ in range(5):
+        time.sleep(seconds / 5)
+        samples.append(server_memory_mb(server)[1])
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def cold_start(preload: bool) -> dict[str, float]:
+    """Start a server, then send one all-model estimate per worker thread at once: the slowest
+    is what the first visitors wait. Memory is read after every worker has counted with every
+    tokenizer (without preload, each worker loads them on its first request)."""
+    port, started = free_port(), time.perf_counter()
+    server = start_server(port, preload=preload)
+    try:
+        ready = time.perf_counter() - started
+        burst = int(os.environ.get("WEB_CONCURRENCY", "2")) * int(os.environ.get("WEB_THREADS", "4"))
+        body = {"text": "The first request after a deploy. " * 20, "output_tokens": 100}
+        waits: list[float] = []
+
+        def first() -> None:
+            t0 = time.perf_counter()
+            status, _ = request(port, "POST", "/api/v1/estimate", body)
+            assert status == 200, status
+            waits.append(time.perf_counter() - t0)
+
+        threads = [threading.Thread(target=first) for _ in range(burst)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rss, pss = server_memory_mb(server)
+    finally:
+        stop_server(server)
+    return {"ready_s": ready, "slowest_first_s": max(waits), "median_first_s": statistics.median(waits),
+            "rss_mb": rss, "pss_mb": pss}
 
 
 def paste(rng: random.Random, words: int) -> str:
@@ -164,6 +214,7 @@ def summary(name: str, result: Result, wall: float) -> str:
 
 
 def main() -> None:
+    cold = {preload: cold_start(preload) for preload in (True, False)}
     port = free_port()
     server = start_server(port)
     try:
@@ -175,38 +226,78 @@ def main() -> None:
             )
             assert status == 201, body
             exports.append(json.loads(body)["json_url"])
-        request(port, "POST", "/api/v1/estimate", {"text": "warm up every tokenizer", "all_models": False})
-        rss_before = server_rss_mb(server)
+        # Warm up (every worker's allocator and counting processes), then measure from there.
+        run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S / 4)
+        memory_before = server_memory_mb(server)
         health, health_wall = run_phase(port, lambda rng: ("GET", "/healthz", None), DURATION_S / 2)
+        samples: list[float] = []
+        sampler = threading.Thread(target=sample_pss, args=(server, samples, DURATION_S), daemon=True)
+        sampler.start()
         mix, mix_wall = run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S)
-        rss_after = server_rss_mb(server)
+        sampler.join()
+        memory_after = server_memory_mb(server)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
+    print(report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples))
+    if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
+        write_section(report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples))
+
+
+def report(
+    cold: dict[bool, dict[str, float]], health: Result, health_wall: float, mix: Result, mix_wall: float,
+    memory_before: tuple[float, float], memory_after: tuple[float, float], samples: list[float],
+) -> str:
     rows = [summary("/healthz (ceiling)", health, health_wall), summary("realistic mix", mix, mix_wall)]
     workers, threads = os.environ.get("WEB_CONCURRENCY", "2"), os.environ.get("WEB_THREADS", "4")
     ratio = (len(mix.latencies_ms) / mix_wall) / (len(health.latencies_ms) / health_wall)
-    report = "\n".join(
+    on, off = cold[True], cold[False]
+    cold_rows = [
+        f"| WEB_PRELOAD={name} | {c['ready_s']:.1f} | {c['median_first_s']:.2f} | {c['slowest_first_s']:.2f} "
+        f"| {c['rss_mb']:.0f} | {c['pss_mb']:.0f} |"
+        for name, c in (("true (default)", on), ("false", off))
+    ]
+    return "\n".join(
         [
             "## HTTP load",
             "",
             f"Date: {time.strftime('%Y-%m-%d')}. gunicorn ({workers} workers x {threads} threads, gthread) "
-            f"on 127.0.0.1, {CONCURRENCY} client threads, {os.cpu_count()} cores shared by client and server."
-            " Mix: 65 % small pastes (20-400 words), 5 % 100 KB "
-            "documents, 10 % catalogue API reads, 10 % /models pages, 10 % comparison exports.",
+            f"on 127.0.0.1, {CONCURRENCY} client threads, {os.cpu_count()} cores shared by client and "
+            f"server, load average at the end {os.getloadavg()[0]:.1f}. `make bench` (or "
+            "`BENCH_WRITE=1 .venv/bin/python bench/http_load.py`) rewrites this section.",
+            "",
+            "### Cold start: tokenizers preloaded before forking, or not",
+            "",
+            f"A burst of {int(workers) * int(threads)} all-model estimates right after start; memory once "
+            "every worker has used every tokenizer.",
+            "",
+            "| server | s until /healthz | median first estimate s | slowest first estimate s "
+            "| RSS MB (sum) | PSS MB (real) |",
+            "| --- | --- | --- | --- | --- | --- |",
+            *cold_rows,
+            "",
+            "Slowest first estimate, preload / no preload: "
+            f"{on['slowest_first_s'] / off['slowest_first_s']:.3f}. "
+            f"Memory (PSS), preload / no preload: {on['pss_mb'] / off['pss_mb']:.2f}.",
+            "",
+            "### Throughput",
+            "",
+            "Mix: 65 % small pastes (20-400 words), 5 % 100 KB documents, 10 % catalogue API reads, "
+            "10 % /models pages, 10 % comparison exports. Every text is new, so no count is a cache hit.",
             "",
             "| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
             *rows,
             "",
-            f"Mix throughput / healthz throughput: {ratio:.2f}. Server memory (RSS, master + workers): "
-            f"{rss_before:.0f} MB before, {rss_after:.0f} MB after ({rss_after - rss_before:+.0f} MB).",
+            f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master, workers and their "
+            f"counting processes) after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
+            f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
+            f"({memory_after[0] - memory_before[0]:+.0f}), "
+            f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
+            f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
+            + ", ".join(f"{mb:.0f}" for mb in samples) + " MB.",
             "",
         ]
     )
-    print(report)
-    if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
-        write_section(report)
 
 
 def write_section(report: str) -> None:

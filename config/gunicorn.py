@@ -1,10 +1,14 @@
 """gunicorn settings for `make serve` (production). Every value can be overridden by env vars.
 
 Each web process holds every tokenizer it has used (~0.9 GB with all loaded), so the default
-is few processes with several threads each: tokenizers release the GIL while counting.
+is few processes with several threads each: tokenizers release the GIL while counting. With
+WEB_PRELOAD on (the default) the master imports Django and loads every tokenizer once before
+forking, so workers share those pages copy-on-write and no first request pays a 7-9 s load.
 """
 
 import os
+import threading
+import time
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -17,5 +21,38 @@ max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))  # 0: never recycle
 max_requests_jitter = 50
 accesslog = "-"
 errorlog = "-"
-# Import the app once in the master so workers fork with Django already loaded.
 preload_app = os.environ.get("WEB_PRELOAD", "true").lower() in {"1", "true", "yes"}
+# Our own threads count in parallel; the Rust tokenizers' thread pool must not be started
+# before a fork (it would deadlock in the child).
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
+    """In the master, after the app is imported and before any worker is forked."""
+    if not preload_app:
+        return
+    from calculator.tokenizers import preload
+
+    started = time.perf_counter()
+    outcome = preload()
+    missing = {key: reason for key, reason in outcome.items() if reason}
+    server.log.info(
+        "tokenizers preloaded before forking: %d of %d in %.1f s",
+        len(outcome) - len(missing), len(outcome), time.perf_counter() - started,
+    )
+    for key, reason in missing.items():
+        server.log.warning("tokenizer %s unavailable: %s", key, reason)
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's Worker
+    """In each worker, after the fork: start the Claude counting processes in the background,
+    so the first long text does not wait seconds for them to spawn."""
+    from calculator.tokenizers import start_pools
+
+    def start() -> None:
+        try:
+            start_pools()
+        except Exception as error:  # noqa: BLE001 - a stop during start-up breaks the pool; say so
+            worker.log.warning("tokenizer counting processes did not start: %r", error)
+
+    threading.Thread(target=start, name="start-tokenizer-pools", daemon=True).start()

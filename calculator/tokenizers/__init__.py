@@ -13,6 +13,8 @@ from .registry import (
     get_info,
     is_available,
     list_tokenizers,
+    preload,
+    start_pools,
     tokenize,
     unavailable_reason,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "get_info",
     "is_available",
     "list_tokenizers",
+    "preload",
+    "start_pools",
     "tokenize",
     "unavailable_reason",
 ]

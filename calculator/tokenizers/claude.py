@@ -13,6 +13,7 @@ import multiprocessing
 import re
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .offsets import make_tokens
 from .types import Token
@@ -75,6 +76,36 @@ def _executor() -> Executor:
         return _pool
 
 
+def _discard(pool: Executor) -> None:
+    """Forget a broken pool (a counting process was killed), so the next count starts a new one."""
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def map_in_pool(pieces: list[str], version: str) -> list[int]:
+    """``count_chunk`` over ``pieces`` in the pool; once more in a new pool if a process died."""
+    for attempt in (1, 2):
+        pool = _executor()
+        try:
+            return list(pool.map(count_chunk, pieces, [version] * len(pieces)))
+        except BrokenProcessPool:
+            _discard(pool)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def start_pool() -> None:
+    """Start the counting processes now (each loads every family, a few seconds), so the first
+    long text does not wait for them. Call it in a server's worker, never before a fork."""
+    workers = getattr(_executor(), "_max_workers", 1)
+    # The pool spawns a process for each task submitted while none is idle: one task each.
+    map_in_pool(["warm up"] * workers, VERSIONS["claude"])
+
+
 class ClaudeEstimator:
     """One ctok family. ``sample_bytes`` (None: count everything) bounds the work per text."""
 
@@ -107,8 +138,7 @@ class ClaudeEstimator:
         return [split_text(text[i * step :], size)[0] for i in range(4)]
 
     def _count_in_pool(self, pieces: list[str]) -> int:
-        pool = _executor()
-        return sum(pool.map(count_chunk, pieces, [self.version] * len(pieces)))
+        return sum(map_in_pool(pieces, self.version))
 
     def tokenize(self, text: str) -> tuple[list[Token], bool]:
         """One plausible tiling of ``text`` whose length is ctok's count; not real boundaries."""

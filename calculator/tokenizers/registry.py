@@ -112,6 +112,32 @@ def _adapter(key: str):
         return _adapters[owner]
 
 
+def preload(keys: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Load the adapters of ``keys`` (default: every tokenizer) now, in this thread.
+
+    For a server that forks workers: loaded before the fork, the vocabularies are shared
+    copy-on-write instead of loaded again by each worker on its first request. Starts no
+    thread or process. Returns each key's unavailable reason (None: loaded); never raises.
+    """
+    outcome: dict[str, str | None] = {}
+    for key in keys if keys is not None else SPECS:
+        try:
+            _adapter(key)
+            outcome[key] = None
+        except Exception as exc:  # a missing file must not stop the server from starting
+            outcome[key] = str(exc)
+    return outcome
+
+
+def start_pools() -> None:
+    """Start the process pool of the estimators that count in other processes (Claude), when
+    ctok is installed. For a forking server: call it in each worker, after the fork."""
+    if is_available("claude"):
+        from .claude import start_pool
+
+        start_pool()
+
+
 def check_text(text: str) -> bytes:
     """The UTF-8 bytes of ``text``; refuses non-str, lone surrogates and oversize text."""
     if not isinstance(text, str):

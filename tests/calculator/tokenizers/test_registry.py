@@ -138,3 +138,17 @@ def test_it_adds_chat_framing_only_when_asked_per_family():
     assert tokenizers.chat_overhead_tokens("o200k_base", 0) == 0
     assert tokenizers.chat_overhead_tokens("o200k_base", 2) == 6
     assert tokenizers.chat_overhead_tokens("claude_5", 1) == 6
+
+
+def test_a_killed_counting_process_is_replaced_and_the_count_still_comes_back():
+    from calculator.tokenizers import claude
+
+    text = "A line of prose for the counting processes to share.\n" * 3700  # ~200 KB: two chunks
+    pieces = claude.split_text(text, claude.CHUNK_BYTES)
+    expected = sum(ctok.token_count(piece, "3.0") - 7 for piece in pieces)
+    claude.start_pool()
+    victim = next(iter(claude._executor()._processes.values()))
+    victim.kill()
+    victim.join(timeout=10)
+    assert len(pieces) > 1
+    assert count_tokens(text, "claude") == expected  # not cached: the configured fixture cleared it
