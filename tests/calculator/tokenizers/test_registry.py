@@ -140,8 +140,10 @@ def test_it_adds_chat_framing_only_when_asked_per_family():
     assert tokenizers.chat_overhead_tokens("claude_5", 1) == 6
 
 
-def test_a_killed_counting_process_is_replaced_and_the_count_still_comes_back():
+def test_a_killed_counting_process_is_replaced_and_the_count_still_comes_back(data_dir):
     from calculator.tokenizers import claude
+
+    tokenizers.configure(data_dir=data_dir, claude_sample_bytes=None)  # count every chunk
 
     text = "A line of prose for the counting processes to share.\n" * 3700  # ~200 KB: two chunks
     pieces = claude.split_text(text, claude.CHUNK_BYTES)
