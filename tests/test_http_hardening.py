@@ -59,3 +59,36 @@ def test_a_nul_character_in_the_url_is_a_clear_400(client, db):
         assert response.status_code == 400 and "NUL" in json.loads(response.content)["error"]["message"]
     page = client.get("/models?q=%00")
     assert page.status_code == 400 and "NUL" in page.content.decode()
+
+
+def test_admin_forms_refuse_a_post_without_a_csrf_token(editor, gpt_54):
+    from django.test import Client
+
+    from pricing.models import ImportRun, PriceVersion
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    versions = PriceVersion.objects.count()
+    refresh = browser.post("/admin/pricing/importrun/refresh/", {"source": "genai-prices"})
+    add = browser.post("/admin/pricing/priceversion/add/", {"model": gpt_54.pk, "input_usd_per_mtok": "0"})
+    assert (refresh.status_code, add.status_code) == (403, 403)
+    assert b"CSRF" in refresh.content
+    assert not ImportRun.objects.exists() and PriceVersion.objects.count() == versions
+    # The refresh form on the page carries the token a real browser sends back.
+    page = browser.get("/admin/pricing/importrun/")
+    assert b'name="csrfmiddlewaretoken"' in page.content
+
+
+def test_the_api_takes_only_json_so_a_cross_site_form_cannot_post_to_it(client, gpt_54):
+    """A form on another site can only send form encodings or text/plain; the API refuses both,
+    and a JSON body from another origin needs a CORS preflight that this app never grants."""
+    from calculator.models import Comparison
+
+    form_types = ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x")
+    for content_type in form_types:
+        response = client.post("/api/v1/comparisons", data='{"text": "hi"}', content_type=content_type)
+        assert response.status_code == 415, content_type
+        assert "application/json" in json.loads(response.content)["error"]["message"]
+    assert not Comparison.objects.exists()
+    preflight = client.options("/api/v1/comparisons", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in preflight
