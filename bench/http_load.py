@@ -294,7 +294,8 @@ def report(
             f"({memory_after[0] - memory_before[0]:+.0f}), "
             f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
             f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
-            + ", ".join(f"{mb:.0f}" for mb in samples) + " MB.",
+            + ", ".join(f"{mb:.0f}" for mb in samples) + " MB (a leak climbs at every fifth; allocator "
+            "warm-up levels off).",
             "",
         ]
     )
