@@ -49,6 +49,7 @@ def test_healthz_says_the_database_is_down_with_503(client, database_down):
 def test_pages_and_api_show_a_clear_message_when_the_database_is_down(client, database_down):
     page = client.get("/models")
     assert page.status_code == 503 and "database cannot be reached" in page.content.decode()
+    assert "Traceback" not in page.content.decode() and "OperationalError" not in page.content.decode()
     api = client.get("/api/v1/models")
     assert api.status_code == 503 and json.loads(api.content)["error"]["code"] == "unavailable"
 
