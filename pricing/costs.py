@@ -124,11 +124,11 @@ def rates_in_force(rates: Rates, input_tokens: int) -> tuple[Rates, int | None]:
         rates,
         input_usd_per_mtok=tier.input_usd_per_mtok,
         output_usd_per_mtok=tier.output_usd_per_mtok,
-        cache_read_usd_per_mtok=_first(tier.cache_read_usd_per_mtok, rates.cache_read_usd_per_mtok),
-        cache_write_5m_usd_per_mtok=_first(
+        cache_read_usd_per_mtok=_overlay(tier.cache_read_usd_per_mtok, rates.cache_read_usd_per_mtok),
+        cache_write_5m_usd_per_mtok=_overlay(
             tier.cache_write_5m_usd_per_mtok, rates.cache_write_5m_usd_per_mtok
         ),
-        cache_write_1h_usd_per_mtok=_first(
+        cache_write_1h_usd_per_mtok=_overlay(
             tier.cache_write_1h_usd_per_mtok, rates.cache_write_1h_usd_per_mtok
         ),
         batch_input_usd_per_mtok=batch_input,
@@ -173,6 +173,11 @@ def _usd(tokens: int, usd_per_mtok: Decimal) -> Decimal:
 
 def _first(value: Decimal | None, fallback: Decimal) -> Decimal:
     return fallback if value is None else value
+
+
+def _overlay(tier_value: Decimal | None, base_value: Decimal | None) -> Decimal | None:
+    """A tier's optional rate where it sets one, else the base rate (which may be unset too)."""
+    return base_value if tier_value is None else tier_value
 
 
 def _scaled(batch: Decimal | None, standard: Decimal, tier_standard: Decimal) -> Decimal | None:
