@@ -24,7 +24,7 @@ from calculator.tokenizers.catalogue import SPECS  # noqa: E402
 
 DATA_DIR = Path(os.environ.get("TOKENIZER_DATA_DIR", REPO / "var" / "tokenizers"))
 MB = 1_000_000
-DATE = "2026-11-25"
+DATE = time.strftime("%Y-%m-%d")
 
 
 def build_text(size: int = MB) -> str:
@@ -139,7 +139,7 @@ def write_section(lines: list[str], path: Path = REPO / "docs" / "benchmarks.md"
         new = old.rstrip("\n") + "\n\n" + body
     else:
         end = old.find("\n## ", start + 1)
-        new = old[:start] + body + (old[end + 1:] if end != -1 else "")
+        new = old[:start] + body + ("\n" + old[end + 1:] if end != -1 else "")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(new)
 
