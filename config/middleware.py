@@ -58,8 +58,11 @@ class ApiRateLimitMiddleware:
     """A fixed-window limit per client address on /api/; over it, a JSON 429 with Retry-After.
 
     Counters live in the default cache: per process with the local-memory cache, shared when
-    the cache is Redis (``CACHE_URL``).
+    the cache is Redis (``CACHE_URL``). When that cache cannot be reached the limit is not
+    enforced (logged once a minute per process): the site keeps serving through a Redis outage.
     """
+
+    _last_warning = 0.0
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -69,11 +72,7 @@ class ApiRateLimitMiddleware:
         if limit and request.path.startswith("/api/"):
             slot = int(time.time() // window)
             key = f"ratelimit:{client_address(request)}:{slot}"
-            cache.add(key, 0, timeout=window + 1)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # evicted between add and incr
-                count = 1
+            count = self.count(key, window)
             if count > limit:
                 retry_after = window - int(time.time()) % window
                 response = JsonResponse(
@@ -89,6 +88,21 @@ class ApiRateLimitMiddleware:
                 response["Retry-After"] = str(retry_after)
                 return response
         return self.get_response(request)
+
+    def count(self, key: str, window: int) -> int:
+        """This request's number in its window; 0 when the cache is unreachable."""
+        try:
+            cache.add(key, 0, timeout=window + 1)
+            try:
+                return cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                return 1
+        except Exception as error:  # noqa: BLE001 - each cache backend raises its own errors
+            now = time.monotonic()
+            if now - ApiRateLimitMiddleware._last_warning > 60:
+                ApiRateLimitMiddleware._last_warning = now
+                logger.warning("API rate limit not enforced: the cache is unreachable (%r)", error)
+            return 0
 
 
 def client_address(request: HttpRequest) -> str:

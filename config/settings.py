@@ -71,10 +71,15 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; CACHE_URL=redis://… shares the cache (and rate-limit counters) between
-# processes.
+# processes. Short socket timeouts: an unreachable Redis costs a request at most ~1 s, and the
+# rate limiter then lets the request through (see config.middleware).
 CACHE_URL = envstr("CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "llmcalc"}
 }

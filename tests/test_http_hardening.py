@@ -23,6 +23,30 @@ def test_the_api_answers_429_with_retry_after_past_the_limit(client, db, setting
     assert client.get("/models").status_code == 200  # pages are not limited
 
 
+def test_the_api_keeps_serving_when_the_rate_limit_cache_is_down(client, db, settings, caplog, monkeypatch):
+    """Redis as the cache, on a port where nothing listens: requests pass, unlimited, logged."""
+    import socket
+
+    from config.middleware import ApiRateLimitMiddleware
+
+    monkeypatch.setattr(ApiRateLimitMiddleware, "_last_warning", 0.0)  # log this time, whatever ran before
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    settings.API_RATE_LIMIT_REQUESTS = 1
+    statuses = [client.get("/api/v1/tokenizers").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert "API rate limit not enforced: the cache is unreachable" in caplog.text
+
+
 @pytest.fixture
 def database_down(django_db_blocker):
     """Point the default connection at a PostgreSQL port nobody listens on (a real failure).
