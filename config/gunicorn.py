@@ -22,8 +22,8 @@ max_requests_jitter = 50
 accesslog = "-"
 errorlog = "-"
 preload_app = os.environ.get("WEB_PRELOAD", "true").lower() in {"1", "true", "yes"}
-# Our own threads count in parallel; the Rust tokenizers' thread pool must not be started
-# before a fork (it would deadlock in the child).
+# Our own threads count in parallel. The Rust tokenizers' internal thread pool is not fork-safe
+# (a child of a process that used it has it disabled, with a warning): keep it off everywhere.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 

@@ -188,7 +188,7 @@ def archive_payload(*, payload: bytes, sha256: str, source: str, url: str) -> Pr
 
 def this_process() -> str:
     """``host:pid`` of the running process, as recorded in a lease it holds."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:300]
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def holder_is_gone(holder: str) -> bool:

@@ -24,6 +24,7 @@ VERSIONS = {"claude": "3.0", "claude_opus_4_7": "4.7", "claude_5": "4.8"}
 PAD = "\u27e8pad\u27e9"  # ctok's frame token "⟨pad⟩"
 _ATOM = re.compile("\u27e8(?:0x([0-9A-Fa-f]{2})|[a-z]+)\u27e9")
 
+POOL_PROCESSES = max(1, min(2, multiprocessing.cpu_count()))
 INLINE_BYTES = 32 * 1024  # below this, counting in-thread beats the pool's round trip
 CHUNK_BYTES = 128 * 1024
 
@@ -69,7 +70,7 @@ def _executor() -> Executor:
         if _pool is None:
             # spawn: forking a threaded web server process is unsafe.
             _pool = ProcessPoolExecutor(
-                max_workers=max(1, min(2, multiprocessing.cpu_count())),
+                max_workers=POOL_PROCESSES,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_load_all_families,
             )
@@ -101,9 +102,8 @@ def map_in_pool(pieces: list[str], version: str) -> list[int]:
 def start_pool() -> None:
     """Start the counting processes now (each loads every family, a few seconds), so the first
     long text does not wait for them. Call it in a server's worker, never before a fork."""
-    workers = getattr(_executor(), "_max_workers", 1)
     # The pool spawns a process for each task submitted while none is idle: one task each.
-    map_in_pool(["warm up"] * workers, VERSIONS["claude"])
+    map_in_pool(["warm up"] * POOL_PROCESSES, VERSIONS["claude"])
 
 
 class ClaudeEstimator:

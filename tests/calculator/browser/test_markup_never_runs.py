@@ -78,7 +78,7 @@ def test_a_saved_comparison_shows_hostile_text_and_its_exports_cannot_render(pag
         assert "alert(" in export.text()  # the data is kept as it was, only never run
 
 
-def test_the_admin_shows_hostile_names_diffs_and_reasons_as_text(page, hostile, live_server):
+def test_the_admin_shows_hostile_names_diffs_and_reasons_as_text(page, hostile):
     # A superuser: the live server's test flushes the "Price editors" group the migrations made.
     User.objects.create_superuser("editor", password="a long test password 42")
     page.goto("/admin/login/?next=/admin/")
@@ -106,7 +106,7 @@ def test_the_admin_shows_hostile_names_diffs_and_reasons_as_text(page, hostile, 
     page.wait_for_timeout(300)
 
 
-def test_the_admin_is_behind_a_login(hostile, live_server):
+def test_the_admin_is_behind_a_login(hostile):
     client = Client()
     paths = ("/admin/", f"/admin/pricing/languagemodel/{hostile.pk}/change/", "/admin/pricing/importrun/")
     for path in paths:
