@@ -15,8 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from config.api import ApiError, iso, money
-from pricing.costs import Usage, estimate_cost
+from config.api import ApiError, iso
+from pricing.costs import Usage, estimate_cost, money
 from pricing.selectors import CatalogueRow, models_with_prices
 
 from . import tokenizers

@@ -5,6 +5,7 @@ from . import api, openapi, views
 urlpatterns = [
     path("", views.index, name="calculator"),
     path("tokenizers", views.tokenizers_page, name="tokenizers"),
+    path("healthz", views.healthz, name="healthz"),
     path("c/<str:comparison_id>.json", views.comparison_json, name="comparison-json"),
     path("c/<str:comparison_id>.csv", views.comparison_csv, name="comparison-csv"),
     path("c/<str:comparison_id>", views.comparison_page, name="comparison"),

@@ -1,14 +1,15 @@
-"""The calculator page, saved comparisons and their exports, the tokenizers page."""
+"""The calculator page, saved comparisons and their exports, the tokenizers page, /healthz."""
 
 from __future__ import annotations
 
 import csv
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from pricing.models import Provider
+from pricing.models import PriceVersion, Provider
 
 from . import tokenizers
 from .api import preset_rows, tokenizer_rows
@@ -96,3 +97,18 @@ def _csv_cell(value: object) -> str:
     text = str(value).lower() if isinstance(value, bool) else str(value)
     # A cell starting with = + - @ would be a formula in a spreadsheet; quote it as text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 once the app can serve estimates: the database answers, prices are loaded, and
+    the tokenizers are counted (how many are available)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        priced = PriceVersion.objects.effective().values("model").distinct().count()
+    except DatabaseError as exc:
+        return JsonResponse({"status": "error", "database": f"unreachable: {type(exc).__name__}"}, status=503)
+    available = sum(1 for info in tokenizers.list_tokenizers() if tokenizers.is_available(info.key))
+    status = "ok" if priced else "empty"
+    body = {"status": status, "database": "ok", "models_priced": priced, "tokenizers_available": available}
+    return JsonResponse(body, status=200 if priced else 503)

@@ -115,15 +115,5 @@ def parse_as_of(value: object, *, field: str = "as_of") -> datetime | None:
     return moment
 
 
-def money(value: Decimal | None) -> str | None:
-    """Money for JSON: an exact decimal string such as "0.0012", never a float or exponent."""
-    if value is None:
-        return None
-    if value == 0:
-        return "0"
-    text = format(value.normalize(), "f")
-    return text
-
-
 def iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()

@@ -167,6 +167,14 @@ def estimate_cost(usage: Usage, rates: Rates, *, batch: bool = False) -> CostBre
     )
 
 
+def money(value: Decimal | None) -> str | None:
+    """Money for JSON and exports: an exact decimal string such as "0.0012", never a float or
+    an exponent. The only place a money value becomes text."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value else "0"
+
+
 def _usd(tokens: int, usd_per_mtok: Decimal) -> Decimal:
     return Decimal(tokens) * usd_per_mtok / MTOK
 

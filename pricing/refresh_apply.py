@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from .families import tokenizer_key_for
 from .models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider
 from .refresh_models import SourceListing
 from .services import publish_price_version
@@ -136,7 +137,7 @@ def _model_for(
         provider=provider, slug=record.model, name=record.name[:200],
         status=LanguageModel.Status.DEPRECATED if record.deprecated else LanguageModel.Status.ACTIVE,
         context_window=record.context_window, max_output_tokens=record.max_output_tokens,
-        tokenizer_key=default_tokenizer(record.provider, record.model),
+        tokenizer_key=tokenizer_key_for(record.provider, record.model),
         notes=f"Added by the {source} price import (upstream id {record.upstream_id}).",
     )
     catalogue.models[(record.provider, record.model)] = model
@@ -150,14 +151,6 @@ def _may_create(source: str, provider: str) -> bool:
         return True
     # LiteLLM adds models only for providers the other sources lack (it mostly cross-checks).
     return provider in getattr(settings, "PRICE_REFRESH_LITELLM_NEW_PROVIDERS", ["alibaba"])
-
-
-def default_tokenizer(provider: str, model: str) -> str:
-    try:
-        from calculator.tokenizers import default_tokenizer_for
-    except ImportError:
-        return "generic"
-    return default_tokenizer_for(provider, model)
 
 
 def _apply_record(

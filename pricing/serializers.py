@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.api import iso, money
+from config.api import iso
 
+from .costs import money
 from .models import LanguageModel, PriceTier, PriceVersion
 from .validation import RATE_FIELDS
 

@@ -1,4 +1,4 @@
-"""Catalogue pages: /models (current or as-of prices) and one model's history; /healthz."""
+"""Catalogue pages: /models (current or as-of prices) and one model's history."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from config.api import ApiError, parse_as_of
 
-from .models import PriceVersion, Provider
+from .models import Provider
 from .refresh import last_refresh
 from .selectors import CatalogueRow, find_model, models_with_prices, price_history
 
@@ -69,19 +68,3 @@ def model_page(request: HttpRequest, provider: str, model: str) -> HttpResponse:
     if found is None:
         raise Http404(f"No model {provider}/{model} in the catalogue.")
     return render(request, "pricing/model.html", {"model": found, "history": price_history(found)})
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 once the app can serve estimates: the database answers and prices are loaded."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        priced = PriceVersion.objects.effective().values("model").distinct().count()
-    except DatabaseError as exc:
-        return JsonResponse({"status": "error", "database": f"unreachable: {type(exc).__name__}"}, status=503)
-    from calculator.tokenizers import is_available, list_tokenizers
-
-    available = sum(1 for info in list_tokenizers() if is_available(info.key))
-    status = "ok" if priced else "empty"
-    body = {"status": status, "database": "ok", "models_priced": priced, "tokenizers_available": available}
-    return JsonResponse(body, status=200 if priced else 503)

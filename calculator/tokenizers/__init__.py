@@ -4,8 +4,10 @@ Vocabulary files come from ``assets.fetch_assets`` (run at setup); the registry 
 lazily, once per process, and shares it across threads.
 """
 
+from pricing.families import tokenizer_key_for as default_tokenizer_for
+
 from .assets import fetch_assets
-from .defaults import chat_overhead_tokens, default_tokenizer_for
+from .defaults import chat_overhead_tokens
 from .registry import (
     configure,
     count_tokens,

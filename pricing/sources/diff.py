@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from pricing.costs import Rates, TierRates
+from pricing.costs import Rates, TierRates, money
 
 from .records import PriceRecord
 
@@ -123,18 +123,11 @@ def largest_change(old: Rates, new: Rates) -> tuple[str, Decimal]:
     return worst
 
 
-def money(value: Decimal | None) -> str | None:
-    """An exact decimal string for JSON (never a float)."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text if value else "0"
-
-
 def rates_to_json(rates: Rates) -> dict:
     data = {name: money(getattr(rates, name)) for name in RATE_NAMES}
-    data["tiers"] = [{k: (v if k == "threshold_tokens" else money(v)) for k, v in asdict(t).items()}
-                     for t in rates.tiers]
+    data["tiers"] = [
+        {k: (v if k == "threshold_tokens" else money(v)) for k, v in asdict(t).items()} for t in rates.tiers
+    ]
     return data
 
 
