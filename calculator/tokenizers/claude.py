@@ -12,15 +12,13 @@ from __future__ import annotations
 import multiprocessing
 import re
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .offsets import make_tokens
 from .types import Token
 
-# Our key -> the ctok version string that routes to the family (ctok 1.3.0 families: v3 serves
-# 3.0 to 4.6, v4.7 serves 4.7, v4.8 serves 4.8 and later).
-VERSIONS = {"claude": "3.0", "claude_opus_4_7": "4.7", "claude_5": "4.8"}
 PAD = "\u27e8pad\u27e9"  # ctok's frame token "⟨pad⟩"
 _ATOM = re.compile("\u27e8(?:0x([0-9A-Fa-f]{2})|[a-z]+)\u27e9")
 
@@ -30,6 +28,9 @@ CHUNK_BYTES = 128 * 1024
 
 _pool: Executor | None = None
 _pool_lock = threading.Lock()
+# The families (ctok version strings, from the catalogue's claude_family) that each new pool
+# worker loads at start: those of every estimator built in this process, and start_pool's.
+_families: set[str] = set()
 
 
 def frame_tokens(version: str) -> int:
@@ -58,9 +59,9 @@ def split_text(text: str, chunk_bytes: int) -> list[str]:
     return pieces
 
 
-def _load_all_families() -> None:
+def _load_families(families: tuple[str, ...]) -> None:
     """Pool worker initializer: load every family once, so no request pays a worker's load."""
-    for version in VERSIONS.values():
+    for version in families:
         count_chunk("warm up", version)
 
 
@@ -72,7 +73,8 @@ def _executor() -> Executor:
             _pool = ProcessPoolExecutor(
                 max_workers=POOL_PROCESSES,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_load_all_families,
+                initializer=_load_families,
+                initargs=(tuple(sorted(_families)),),
             )
         return _pool
 
@@ -99,11 +101,12 @@ def map_in_pool(pieces: list[str], version: str) -> list[int]:
     raise AssertionError("unreachable")
 
 
-def start_pool() -> None:
-    """Start the counting processes now (each loads every family, a few seconds), so the first
+def start_pool(families: Iterable[str]) -> None:
+    """Start the counting processes now (each loads ``families``, a few seconds), so the first
     long text does not wait for them. Call it in a server's worker, never before a fork."""
+    _families.update(families)
     # The pool spawns a process for each task submitted while none is idle: one task each.
-    map_in_pool(["warm up"] * POOL_PROCESSES, VERSIONS["claude"])
+    map_in_pool(["warm up"] * POOL_PROCESSES, min(_families))
 
 
 class ClaudeEstimator:
@@ -117,6 +120,7 @@ class ClaudeEstimator:
         self.version = version
         self.sample_bytes = sample_bytes
         self.frame = frame_tokens(version)
+        _families.add(version)
         ctok.token_count("warm up", version)  # loads the family's vocabulary now, not mid-request
 
     def is_sampled(self, text: str) -> bool:
@@ -133,6 +137,7 @@ class ClaudeEstimator:
 
     def _windows(self, text: str) -> list[str]:
         """Four evenly spaced windows of ``sample_bytes / 4`` characters, cut at line breaks."""
+        assert self.sample_bytes is not None  # only sampled texts get here
         size = self.sample_bytes // 4
         step = (len(text) - size) // 3
         return [split_text(text[i * step :], size)[0] for i in range(4)]

@@ -4,9 +4,13 @@ byte fallback, which has no regex pre-tokeniser for tiktoken to reuse)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .offsets import make_tokens
 from .types import Token
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 
 class HFAdapter:
@@ -21,7 +25,7 @@ class HFAdapter:
         self.tokenizer = tokenizers.Tokenizer.from_file(str(path))
         self.tokenizer.encode_special_tokens = True
 
-    def _encode(self, text: str):
+    def _encode(self, text: str) -> Encoding:
         # encode_batch releases the GIL (encode does not), so other engines' threads run
         # meanwhile: measured 1.14 s -> 0.54 s for two 1 MB counts on two cores.
         return self.tokenizer.encode_batch([text], add_special_tokens=False)[0]

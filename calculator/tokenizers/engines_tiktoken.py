@@ -17,7 +17,7 @@ import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 
 from .offsets import NormalizedText, byte_ends_to_char_ends, make_tokens
-from .types import Token
+from .types import NormalForm, Token
 
 # tiktoken_ext/openai_public.py (tiktoken 0.14.0, MIT).
 CL100K_PATTERN = (
@@ -87,7 +87,7 @@ class TiktokenAdapter:
         self,
         encoding: tiktoken.Encoding,
         *,
-        normalize: str | None = None,
+        normalize: NormalForm | None = None,
         id_offset: int = 0,
         allowed_special: frozenset[str] = frozenset(),
     ) -> None:
@@ -132,9 +132,11 @@ def _encoding(
     return tiktoken.Encoding(name, pat_str=pattern, mergeable_ranks=ranks, special_tokens=special or {})
 
 
-def load_tiktoken_file(path: Path, name: str, pattern: str, **options) -> TiktokenAdapter:
+def load_tiktoken_file(
+    path: Path, name: str, pattern: str, *, normalize: NormalForm | None = None
+) -> TiktokenAdapter:
     """An adapter for a ``.tiktoken`` file (base64 token, space, rank per line)."""
-    return TiktokenAdapter(_encoding(name, pattern, load_tiktoken_bpe(str(path))), **options)
+    return TiktokenAdapter(_encoding(name, pattern, load_tiktoken_bpe(str(path))), normalize=normalize)
 
 
 def load_tekken(path: Path) -> TiktokenAdapter:
@@ -179,7 +181,7 @@ def byte_level_ranks(vocab: dict[str, int], merges: Sequence[str | list[str]]) -
 
 
 def load_byte_level_json(
-    path: Path, name: str, pattern: str, *, normalize: str | None = None
+    path: Path, name: str, pattern: str, *, normalize: NormalForm | None = None
 ) -> TiktokenAdapter:
     """A byte-level BPE ``tokenizer.json`` run by tiktoken; its non-special added tokens stay
     single tokens, as in the ``tokenizers`` library."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from .types import Token
+from .types import NormalForm, Token
 
 
 def byte_ends_to_char_ends(text: str, byte_ends: Iterable[int]) -> list[int]:
@@ -66,7 +66,7 @@ class NormalizedText:
     characters, which never compose with what precedes them.
     """
 
-    def __init__(self, text: str, form: str) -> None:
+    def __init__(self, text: str, form: NormalForm) -> None:
         self.original = text
         self.text = unicodedata.normalize(form, text)
         self._norm_starts: list[int] = [0]
@@ -74,7 +74,7 @@ class NormalizedText:
         if self.text != text:
             self._build(form)
 
-    def _build(self, form: str) -> None:
+    def _build(self, form: NormalForm) -> None:
         for splitter in (_starter_segments, _ascii_segments):
             norm_starts, orig_starts, total = [0], [0], 0
             pieces = []
@@ -98,7 +98,7 @@ class NormalizedText:
         return self._orig_starts[min(i, len(self._orig_starts) - 1)]
 
 
-def _starter_segments(text: str):
+def _starter_segments(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for i in range(1, len(text)):
         if not unicodedata.combining(text[i]):
@@ -108,7 +108,7 @@ def _starter_segments(text: str):
         yield start, text[start:]
 
 
-def _ascii_segments(text: str):
+def _ascii_segments(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for i in range(1, len(text)):
         if text[i] < "\x80":

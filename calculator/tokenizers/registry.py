@@ -1,20 +1,23 @@
-"""Key -> adapter registry: lazy loading once per process, validation, counting in parallel and
-a content-hash cache. Pure Python: the Django side only calls ``configure``."""
+"""Key -> engine registry: lazy loading once per process, validation, counting in parallel and
+a content-hash cache. Pure Python: the host application passes its settings in through
+``configure`` (the Django app config does, at startup)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import ASSETS, is_verified
-from .catalogue import SPECS, Spec
+from .catalogue import SPECS, Spec, claude_families, loader_of
 from .types import (
+    Adapter,
+    Settings,
     TextTooLarge,
     Token,
     TokenCount,
@@ -24,21 +27,17 @@ from .types import (
     UnknownTokenizer,
 )
 
-CACHE_ENTRIES = 4096  # (text hash, adapter) -> count; ints are small, texts are not kept
+CACHE_ENTRIES = 4096  # (text hash, engine) -> count; ints are small, texts are not kept
+_KEEP = object()  # "leave this setting as it is" in configure (None is a meaningful value)
 
-
-@dataclass
-class Settings:
-    data_dir: Path = Path(os.environ.get("TOKENIZER_DATA_DIR", "var/tokenizers"))
-    max_text_bytes: int = 5 * 1024 * 1024
-    claude_sample_bytes: int | None = 256 * 1024
-
-
-settings = Settings()
-# How many real counts each adapter has run (not cache hits); tests and the benchmark read it.
+settings = Settings(data_dir=Path(os.environ.get("TOKENIZER_DATA_DIR", "var/tokenizers")))
+# How many real counts each engine has run (not cache hits); tests and the benchmark read it.
 count_calls: Counter[str] = Counter()
 
-_adapters: dict[str, object] = {}
+# Engines by (owner key, the settings they were loaded with): configuring back to earlier
+# settings finds the engines loaded then, so a test that needs a special configuration does not
+# make every later test load the vocabularies again.
+_adapters: dict[tuple[str, Path, int | None], Adapter] = {}
 _load_locks: dict[str, threading.Lock] = {key: threading.Lock() for key in SPECS}
 _cache: OrderedDict[tuple[str, str], int] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -46,19 +45,35 @@ _threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tokenizer")
 
 
 def configure(
-    *, data_dir: str | Path, max_text_bytes: int | None = None, claude_sample_bytes: int | None | object = ...
+    *,
+    data_dir: str | Path | None = None,
+    max_text_bytes: int | None = None,
+    claude_sample_bytes: int | None | object = _KEEP,
 ) -> None:
-    """Point the registry at a data folder (and optionally a text size limit in UTF-8 bytes,
-    and the Claude estimator's sampling threshold in characters, None to count everything).
-    Loaded adapters and cached counts are dropped."""
-    settings.data_dir = Path(data_dir)
+    """Set the data folder, the text size limit in UTF-8 bytes and the Claude estimator's sampling
+    threshold in characters (None: count everything); what is not given stays as it is.
+    Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
+    global settings
+    changes: dict[str, object] = {}
+    if data_dir is not None:
+        changes["data_dir"] = Path(data_dir)
     if max_text_bytes is not None:
-        settings.max_text_bytes = max_text_bytes
-    if claude_sample_bytes is not ...:
-        settings.claude_sample_bytes = claude_sample_bytes  # type: ignore[assignment]
-    _adapters.clear()
+        changes["max_text_bytes"] = max_text_bytes
+    if claude_sample_bytes is not _KEEP:
+        changes["claude_sample_bytes"] = claude_sample_bytes
+    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+    clear_cache()
+
+
+def clear_cache() -> None:
+    """Forget every cached count (loaded engines stay)."""
     with _cache_lock:
         _cache.clear()
+
+
+def _slot(spec: Spec) -> tuple[str, Path, int | None]:
+    """Where the engine of ``spec`` is kept: its owner key and the settings loading depends on."""
+    return (spec.owner, settings.data_dir, settings.claude_sample_bytes)
 
 
 def _spec(key: str) -> Spec:
@@ -79,13 +94,13 @@ def get_info(key: str) -> TokenizerInfo:
 def unavailable_reason(key: str) -> str | None:
     """Why ``key`` cannot count, or None when its files are present and verified."""
     spec = _spec(key)
-    for filename in spec.files:
+    for filename in loader_of(spec).files:
         if not is_verified(settings.data_dir / filename, ASSETS[filename].sha256):
             return (
                 f"vocabulary file {filename} is missing or fails its SHA-256 check in "
                 f"{settings.data_dir}; run the fetch_tokenizer_assets command"
             )
-    if spec.info.engine == "ctok":
+    if spec.engine == "ctok":
         try:
             import ctok  # noqa: F401
         except ImportError:
@@ -97,19 +112,19 @@ def is_available(key: str) -> bool:
     return unavailable_reason(key) is None
 
 
-def _adapter(key: str):
-    spec = _spec(key)
-    owner = spec.adapter
-    adapter = _adapters.get(owner)
+def _adapter(key: str) -> Adapter:
+    spec, current = _spec(key), settings  # one snapshot, should configure run meanwhile
+    slot = (spec.owner, current.data_dir, current.claude_sample_bytes)
+    adapter = _adapters.get(slot)
     if adapter is not None:
         return adapter
     reason = unavailable_reason(key)
     if reason:
         raise TokenizerUnavailable(f"{key}: {reason}")
-    with _load_locks[owner]:
-        if owner not in _adapters:
-            _adapters[owner] = SPECS[owner].load(settings.data_dir)
-        return _adapters[owner]
+    with _load_locks[spec.owner]:
+        if slot not in _adapters:
+            _adapters[slot] = loader_of(spec)(SPECS[spec.owner], current)
+        return _adapters[slot]
 
 
 def preload(keys: Iterable[str] | None = None) -> dict[str, str | None]:
@@ -135,7 +150,7 @@ def start_pools() -> None:
     if is_available("claude"):
         from .claude import start_pool
 
-        start_pool()
+        start_pool(claude_families())
 
 
 def check_text(text: str) -> bytes:
@@ -153,13 +168,13 @@ def check_text(text: str) -> bytes:
     return data
 
 
-def _count_raw(owner: str, adapter, text: str) -> int:
+def _count_raw(owner: str, adapter: Adapter, text: str) -> int:
     count_calls[owner] += 1
     return adapter.count(text)
 
 
 def _count_cached(key: str, text: str, digest: str) -> int:
-    owner = _spec(key).adapter
+    owner = _spec(key).owner
     with _cache_lock:
         hit = _cache.get((digest, owner))
         if hit is not None:
@@ -191,8 +206,8 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
 
 
 def _note(key: str, text: str) -> str:
-    note = SPECS[key].info.note
-    adapter = _adapters.get(SPECS[key].adapter)
+    note = SPECS[key].note
+    adapter = _adapters.get(_slot(SPECS[key]))
     if adapter is not None and getattr(adapter, "is_sampled", lambda _t: False)(text):
         note += (
             f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
@@ -205,21 +220,18 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
     """Counts for several keys: each distinct engine counts once, distinct engines in parallel
     threads, results cached by the text's SHA-256. Unavailable or failing tokenizers come back
     with ``available=False`` and the reason; only an unknown key raises."""
-    keys = list(dict.fromkeys(keys))
-    for key in keys:
-        _spec(key)
+    specs = [_spec(key) for key in dict.fromkeys(keys)]
     digest = hashlib.sha256(check_text(text)).hexdigest()
     owners: dict[str, str] = {}
-    for key in keys:
-        owners.setdefault(SPECS[key].adapter, key)
+    for spec in specs:
+        owners.setdefault(spec.owner, spec.key)
     futures = {owner: _threads.submit(_count_cached, key, text, digest) for owner, key in owners.items()}
     results = {}
-    for key in keys:
-        info = SPECS[key].info
+    for spec in specs:
         try:
-            tokens = futures[SPECS[key].adapter].result()
+            tokens = futures[spec.owner].result()
         except Exception as exc:  # one broken tokenizer must not sink the others
-            results[key] = TokenCount(key, None, info.exact, False, str(exc))
+            results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue
-        results[key] = TokenCount(key, tokens, info.exact, True, _note(key, text))
+        results[spec.key] = TokenCount(spec.key, tokens, spec.exact, True, _note(spec.key, text))
     return results

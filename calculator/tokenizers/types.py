@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+# A Unicode normalisation form, as unicodedata.normalize takes it.
+NormalForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,41 @@ class TokenCount:
     exact: bool
     available: bool
     note: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the host application passes in through ``configure`` (this package reads no Django).
+
+    ``max_text_bytes`` bounds one text's UTF-8 encoding; ``claude_sample_bytes`` is the length in
+    characters above which the Claude estimator counts samples (None: count everything).
+    """
+
+    data_dir: Path = Path("var/tokenizers")
+    max_text_bytes: int = 5 * 1024 * 1024
+    claude_sample_bytes: int | None = 256 * 1024
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """What every engine offers the registry, whatever library runs it."""
+
+    engine: str
+
+    def count(self, text: str) -> int:
+        """Tokens of ``text`` alone: no BOS/EOS, no chat frame."""
+        ...
+
+    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+        """Tokens with ids and character offsets; the flag is False for an illustrative tiling."""
+        ...
+
+
+class Loader(Protocol):
+    """Builds one engine from the files in ``settings.data_dir`` (slow: the registry calls it
+    once per engine and settings)."""
+
+    def __call__(self, settings: Settings) -> Adapter: ...
 
 
 class TokenizerError(Exception):

@@ -67,8 +67,8 @@ def test_it_subtracts_ctoks_message_frame_from_claude_counts():
         assert count_tokens(text, key) == ctok.token_count(text, version) - frame
 
 
-def test_it_refuses_text_over_the_limit_naming_it(data_dir):
-    tokenizers.configure(data_dir=data_dir, max_text_bytes=10)
+def test_it_refuses_text_over_the_limit_naming_it(reconfigure):
+    reconfigure(max_text_bytes=10)
     with pytest.raises(TextTooLarge, match="10 bytes"):
         count_tokens("é" * 6, "o200k_base")
     with pytest.raises(TextTooLarge):
@@ -85,8 +85,8 @@ def test_it_raises_for_an_unknown_key():
         count_tokens_many("x", ["o200k_base", "nope"])
 
 
-def test_it_reports_tokenizers_without_files_as_unavailable(tmp_path):
-    tokenizers.configure(data_dir=tmp_path)
+def test_it_reports_tokenizers_without_files_as_unavailable(tmp_path, reconfigure):
+    reconfigure(data_dir=tmp_path)
     assert not tokenizers.is_available("gemma3")
     with pytest.raises(TokenizerUnavailable):
         count_tokens("x", "gemma3")
@@ -96,8 +96,8 @@ def test_it_reports_tokenizers_without_files_as_unavailable(tmp_path):
     assert results["claude"].available is True  # ctok is a library, needs no file
 
 
-def test_it_extrapolates_long_claude_texts_from_samples_and_says_so(data_dir):
-    tokenizers.configure(data_dir=data_dir, claude_sample_bytes=40_000)
+def test_it_extrapolates_long_claude_texts_from_samples_and_says_so(reconfigure):
+    reconfigure(claude_sample_bytes=40_000)
     text = "A line of ordinary English prose for the estimator.\n" * 2000
     result = count_tokens_many(text, ["claude"])["claude"]
     full = ctok.token_count(text, "3.0") - 7
@@ -140,17 +140,17 @@ def test_it_adds_chat_framing_only_when_asked_per_family():
     assert tokenizers.chat_overhead_tokens("claude_5", 1) == 6
 
 
-def test_a_killed_counting_process_is_replaced_and_the_count_still_comes_back(data_dir):
+def test_a_killed_counting_process_is_replaced_and_the_count_still_comes_back(reconfigure):
     from calculator.tokenizers import claude
 
-    tokenizers.configure(data_dir=data_dir, claude_sample_bytes=None)  # count every chunk
+    reconfigure(claude_sample_bytes=None)  # count every chunk
 
     text = "A line of prose for the counting processes to share.\n" * 3700  # ~200 KB: two chunks
     pieces = claude.split_text(text, claude.CHUNK_BYTES)
     expected = sum(ctok.token_count(piece, "3.0") - 7 for piece in pieces)
-    claude.start_pool()
+    claude.start_pool(["3.0"])
     victim = next(iter(claude._executor()._processes.values()))
     victim.kill()
     victim.join(timeout=10)
     assert len(pieces) > 1
-    assert count_tokens(text, "claude") == expected  # not cached: the configured fixture cleared it
+    assert count_tokens(text, "claude") == expected  # not cached: reconfigure cleared the cache
