@@ -1,7 +1,8 @@
 """Each LLM provider's own tokenizer, offline. Pure Python: no Django imports here.
 
 Vocabulary files come from ``assets.fetch_assets`` (run at setup); the registry loads each engine
-lazily, once per process, and shares it across threads.
+lazily, once per process, and shares it across threads. What each key is lives in one table,
+``catalogue.ROWS``; the host application passes its settings in with ``configure``.
 """
 
 from pricing.families import tokenizer_key_for as default_tokenizer_for
@@ -21,6 +22,8 @@ from .registry import (
     unavailable_reason,
 )
 from .types import (
+    Adapter,
+    Settings,
     TextTooLarge,
     Token,
     TokenCount,
@@ -31,6 +34,8 @@ from .types import (
 )
 
 __all__ = [
+    "Adapter",
+    "Settings",
     "TextTooLarge",
     "Token",
     "TokenCount",

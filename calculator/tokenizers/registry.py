@@ -4,9 +4,7 @@ a content-hash cache. Pure Python: the host application passes its settings in t
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import os
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
@@ -28,9 +26,15 @@ from .types import (
 )
 
 CACHE_ENTRIES = 4096  # (text hash, engine) -> count; ints are small, texts are not kept
-_KEEP = object()  # "leave this setting as it is" in configure (None is a meaningful value)
 
-settings = Settings(data_dir=Path(os.environ.get("TOKENIZER_DATA_DIR", "var/tokenizers")))
+
+class _Keep:
+    """``configure``'s "leave this setting as it is" (None is a meaningful sampling value)."""
+
+
+_KEEP = _Keep()
+
+settings = Settings()  # until the host application calls configure
 # How many real counts each engine has run (not cache hits); tests and the benchmark read it.
 count_calls: Counter[str] = Counter()
 
@@ -48,20 +52,19 @@ def configure(
     *,
     data_dir: str | Path | None = None,
     max_text_bytes: int | None = None,
-    claude_sample_bytes: int | None | object = _KEEP,
+    claude_sample_bytes: int | None | _Keep = _KEEP,
 ) -> None:
     """Set the data folder, the text size limit in UTF-8 bytes and the Claude estimator's sampling
     threshold in characters (None: count everything); what is not given stays as it is.
     Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
     global settings
-    changes: dict[str, object] = {}
-    if data_dir is not None:
-        changes["data_dir"] = Path(data_dir)
-    if max_text_bytes is not None:
-        changes["max_text_bytes"] = max_text_bytes
-    if claude_sample_bytes is not _KEEP:
-        changes["claude_sample_bytes"] = claude_sample_bytes
-    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+    settings = Settings(
+        data_dir=settings.data_dir if data_dir is None else Path(data_dir),
+        max_text_bytes=settings.max_text_bytes if max_text_bytes is None else max_text_bytes,
+        claude_sample_bytes=(
+            settings.claude_sample_bytes if isinstance(claude_sample_bytes, _Keep) else claude_sample_bytes
+        ),
+    )
     clear_cache()
 
 
