@@ -7,7 +7,7 @@ class CalculatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The tokenizer package is pure Python; this is its only link to Django settings.
+        # The tokenizer package imports no Django: its settings are passed in here, once.
         from . import tokenizers
 
         tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR, max_text_bytes=settings.MAX_TEXT_BYTES)

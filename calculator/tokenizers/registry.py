@@ -74,9 +74,9 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _slot(spec: Spec) -> tuple[str, Path, int | None]:
+def _slot(spec: Spec, current: Settings) -> tuple[str, Path, int | None]:
     """Where the engine of ``spec`` is kept: its owner key and the settings loading depends on."""
-    return (spec.owner, settings.data_dir, settings.claude_sample_bytes)
+    return (spec.owner, current.data_dir, current.claude_sample_bytes)
 
 
 def _spec(key: str) -> Spec:
@@ -117,7 +117,7 @@ def is_available(key: str) -> bool:
 
 def _adapter(key: str) -> Adapter:
     spec, current = _spec(key), settings  # one snapshot, should configure run meanwhile
-    slot = (spec.owner, current.data_dir, current.claude_sample_bytes)
+    slot = _slot(spec, current)
     adapter = _adapters.get(slot)
     if adapter is not None:
         return adapter
@@ -210,7 +210,7 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
 
 def _note(key: str, text: str) -> str:
     note = SPECS[key].note
-    adapter = _adapters.get(_slot(SPECS[key]))
+    adapter = _adapters.get(_slot(SPECS[key], settings))
     if adapter is not None and getattr(adapter, "is_sampled", lambda _t: False)(text):
         note += (
             f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
