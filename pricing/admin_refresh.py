@@ -16,8 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .models import ImportRun, PriceProposal
-from .refresh import accept_proposal, reject_proposal
-from .services import PriceRejected, can_edit_prices
+from .services import PriceRejected, accept_proposal, can_edit_prices, reject_proposal
 from .sources import SOURCES
 
 

@@ -17,9 +17,32 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .costs import Rates, TierRates
+from .costs import RATE_LABELS, Rates, TierRates, rate_fields, required_rate_fields
 
 MONEY = {"max_digits": 20, "decimal_places": 10}
+
+
+def _rate_columns(name: str, kind: type[Rates] | type[TierRates]) -> type[models.Model]:
+    """An abstract model with one money column per rate field of ``kind`` (see ``pricing.costs``),
+    so the columns, their labels and the copy to and from the cost core are never written out."""
+    required = required_rate_fields(kind)
+    columns = {
+        field: models.DecimalField(
+            RATE_LABELS[field], null=field not in required, blank=field not in required, **MONEY
+        )
+        for field in rate_fields(kind)
+    }
+
+    def stored_rates(self: models.Model) -> dict[str, object]:
+        return {field: getattr(self, field) for field in columns}
+
+    meta = type("Meta", (), {"abstract": True})
+    attrs = {**columns, "Meta": meta, "__module__": __name__, "stored_rates": stored_rates}
+    return type(name, (models.Model,), attrs)
+
+
+VersionRateColumns = _rate_columns("VersionRateColumns", Rates)
+TierRateColumns = _rate_columns("TierRateColumns", TierRates)
 
 
 class Provider(models.Model):
@@ -50,9 +73,7 @@ class LanguageModel(models.Model):
         RETIRED = "retired", "Retired"
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="models")
-    slug = models.CharField(
-        max_length=200, help_text="The provider's own API model id, e.g. gpt-4.1-mini."
-    )
+    slug = models.CharField(max_length=200, help_text="The provider's own API model id, e.g. gpt-4.1-mini.")
     name = models.CharField("display name", max_length=200)
     tier = models.CharField(max_length=10, choices=Tier.choices, blank=True, default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
@@ -69,9 +90,7 @@ class LanguageModel(models.Model):
 
     class Meta:
         ordering = ["provider__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "slug"], name="unique_model_per_provider")
-        ]
+        constraints = [models.UniqueConstraint(fields=["provider", "slug"], name="unique_model_per_provider")]
 
     def __str__(self) -> str:
         return f"{self.provider.name} {self.name}"
@@ -138,7 +157,7 @@ class PriceVersionQuerySet(models.QuerySet):
         raise PermissionDenied("Price versions are never deleted.")
 
 
-class PriceVersion(models.Model):
+class PriceVersion(VersionRateColumns):  # type: ignore[misc,valid-type]
     """The rates of one model over one period. USD per million tokens unless named otherwise."""
 
     class Origin(models.TextChoices):
@@ -149,28 +168,12 @@ class PriceVersion(models.Model):
     MUTABLE_FIELDS = frozenset({"effective_to", "verified_at"})
 
     model = models.ForeignKey(LanguageModel, on_delete=models.PROTECT, related_name="price_versions")
-    input_usd_per_mtok = models.DecimalField("input", **MONEY)
-    output_usd_per_mtok = models.DecimalField("output", **MONEY)
-    cache_read_usd_per_mtok = models.DecimalField("cache read", null=True, blank=True, **MONEY)
-    cache_write_5m_usd_per_mtok = models.DecimalField(
-        "cache write (5 min)", null=True, blank=True, **MONEY
-    )
-    cache_write_1h_usd_per_mtok = models.DecimalField(
-        "cache write (1 h)", null=True, blank=True, **MONEY
-    )
-    batch_input_usd_per_mtok = models.DecimalField("batch input", null=True, blank=True, **MONEY)
-    batch_output_usd_per_mtok = models.DecimalField("batch output", null=True, blank=True, **MONEY)
-    request_usd = models.DecimalField(
-        "fee per request (USD)", null=True, blank=True, **MONEY
-    )
     effective_from = models.DateTimeField()
     effective_to = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
     )
@@ -195,9 +198,7 @@ class PriceVersion(models.Model):
                 condition=Q(input_usd_per_mtok__gte=0) & Q(output_usd_per_mtok__gte=0),
                 name="price_version_rates_not_negative",
             ),
-            models.UniqueConstraint(
-                fields=["model", "effective_from"], name="one_price_version_per_start"
-            ),
+            models.UniqueConstraint(fields=["model", "effective_from"], name="one_price_version_per_start"),
         ]
 
     def __str__(self) -> str:
@@ -214,34 +215,15 @@ class PriceVersion(models.Model):
         raise PermissionDenied("Price versions are never deleted.")
 
     def to_rates(self) -> Rates:
-        return Rates(
-            input_usd_per_mtok=self.input_usd_per_mtok,
-            output_usd_per_mtok=self.output_usd_per_mtok,
-            cache_read_usd_per_mtok=self.cache_read_usd_per_mtok,
-            cache_write_5m_usd_per_mtok=self.cache_write_5m_usd_per_mtok,
-            cache_write_1h_usd_per_mtok=self.cache_write_1h_usd_per_mtok,
-            batch_input_usd_per_mtok=self.batch_input_usd_per_mtok,
-            batch_output_usd_per_mtok=self.batch_output_usd_per_mtok,
-            request_usd=self.request_usd,
-            tiers=tuple(tier.to_tier_rates() for tier in self.tiers.all()),
-        )
+        return Rates(**self.stored_rates(), tiers=tuple(tier.to_tier_rates() for tier in self.tiers.all()))
 
 
-class PriceTier(models.Model):
+class PriceTier(TierRateColumns):  # type: ignore[misc,valid-type]
     """A long-context tier of a price version: above ``threshold_tokens`` prompt tokens these
     rates apply to the whole request. Append-only with its version."""
 
     version = models.ForeignKey(PriceVersion, on_delete=models.PROTECT, related_name="tiers")
     threshold_tokens = models.PositiveIntegerField(help_text="Applies when the prompt is above this.")
-    input_usd_per_mtok = models.DecimalField("input", **MONEY)
-    output_usd_per_mtok = models.DecimalField("output", **MONEY)
-    cache_read_usd_per_mtok = models.DecimalField("cache read", null=True, blank=True, **MONEY)
-    cache_write_5m_usd_per_mtok = models.DecimalField(
-        "cache write (5 min)", null=True, blank=True, **MONEY
-    )
-    cache_write_1h_usd_per_mtok = models.DecimalField(
-        "cache write (1 h)", null=True, blank=True, **MONEY
-    )
 
     class Meta:
         ordering = ["version", "threshold_tokens"]
@@ -261,14 +243,7 @@ class PriceTier(models.Model):
         raise PermissionDenied("Price tiers are never deleted.")
 
     def to_tier_rates(self) -> TierRates:
-        return TierRates(
-            threshold_tokens=self.threshold_tokens,
-            input_usd_per_mtok=self.input_usd_per_mtok,
-            output_usd_per_mtok=self.output_usd_per_mtok,
-            cache_read_usd_per_mtok=self.cache_read_usd_per_mtok,
-            cache_write_5m_usd_per_mtok=self.cache_write_5m_usd_per_mtok,
-            cache_write_1h_usd_per_mtok=self.cache_write_1h_usd_per_mtok,
-        )
+        return TierRates(threshold_tokens=self.threshold_tokens, **self.stored_rates())
 
 
 class PriceProposal(models.Model):
@@ -309,5 +284,59 @@ class PriceProposal(models.Model):
         return f"Proposal for {self.model} ({self.status})"
 
 
-# The refresh's own tables (payload archive, source lock, listings) live in their own module.
-from .refresh_models import PricePayload, SourceListing, SourceLock  # noqa: E402, F401
+# The refresh's tables: the payload archive, the per-source lock, and which source lists which
+# model (so a model gone upstream is marked missing, never deleted).
+
+
+class PricePayload(models.Model):
+    """One raw upstream payload, exactly as fetched, kept forever (zlib-compressed) by its hash."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=40)
+    url = models.CharField(max_length=500, blank=True)
+    size_bytes = models.PositiveBigIntegerField(help_text="Uncompressed size in bytes.")
+    content = models.BinaryField(help_text="The payload, zlib-compressed.")
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-fetched_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.sha256[:12]}"
+
+
+class SourceLock(models.Model):
+    """A lease: while ``expires_at`` is in the future, only ``run_id`` may refresh ``source``.
+
+    A crashed worker never releases its lease. It expires; sooner, a run on the same host
+    takes it over once the process named in ``holder`` no longer exists.
+    """
+
+    source = models.CharField(max_length=40, primary_key=True)
+    run_id = models.BigIntegerField(null=True, blank=True)
+    holder = models.CharField(
+        max_length=300, blank=True, help_text="host:pid of the process holding the lease."
+    )
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.source} lock (run {self.run_id})"
+
+
+class SourceListing(models.Model):
+    """``source`` lists ``model`` under ``upstream_id``; ``missing_since`` when it stopped."""
+
+    source = models.CharField(max_length=40)
+    model = models.ForeignKey(LanguageModel, on_delete=models.PROTECT, related_name="listings")
+    upstream_id = models.CharField(max_length=300)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    missing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "model"], name="one_listing_per_source_and_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.upstream_id}"

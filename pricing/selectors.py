@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import LanguageModel, PriceVersion
+from .models import ImportRun, LanguageModel, PriceVersion
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,12 @@ def price_history(model: LanguageModel) -> QuerySet[PriceVersion]:
         .prefetch_related("tiers")
         .order_by("-effective_from")
     )
+
+
+def last_refresh(source: str | None = None) -> ImportRun | None:
+    """The latest run that succeeded or found no change (optionally of one source)."""
+    done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
+    runs = ImportRun.objects.filter(status__in=done, dry_run=False)
+    if source:
+        runs = runs.filter(source=source)
+    return runs.order_by("-finished_at", "-pk").first()

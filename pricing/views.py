@@ -12,8 +12,7 @@ from django.shortcuts import render
 from config.api import ApiError, parse_as_of
 
 from .models import Provider
-from .refresh import last_refresh
-from .selectors import CatalogueRow, find_model, models_with_prices, price_history
+from .selectors import CatalogueRow, find_model, last_refresh, models_with_prices, price_history
 
 SORTS = {
     "provider": lambda r: (r.model.provider.name.lower(), r.model.name.lower()),

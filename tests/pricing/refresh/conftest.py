@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from django.core import serializers
 
-from pricing.models import LanguageModel, PriceProposal, PriceTier, PriceVersion, Provider
-from pricing.refresh_models import SourceListing
+from pricing.models import LanguageModel, PriceProposal, PriceTier, PriceVersion, Provider, SourceListing
 
 PAYLOADS = Path(__file__).resolve().parents[3] / "fixtures" / "payloads"
 

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion
-from pricing.refresh import FetchError, acquire_lock, last_refresh, refresh_prices
-from pricing.refresh_models import PricePayload, SourceLock
+from pricing.models import ImportRun, LanguageModel, PricePayload, PriceProposal, PriceVersion, SourceLock
+from pricing.refresh import FetchError, refresh_prices
+from pricing.refresh.lease import acquire_lock
+from pricing.selectors import last_refresh
 
 from .conftest import PAYLOADS, Route, catalogue_dump, genai_payload
 

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from .families import tokenizer_key_for
-from .models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider
-from .refresh_models import SourceListing
-from .services import publish_price_version
-from .sources import SOURCES
-from .sources.diff import PROPOSE, CatalogueState, Change, change_summary, plan_model, rates_to_json
-from .sources.records import ParsedPayload, PriceRecord
-from .validation import validate_rates
+from ..families import tokenizer_key_for
+from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
+from ..services import publish_price_version
+from ..sources import SOURCES
+from ..sources.diff import PROPOSE, CatalogueState, Change, change_summary, plan_model, rates_to_json
+from ..sources.records import ParsedPayload, PriceRecord
+from ..validation import validate_rates
+from .errors import RefreshRefused
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
@@ -46,8 +46,6 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
     records = _unique(parsed, run)
     valid = [r for r in records if _is_valid(r, run)]
     if len(records) - len(valid) > len(records) * MAX_INVALID_SHARE:
-        from .refresh import RefreshRefused
-
         raise RefreshRefused(f"{len(records) - len(valid)} of {len(records)} models have invalid prices")
     run.models_seen = parsed.models_in_payload
     catalogue = _load(source)
@@ -73,8 +71,12 @@ def _unique(parsed: ParsedPayload, run: ImportRun) -> list[PriceRecord]:
     run.problems += [{"skipped": text} for text in parsed.skipped]
     for record in parsed.records:
         if record.key in first:
-            run.problems.append({"skipped": f"{record.upstream_id}: same model as "
-                                 f"{first[record.key].upstream_id} ({record.key})"})
+            run.problems.append(
+                {
+                    "skipped": f"{record.upstream_id}: same model as "
+                    f"{first[record.key].upstream_id} ({record.key})"
+                }
+            )
         else:
             first[record.key] = record
     return list(first.values())
@@ -82,9 +84,14 @@ def _unique(parsed: ParsedPayload, run: ImportRun) -> list[PriceRecord]:
 
 def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
     problems = [
-        {"model": record.key, "effective_from": str(point.effective_from or "undated"),
-         "field": problem.field, "message": f"refused: {problem.message}"}
-        for point in record.history for problem in validate_rates(point.rates)
+        {
+            "model": record.key,
+            "effective_from": str(point.effective_from or "undated"),
+            "field": problem.field,
+            "message": f"refused: {problem.message}",
+        }
+        for point in record.history
+        for problem in validate_rates(point.rates)
     ]
     run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
     return not problems
@@ -129,14 +136,18 @@ def _model_for(
     if provider is None:
         info = parsed.providers.get(record.provider)
         provider = Provider.objects.create(
-            slug=record.provider, name=(info.name if info else record.provider)[:100],
+            slug=record.provider,
+            name=(info.name if info else record.provider)[:100],
             pricing_url=(info.pricing_url if info else "")[:200],
         )
         catalogue.providers[provider.slug] = provider
     model = LanguageModel.objects.create(
-        provider=provider, slug=record.model, name=record.name[:200],
+        provider=provider,
+        slug=record.model,
+        name=record.name[:200],
         status=LanguageModel.Status.DEPRECATED if record.deprecated else LanguageModel.Status.ACTIVE,
-        context_window=record.context_window, max_output_tokens=record.max_output_tokens,
+        context_window=record.context_window,
+        max_output_tokens=record.max_output_tokens,
         tokenizer_key=tokenizer_key_for(record.provider, record.model),
         notes=f"Added by the {source} price import (upstream id {record.upstream_id}).",
     )
@@ -154,7 +165,11 @@ def _may_create(source: str, provider: str) -> bool:
 
 
 def _apply_record(
-    record: PriceRecord, model: LanguageModel, source: str, catalogue: Catalogue, run: ImportRun,
+    record: PriceRecord,
+    model: LanguageModel,
+    source: str,
+    catalogue: Catalogue,
+    run: ImportRun,
     now: datetime,
 ) -> None:
     _fill_limits(record, model)
@@ -209,23 +224,39 @@ def _cross_check(record: PriceRecord, state: CatalogueState | None, source: str,
 
 
 def _publish_or_propose(
-    change: Change, model: LanguageModel, latest: PriceVersion | None, source: str,
-    catalogue: Catalogue, run: ImportRun, now: datetime,
+    change: Change,
+    model: LanguageModel,
+    latest: PriceVersion | None,
+    source: str,
+    catalogue: Catalogue,
+    run: ImportRun,
+    now: datetime,
 ) -> None:
     url = run.url if run.url.startswith("http") else ""
     if change.action == PROPOSE:
         proposed = rates_to_json(change.rates)
         if (model.pk, _key(proposed)) not in catalogue.pending:
             PriceProposal.objects.create(
-                model=model, import_run=run, current_version=latest, proposed=proposed,
-                effective_from=change.effective_from, source_url=url, reason=change.reason,
+                model=model,
+                import_run=run,
+                current_version=latest,
+                proposed=proposed,
+                effective_from=change.effective_from,
+                source_url=url,
+                reason=change.reason,
             )
             catalogue.pending.add((model.pk, _key(proposed)))
             run.proposals_created += 1
     else:
         version = publish_price_version(
-            model=model, rates=change.rates, effective_from=change.effective_from, origin="import",
-            change_reason=change.reason, source_url=url, import_run=run, verified_at=now,
+            model=model,
+            rates=change.rates,
+            effective_from=change.effective_from,
+            origin="import",
+            change_reason=change.reason,
+            source_url=url,
+            import_run=run,
+            verified_at=now,
         )
         catalogue.latest[model.pk] = version
         run.versions_published += 1
