@@ -10,16 +10,26 @@ def envstr(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def parse_bool(value: str, *, name: str) -> bool:
+    """The project's one reading of a yes/no text (environment variables, query parameters);
+    ``ValueError`` naming ``name`` for anything else, so a typo is never read as "no"."""
+    lowered = value.strip().lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name} must be true/false, got {value!r}")
+
+
 def envbool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"{name} must be true/false, got {value!r}")
+    return parse_bool(value, name=name)
 
 
 def envint(name: str, default: int) -> int:

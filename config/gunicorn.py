@@ -10,6 +10,8 @@ import os
 import threading
 import time
 
+from config.env import envbool
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
@@ -21,7 +23,7 @@ max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))  # 0: never recycle
 max_requests_jitter = 50
 accesslog = "-"
 errorlog = "-"
-preload_app = os.environ.get("WEB_PRELOAD", "true").lower() in {"1", "true", "yes"}
+preload_app = envbool("WEB_PRELOAD", True)
 # Our own threads count in parallel. The Rust tokenizers' internal thread pool is not fork-safe
 # (a child of a process that used it has it disabled, with a warning): keep it off everywhere.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

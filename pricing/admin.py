@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import admin_refresh  # noqa: F401  (import runs, proposals, "refresh now")
-from .forms import TIER_SLOTS, NewPriceVersionForm
+from .costs import RATE_FIELDS, TIER_RATE_FIELDS
+from .forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from .models import LanguageModel, PriceTier, PriceVersion, Provider
 from .services import PriceRejected, can_edit_prices, publish_price_version
 
@@ -92,14 +93,7 @@ class LanguageModelAdmin(admin.ModelAdmin):
 
 class PriceTierInline(admin.TabularInline):
     model = PriceTier
-    fields = [
-        "threshold_tokens",
-        "input_usd_per_mtok",
-        "output_usd_per_mtok",
-        "cache_read_usd_per_mtok",
-        "cache_write_5m_usd_per_mtok",
-        "cache_write_1h_usd_per_mtok",
-    ]
+    fields = ["threshold_tokens", *TIER_RATE_FIELDS]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -137,19 +131,10 @@ class PriceVersionAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None:
             return super().get_fieldsets(request, obj)
-        tiers = [
-            f"tier{slot}_{name}"
-            for slot in range(1, TIER_SLOTS + 1)
-            for name in (
-                "threshold_tokens",
-                "input_usd_per_mtok",
-                "output_usd_per_mtok",
-                "cache_read_usd_per_mtok",
-            )
-        ]
+        tiers = [name for slot in range(1, TIER_SLOTS + 1) for name in tier_field_names(slot)]
         return [
             (None, {"fields": ["model", "effective_from", "change_reason", "source_url", "locked"]}),
-            ("Rates (USD per million tokens)", {"fields": NewPriceVersionForm.Meta.fields[1:9]}),
+            ("Rates (USD per million tokens)", {"fields": list(RATE_FIELDS)}),
             (
                 "Long-context tiers: above the threshold, these rates apply to the whole request",
                 {"fields": tiers, "classes": ["collapse"]},
@@ -173,15 +158,9 @@ class PriceVersionAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         current = PriceVersion.objects.effective().filter(model_id=initial.get("model")).first()
         if current is not None:
-            initial.update({name: getattr(current, name) for name in NewPriceVersionForm.Meta.fields[1:9]})
+            initial.update({name: getattr(current, name) for name in RATE_FIELDS})
             for slot, tier in enumerate(current.tiers.all()[:TIER_SLOTS], start=1):
-                for name in (
-                    "threshold_tokens",
-                    "input_usd_per_mtok",
-                    "output_usd_per_mtok",
-                    "cache_read_usd_per_mtok",
-                ):
-                    initial[f"tier{slot}_{name}"] = getattr(tier, name)
+                initial.update({f"tier{slot}_{name}": getattr(tier, name) for name in TIER_FIELDS})
             initial["source_url"] = current.source_url
         return initial
 

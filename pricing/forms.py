@@ -1,5 +1,6 @@
 """The admin's "new price version" form: rates + up to two long-context tiers, validated by
-the same rules the importers use (``pricing.validation``), each message on its field."""
+the same rules the importers use (``pricing.validation``), each message on its field. The rate
+fields and the tier fields follow the cost core's ``Rates`` and ``TierRates``."""
 
 from __future__ import annotations
 
@@ -9,32 +10,28 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .costs import Rates, TierRates
+from .costs import RATE_FIELDS, RATE_LABELS, TIER_RATE_FIELDS, Rates, TierRates, required_rate_fields
 from .models import MONEY, LanguageModel, PriceVersion
-from .validation import RATE_FIELDS as VALIDATED_RATE_FIELDS
+from .services import overlap_problem
 from .validation import validate_rates
 
-RATE_FIELDS = list(VALIDATED_RATE_FIELDS)
-TIER_FIELDS = ["threshold_tokens", "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok"]
+TIER_FIELDS = ("threshold_tokens", *TIER_RATE_FIELDS)
+TIER_REQUIRED = ("threshold_tokens", *sorted(required_rate_fields(TierRates)))
 TIER_SLOTS = 2
 
 
+def tier_field_names(slot: int) -> list[str]:
+    """The form's field names for one tier slot, e.g. ``tier1_input_usd_per_mtok``."""
+    return [f"tier{slot}_{name}" for name in TIER_FIELDS]
+
+
 def _tier_field(name: str, slot: int) -> forms.Field:
-    label = (
-        f"Tier {slot}: "
-        + {
-            "threshold_tokens": "above N prompt tokens",
-            "input_usd_per_mtok": "input",
-            "output_usd_per_mtok": "output",
-            "cache_read_usd_per_mtok": "cache read",
-        }[name]
-    )
     if name == "threshold_tokens":
-        return forms.IntegerField(label=label, required=False, min_value=1)
-    return forms.DecimalField(label=label, required=False, **MONEY)
+        return forms.IntegerField(label=f"Tier {slot}: above N prompt tokens", required=False, min_value=1)
+    return forms.DecimalField(label=f"Tier {slot}: {RATE_LABELS[name]}", required=False, **MONEY)
 
 
-class NewPriceVersionForm(forms.ModelForm):
+class _PriceVersionForm(forms.ModelForm):
     """A new version of a model's prices. Nothing here edits an existing version."""
 
     class Meta:
@@ -45,15 +42,6 @@ class NewPriceVersionForm(forms.ModelForm):
             "change_reason": "Why the price changes (required; shown in the history).",
         }
 
-    tier1_threshold_tokens = _tier_field("threshold_tokens", 1)
-    tier1_input_usd_per_mtok = _tier_field("input_usd_per_mtok", 1)
-    tier1_output_usd_per_mtok = _tier_field("output_usd_per_mtok", 1)
-    tier1_cache_read_usd_per_mtok = _tier_field("cache_read_usd_per_mtok", 1)
-    tier2_threshold_tokens = _tier_field("threshold_tokens", 2)
-    tier2_input_usd_per_mtok = _tier_field("input_usd_per_mtok", 2)
-    tier2_output_usd_per_mtok = _tier_field("output_usd_per_mtok", 2)
-    tier2_cache_read_usd_per_mtok = _tier_field("cache_read_usd_per_mtok", 2)
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["effective_from"].initial = timezone.now
@@ -63,23 +51,16 @@ class NewPriceVersionForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        rates = self.rates()
-        for problem in validate_rates(rates):
+        for problem in validate_rates(self.rates()):
             self.add_error(self._form_field(problem.field), problem.message)
         model, start = data.get("model"), data.get("effective_from")
-        if model and start:
-            latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
-            if latest and start <= latest.effective_from:
-                self.add_error(
-                    "effective_from",
-                    "Must be after the current version's start "
-                    f"({latest.effective_from:%Y-%m-%d %H:%M} UTC): history is append-only.",
-                )
+        overlap = overlap_problem(model, start) if model and start else None
+        if overlap is not None:
+            self.add_error(overlap.field, f"{overlap.message[0].upper()}{overlap.message[1:]}.")
         return data
 
     def rates(self) -> Rates:
-        data = self.cleaned_data
-        values = {name: data.get(name) for name in RATE_FIELDS}
+        values = {name: self.cleaned_data.get(name) for name in RATE_FIELDS}
         return Rates(**values, tiers=self._tiers())  # type: ignore[arg-type]
 
     def _tiers(self) -> tuple[TierRates, ...]:
@@ -88,7 +69,7 @@ class NewPriceVersionForm(forms.ModelForm):
             values = {name: self.cleaned_data.get(f"tier{slot}_{name}") for name in TIER_FIELDS}
             if all(v is None for v in values.values()):
                 continue
-            for name in ("threshold_tokens", "input_usd_per_mtok", "output_usd_per_mtok"):
+            for name in TIER_REQUIRED:
                 if values[name] is None:
                     self.add_error(f"tier{slot}_{name}", "Required when this tier is used.")
                     values[name] = Decimal(0) if name != "threshold_tokens" else 1
@@ -101,3 +82,15 @@ class NewPriceVersionForm(forms.ModelForm):
             index, name = problem_field[len("tiers[") :].split("].", 1)
             return f"tier{int(index) + 1}_{name}" if name in TIER_FIELDS else None
         return problem_field if problem_field in self.fields else None
+
+
+# The tier fields are declared on the class (the admin's fieldsets name them), one per tier slot
+# and tier rate; the form's metaclass collects them from these attributes.
+_TIER_FORM_FIELDS = {
+    f"tier{slot}_{name}": _tier_field(name, slot) for slot in range(1, TIER_SLOTS + 1) for name in TIER_FIELDS
+}
+NewPriceVersionForm = type(_PriceVersionForm)(
+    "NewPriceVersionForm",
+    (_PriceVersionForm,),
+    {"__module__": __name__, "__doc__": _PriceVersionForm.__doc__, **_TIER_FORM_FIELDS},
+)

@@ -18,21 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from .costs import Rates, TierRates
+from .costs import RATE_FIELDS, Rates, TierRates
 from .models import LanguageModel, PriceVersion, Provider
 from .services import publish_price_version
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue.json"
-RATE_KEYS = {
-    "input": "input_usd_per_mtok",
-    "output": "output_usd_per_mtok",
-    "cache_read": "cache_read_usd_per_mtok",
-    "cache_write_5m": "cache_write_5m_usd_per_mtok",
-    "cache_write_1h": "cache_write_1h_usd_per_mtok",
-    "batch_input": "batch_input_usd_per_mtok",
-    "batch_output": "batch_output_usd_per_mtok",
-    "request_usd": "request_usd",
-}
+# The seed's short keys: a rate field without its unit suffix ("input", "cache_write_5m", "request_usd").
+RATE_KEYS = {name.removesuffix("_usd_per_mtok"): name for name in RATE_FIELDS}
 MODEL_FIELDS = (
     "name",
     "tier",

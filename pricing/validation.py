@@ -9,25 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .costs import Rates, TierRates
+from .costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, required_rate_fields
 
-RATE_FIELDS = (
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_5m_usd_per_mtok",
-    "cache_write_1h_usd_per_mtok",
-    "batch_input_usd_per_mtok",
-    "batch_output_usd_per_mtok",
-    "request_usd",
-)
-TIER_RATE_FIELDS = (
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_5m_usd_per_mtok",
-    "cache_write_1h_usd_per_mtok",
-)
+# RATE_FIELDS is re-exported: pricing.serializers and calculator.openapi still import it from here.
+__all__ = ["RATE_FIELDS", "TIER_RATE_FIELDS", "Problem", "validate_rates"]
+REQUIRED = required_rate_fields(Rates) | required_rate_fields(TierRates)
 # A sanity ceiling: no public text model charges anywhere near $10,000 per million tokens.
 MAX_USD_PER_MTOK = Decimal(10_000)
 
@@ -54,7 +40,7 @@ def validate_rates(rates: Rates) -> list[Problem]:
 
 def _check_amount(name: str, value: Decimal | None) -> list[Problem]:
     if value is None:
-        if name in ("input_usd_per_mtok", "output_usd_per_mtok"):
+        if name.rpartition(".")[2] in REQUIRED:
             return [Problem(name, "is required")]
         return []
     if not isinstance(value, Decimal):
@@ -63,7 +49,7 @@ def _check_amount(name: str, value: Decimal | None) -> list[Problem]:
         return [Problem(name, f"must be a finite amount, got {value}")]
     if value < 0:
         return [Problem(name, f"must not be negative, got {value}")]
-    if name != "request_usd" and value > MAX_USD_PER_MTOK:
+    if name.endswith("_per_mtok") and value > MAX_USD_PER_MTOK:
         return [Problem(name, f"{value} USD per million tokens is implausibly high")]
     return []
 

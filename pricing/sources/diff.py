@@ -7,11 +7,12 @@ considered; if none does and the price in force upstream differs, the change sta
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 
-from pricing.costs import Rates, TierRates, money
+from pricing.costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money, rate_values
 
 from .records import PriceRecord
 
@@ -21,7 +22,6 @@ PROPOSE = "propose"
 MAX_AUTO_CHANGE = Decimal("0.5")
 # Undated upstream prices (no start date given) are shown from this instant.
 UNDATED_FROM = datetime(2023, 1, 1, tzinfo=UTC)
-RATE_NAMES = tuple(f.name for f in fields(Rates) if f.name != "tiers")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _review_reason(previous: Rates, rates: Rates, locked: bool, earlier: list[Ch
 def largest_change(old: Rates, new: Rates) -> tuple[str, Decimal]:
     """The rate that moved most, as a share of its old value (Infinity when it was zero)."""
     worst = ("", Decimal(0))
-    for name in RATE_NAMES:
+    for name in RATE_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before is None or after is None or before == after:
             continue
@@ -123,26 +123,30 @@ def largest_change(old: Rates, new: Rates) -> tuple[str, Decimal]:
     return worst
 
 
-def rates_to_json(rates: Rates) -> dict:
-    data = {name: money(getattr(rates, name)) for name in RATE_NAMES}
+def rates_to_json(rates: Rates) -> dict[str, object]:
+    """``Rates`` as JSON (money as exact decimal strings), as proposals and run diffs store them."""
+    data: dict[str, object] = {name: money(value) for name, value in rate_values(rates).items()}
     data["tiers"] = [
-        {k: (v if k == "threshold_tokens" else money(v)) for k, v in asdict(t).items()} for t in rates.tiers
+        {"threshold_tokens": t.threshold_tokens, **{k: money(v) for k, v in rate_values(t).items()}}
+        for t in rates.tiers
     ]
     return data
 
 
-def rates_from_json(data: dict) -> Rates:
-    def amount(value: str | None) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
+def rates_from_json(data: dict[str, Any]) -> Rates:
+    """The inverse of ``rates_to_json``; a rate absent from ``data`` is unset."""
     tiers = tuple(
-        TierRates(**{k: (int(v) if k == "threshold_tokens" else amount(v)) for k, v in tier.items()})
+        TierRates(int(tier["threshold_tokens"]), **_amounts(tier, TIER_RATE_FIELDS))
         for tier in data.get("tiers", [])
     )
-    return Rates(**{name: amount(data.get(name)) for name in RATE_NAMES}, tiers=tiers)
+    return Rates(**_amounts(data, RATE_FIELDS), tiers=tiers)
 
 
-def change_summary(change: Change) -> dict:
+def _amounts(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: None if data.get(name) is None else Decimal(data[name]) for name in names}
+
+
+def change_summary(change: Change) -> dict[str, object]:
     """A JSON-ready line of an import run's diff."""
     return {
         "model": change.key,

@@ -1,7 +1,7 @@
 """Parser of genai-prices' v2 data: a JSON list of providers, each with its models.
 
 Pure: no Django imports. Prices upstream are already USD per million tokens (``*_mtok``).
-Mapping:
+Json:
 - a ``start_date`` constraint starts a price point on that date; the unconstrained price is
   the undated point before them; a batch variant (``{"processing": "batch"}``) supplies the
   batch rates from its own start date;
@@ -22,6 +22,7 @@ from decimal import Decimal
 from pricing.costs import Rates, TierRates
 
 from .records import (
+    Json,
     ParsedPayload,
     PayloadError,
     PricePoint,
@@ -44,6 +45,8 @@ RATE_KEYS = {
 }
 REQUESTS_KEY = "requests_kcount"  # USD per thousand requests
 BATCH_WHEN = {"processing": "batch"}
+Entry = tuple[date | None, tuple[time, time] | None, Json]
+Dated = list[tuple[date | None, Json]]
 
 
 def parse(payload: bytes) -> ParsedPayload:
@@ -57,7 +60,7 @@ def parse(payload: bytes) -> ParsedPayload:
     return parsed
 
 
-def _parse_provider(raw: Mapping, parsed: ParsedPayload) -> None:
+def _parse_provider(raw: Json, parsed: ParsedPayload) -> None:
     upstream = str(raw.get("id", "")).strip()
     models = raw.get("models") or []
     if not upstream or not isinstance(models, list):
@@ -82,7 +85,7 @@ def _id_of(raw: object) -> str:
     return str(raw.get("id", "?")) if isinstance(raw, Mapping) else "?"
 
 
-def parse_model(provider: str, raw: Mapping) -> PriceRecord | str:
+def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     """One model entry → a record, or a string saying why it has no token price."""
     upstream_id = str(raw["id"])
     notes: list[str] = []
@@ -114,12 +117,12 @@ def parse_model(provider: str, raw: Mapping) -> PriceRecord | str:
     )
 
 
-def _conditional_prices(raw: object) -> list[tuple[date | None, tuple[time, time] | None, Mapping]]:
+def _conditional_prices(raw: object) -> list[Entry]:
     if isinstance(raw, Mapping):
         return [(None, None, raw)]
     if not isinstance(raw, list):
         raise ValueError("prices must be an object or a list of conditional prices")
-    entries = []
+    entries: list[Entry] = []
     for item in raw:
         constraint = item.get("constraint") or {}
         prices = item["prices"]
@@ -140,8 +143,9 @@ def _time(value: object) -> time:
     return time.fromisoformat(text)
 
 
-def _variants(raw: list) -> tuple[list[tuple[date | None, Mapping]], set[str]]:
-    batch, others = [], set()
+def _variants(raw: list[Json]) -> tuple[Dated, set[str]]:
+    batch: Dated = []
+    others: set[str] = set()
     for variant in raw:
         when = dict(variant.get("when") or {})
         constraint = variant.get("constraint") or {}
@@ -154,13 +158,13 @@ def _variants(raw: list) -> tuple[list[tuple[date | None, Mapping]], set[str]]:
 
 
 def _standard_at(
-    at: date | None, dated: list, windows: list, notes: list[str]
-) -> Mapping:
+    at: date | None, dated: Dated, windows: list[tuple[tuple[time, time], Json]], notes: list[str]
+) -> Json:
     """The standard price on ``at``: genai-prices tries conditional prices last to first."""
     standard = next(p for start, p in reversed(dated) if start is None or (at and start <= at))
     if not windows:
         return standard
-    minutes_by_price: dict[str, tuple[int, Mapping]] = {}
+    minutes_by_price: dict[str, tuple[int, Json]] = {}
     covered = 0
     for (start, end), prices in windows:
         length = _minutes(start, end)
@@ -186,13 +190,14 @@ def _plain(value: object) -> str:
     return str(value.get("base") if isinstance(value, Mapping) else value)
 
 
-def _batch_at(at: date | None, variants: list) -> Mapping | None:
+def _batch_at(at: date | None, variants: Dated) -> Json | None:
     active = [p for start, p in variants if start is None or (at and start <= at)]
     return active[-1] if active else None
 
 
-def _rates(prices: Mapping, batch: Mapping | None, notes: list[str]) -> Rates | None:
-    flat, tiered = {}, {}
+def _rates(prices: Json, batch: Json | None, notes: list[str]) -> Rates | None:
+    flat: dict[str, Decimal] = {}
+    tiered: dict[str, Json] = {}
     for key, value in prices.items():
         if value is None:
             continue
@@ -213,18 +218,18 @@ def _rates(prices: Mapping, batch: Mapping | None, notes: list[str]) -> Rates | 
     return Rates(**flat, tiers=_tiers(flat, tiered))
 
 
-def _base(value: object):
+def _base(value: object) -> Decimal | None:
     if value is None:
         return None
     return per_mtok(value["base"] if isinstance(value, Mapping) else value)
 
 
-def _tiers(flat: dict, tiered: dict[str, Mapping]) -> tuple[TierRates, ...]:
-    thresholds = sorted({to_int(t["start"]) for spec in tiered.values() for t in spec["tiers"]})
+def _tiers(flat: dict[str, Decimal], tiered: dict[str, Json]) -> tuple[TierRates, ...]:
+    starts = {to_int(t["start"]) for spec in tiered.values() for t in spec["tiers"]}
+    if None in starts:
+        raise ValueError("tier start must be a positive whole number of tokens")
     tiers = []
-    for threshold in thresholds:
-        if threshold is None:
-            raise ValueError("tier start must be a positive whole number of tokens")
+    for threshold in sorted(start for start in starts if start is not None):
         fields = {name: _tier_price(spec, threshold) for name, spec in tiered.items()}
         fields.setdefault("input_usd_per_mtok", flat["input_usd_per_mtok"])
         fields.setdefault("output_usd_per_mtok", flat["output_usd_per_mtok"])
@@ -232,7 +237,7 @@ def _tiers(flat: dict, tiered: dict[str, Mapping]) -> tuple[TierRates, ...]:
     return tuple(tiers)
 
 
-def _tier_price(spec: Mapping, threshold: int):
+def _tier_price(spec: Json, threshold: int) -> Decimal:
     price = spec["base"]
     for tier in sorted(spec["tiers"], key=lambda t: to_decimal(t["start"])):
         if to_decimal(tier["start"]) <= threshold:
@@ -268,4 +273,3 @@ def _plain_data(value: object) -> object:
     else:
         return value
     return {k: _plain_data(v) for k, v in items.items() if v is not None and not k.startswith("_")}
-

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 from pricing.costs import Rates, TierRates
 
 from .records import (
+    Json,
     ParsedPayload,
     PayloadError,
     PricePoint,
@@ -65,7 +68,7 @@ def parse(payload: bytes) -> ParsedPayload:
     return parsed
 
 
-def parse_entry(key: str, entry: Mapping) -> PriceRecord | str:
+def parse_entry(key: str, entry: Json) -> PriceRecord | str:
     """One LiteLLM entry → a record, or a string saying why it has no token price."""
     if not isinstance(entry, Mapping):
         raise TypeError("entry is not an object")
@@ -93,9 +96,9 @@ def parse_entry(key: str, entry: Mapping) -> PriceRecord | str:
     )
 
 
-def _rates(entry: Mapping, notes: list[str]) -> Rates | None:
-    flat: dict = {}
-    tiers: dict[int, dict] = {}
+def _rates(entry: Json, notes: list[str]) -> Rates | None:
+    flat: dict[str, Any] = {}  # rate field name -> Decimal | None
+    tiers: dict[int, dict[str, Decimal]] = {}
     for key, value in entry.items():
         if value is None:
             continue
@@ -111,7 +114,7 @@ def _rates(entry: Mapping, notes: list[str]) -> Rates | None:
     return Rates(**flat, tiers=_tiers(flat, tiers))
 
 
-def _tiers(flat: dict, tiers: dict[int, dict]) -> tuple[TierRates, ...]:
+def _tiers(flat: dict[str, Any], tiers: dict[int, dict[str, Decimal]]) -> tuple[TierRates, ...]:
     result = []
     for threshold in sorted(tiers):
         fields = dict(tiers[threshold])

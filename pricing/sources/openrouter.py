@@ -8,10 +8,12 @@ entry is skipped. Every model belongs to the ``openrouter`` provider, keyed by O
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pricing.costs import Rates
 
 from .records import (
+    Json,
     ParsedPayload,
     PayloadError,
     PricePoint,
@@ -54,14 +56,14 @@ def parse(payload: bytes) -> ParsedPayload:
     return parsed
 
 
-def parse_entry(entry: Mapping) -> PriceRecord | str:
+def parse_entry(entry: Json) -> PriceRecord | str:
     """One model → a record, or a string saying why it is skipped (e.g. a dynamic price)."""
     pricing = entry["pricing"]
     if any(str(pricing.get(key, "")).strip() == DYNAMIC for key in TOKEN_KEYS):
         return "dynamic price (-1): skipped"
     if pricing.get("prompt") is None or pricing.get("completion") is None:
         return "no per-token input and output price"
-    flat: dict = {}
+    flat: dict[str, Any] = {}  # rate field name -> Decimal | None
     notes = []
     for key, value in pricing.items():
         if key in TOKEN_KEYS:

@@ -7,13 +7,16 @@ upstream unit (per token → ``Decimal(str(x)) * 1_000_000``, never through floa
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from pricing.costs import Rates
+from pricing.costs import MTOK, Rates
 
-MTOK = 1_000_000
+# A JSON object as parsed: each parser checks its shape as it reads it.
+Json = Mapping[str, Any]
 
 # One model is one model: upstream provider ids mapped onto the catalogue's slugs.
 PROVIDER_ALIASES = {
