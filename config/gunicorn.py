@@ -40,7 +40,9 @@ def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
     missing = {key: reason for key, reason in outcome.items() if reason}
     server.log.info(
         "tokenizers preloaded before forking: %d of %d in %.1f s",
-        len(outcome) - len(missing), len(outcome), time.perf_counter() - started,
+        len(outcome) - len(missing),
+        len(outcome),
+        time.perf_counter() - started,
     )
     for key, reason in missing.items():
         server.log.warning("tokenizer %s unavailable: %s", key, reason)

@@ -26,13 +26,38 @@ def _pretty(data: object) -> str:
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "source", "status", "dry_run", "models_seen", "models_created",
-                    "versions_published", "proposals_created", "short_hash", "triggered_by")
+    list_display = (
+        "started_at",
+        "source",
+        "status",
+        "dry_run",
+        "models_seen",
+        "models_created",
+        "versions_published",
+        "proposals_created",
+        "short_hash",
+        "triggered_by",
+    )
     list_filter = ("source", "status", "dry_run")
     date_hierarchy = "started_at"
-    readonly_fields = ("source", "url", "status", "dry_run", "started_at", "finished_at", "payload_sha256",
-                       "payload_bytes", "models_seen", "models_created", "versions_published",
-                       "proposals_created", "error", "triggered_by", "diff_pretty", "problems_pretty")
+    readonly_fields = (
+        "source",
+        "url",
+        "status",
+        "dry_run",
+        "started_at",
+        "finished_at",
+        "payload_sha256",
+        "payload_bytes",
+        "models_seen",
+        "models_created",
+        "versions_published",
+        "proposals_created",
+        "error",
+        "triggered_by",
+        "diff_pretty",
+        "problems_pretty",
+    )
     exclude = ("diff", "problems")
 
     @admin.display(description="payload sha256")
@@ -96,14 +121,34 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 @admin.register(PriceProposal)
 class PriceProposalAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "model", "status", "current_input", "proposed_input", "proposed_output",
-                    "effective_from", "reason")
+    list_display = (
+        "created_at",
+        "model",
+        "status",
+        "current_input",
+        "proposed_input",
+        "proposed_output",
+        "effective_from",
+        "reason",
+    )
     list_filter = ("status", "import_run__source")
     search_fields = ("model__slug", "model__name", "reason")
     list_select_related = ("model__provider", "current_version")
-    readonly_fields = ("model", "import_run", "current_version", "proposed_pretty", "effective_from",
-                       "source_url", "reason", "status", "created_at", "decided_at", "decided_by",
-                       "published_version", "decision_note")
+    readonly_fields = (
+        "model",
+        "import_run",
+        "current_version",
+        "proposed_pretty",
+        "effective_from",
+        "source_url",
+        "reason",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "published_version",
+        "decision_note",
+    )
     exclude = ("proposed",)
     actions = ("accept", "reject")
 

@@ -56,23 +56,11 @@ def publish_price_version(
     """
     if origin == PriceVersion.Origin.ADMIN and not can_edit_prices(created_by):
         raise PermissionDenied("Only price editors may publish prices.")
-    problems = validate_rates(rates)
-    if not change_reason.strip():
-        problems.append(Problem("change_reason", "a reason for the change is required"))
-    if timezone.is_naive(effective_from):
-        problems.append(Problem("effective_from", "must include a time zone"))
+    problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
     if problems:
         raise PriceRejected(problems)
     with transaction.atomic():
-        # Lock the model row: two publishers of one model serialise here.
-        LanguageModel.objects.select_for_update().get(pk=model.pk)
-        latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
-        overlap = _overlap(latest, effective_from)
-        if overlap is not None:
-            raise PriceRejected([overlap])
-        if latest is not None and (latest.effective_to is None or latest.effective_to > effective_from):
-            latest.effective_to = effective_from
-            latest.save(update_fields=["effective_to"])
+        _close_latest(model, effective_from)
         version = PriceVersion.objects.create(
             model=model,
             **rate_values(rates),
@@ -90,6 +78,28 @@ def publish_price_version(
                 version=version, threshold_tokens=tier.threshold_tokens, **rate_values(tier)
             )
     return version
+
+
+def _publication_problems(change_reason: str, effective_from: datetime) -> list[Problem]:
+    problems = []
+    if not change_reason.strip():
+        problems.append(Problem("change_reason", "a reason for the change is required"))
+    if timezone.is_naive(effective_from):
+        problems.append(Problem("effective_from", "must include a time zone"))
+    return problems
+
+
+def _close_latest(model: LanguageModel, effective_from: datetime) -> None:
+    """Close the model's latest version at ``effective_from``, or refuse an overlapping start."""
+    # Lock the model row: two publishers of one model serialise here.
+    LanguageModel.objects.select_for_update().get(pk=model.pk)
+    latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
+    overlap = _overlap(latest, effective_from)
+    if overlap is not None:
+        raise PriceRejected([overlap])
+    if latest is not None and (latest.effective_to is None or latest.effective_to > effective_from):
+        latest.effective_to = effective_from
+        latest.save(update_fields=["effective_to"])
 
 
 def overlap_problem(model: LanguageModel, effective_from: datetime) -> Problem | None:

@@ -122,3 +122,26 @@ def test_the_model_page_shows_its_price_history(client, editor, gpt_54):
 def test_anonymous_visitors_are_sent_to_the_login(client, gpt_54):
     response = client.get(ADD_URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_tier_keeps_its_cache_write_rates_when_an_editor_publishes_it(client, editor, gpt_54):
+    # Anthropic's published Claude Sonnet 4.5 prices above 200K prompt tokens (USD/MTok):
+    # input 6, output 22.50, 5-minute cache writes 7.50, 1-hour cache writes 12, cache hits 0.60.
+    client.force_login(editor)
+    tier = {
+        "tier1_threshold_tokens": "200000",
+        "tier1_input_usd_per_mtok": "6",
+        "tier1_output_usd_per_mtok": "22.50",
+        "tier1_cache_read_usd_per_mtok": "0.60",
+        "tier1_cache_write_5m_usd_per_mtok": "7.50",
+        "tier1_cache_write_1h_usd_per_mtok": "12",
+    }
+    response = client.post(ADD_URL, form_data(gpt_54, **tier))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    published = PriceVersion.objects.filter(model=gpt_54).latest().tiers.get()
+    assert (published.cache_write_5m_usd_per_mtok, published.cache_write_1h_usd_per_mtok) == (
+        D("7.50"),
+        D("12"),
+    )
+    page = client.get(ADD_URL + f"?model={gpt_54.pk}").content.decode()
+    assert 'name="tier1_cache_write_1h_usd_per_mtok" value="12' in page
