@@ -149,7 +149,9 @@ class PriceVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return []
-        return [f.name for f in PriceVersion._meta.fields]
+        names = [f.name for f in PriceVersion._meta.fields]
+        # The model first: the rate columns come from an abstract base, so Django lists them first.
+        return sorted(names, key=lambda name: name not in ("id", "model"))
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return [PriceTierInline] if obj is not None else []

@@ -157,7 +157,7 @@ class PriceVersionQuerySet(models.QuerySet):
         raise PermissionDenied("Price versions are never deleted.")
 
 
-class PriceVersion(VersionRateColumns):  # type: ignore[misc,valid-type]
+class PriceVersion(VersionRateColumns):
     """The rates of one model over one period. USD per million tokens unless named otherwise."""
 
     class Origin(models.TextChoices):
@@ -218,7 +218,7 @@ class PriceVersion(VersionRateColumns):  # type: ignore[misc,valid-type]
         return Rates(**self.stored_rates(), tiers=tuple(tier.to_tier_rates() for tier in self.tiers.all()))
 
 
-class PriceTier(TierRateColumns):  # type: ignore[misc,valid-type]
+class PriceTier(TierRateColumns):
     """A long-context tier of a price version: above ``threshold_tokens`` prompt tokens these
     rates apply to the whole request. Append-only with its version."""
 
