@@ -48,7 +48,7 @@ test: install-dev assets
 
 serve: assets catalogue
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn config.wsgi:application -c config/gunicorn.py
+	$(BIN)/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel INFO
@@ -63,6 +63,8 @@ bench: install-dev assets catalogue
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	@# The layer contracts in pyproject.toml: pure core without Django, no import back up, no cycles.
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var/staticfiles

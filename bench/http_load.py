@@ -62,7 +62,7 @@ def start_server(port: int, *, preload: bool = True) -> subprocess.Popen[bytes]:
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi:application",
             "-c",
-            "config/gunicorn.py",
+            "gunicorn.conf.py",
             "--access-logfile",
             "/dev/null",
         ],

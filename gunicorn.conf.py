@@ -1,5 +1,8 @@
 """gunicorn settings for `make serve` (production). Every value can be overridden by env vars.
 
+This file sits outside the `config` package on purpose: it is deployment glue that reaches the
+calculator (to preload tokenizers), which the application layers may not.
+
 Each web process holds every tokenizer it has used (~0.9 GB with all loaded), so the default
 is few processes with several threads each: tokenizers release the GIL while counting. With
 WEB_PRELOAD on (the default) the master imports Django and loads every tokenizer once before
