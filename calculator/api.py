@@ -1,52 +1,87 @@
-"""JSON API: estimate, tokenize, tokenizers, budget presets, saved comparisons."""
+"""JSON API: estimate, tokenize, tokenizers, budget presets, saved comparisons.
+
+The API layer: it maps the estimate's domain errors to the error shape and the typed estimate
+to its schema (where money becomes a decimal string)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Status
 
-from config.api import ApiError, api_view, read_json_body
+from config.api import ApiError
 from pricing.models import LanguageModel
 
 from . import tokenizers
 from .budgets import PRESETS, ratio
-from .estimate import SCHEMA_VERSION, run_estimate
-from .inputs import ESTIMATE_FIELDS, parse_estimate_request
+from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, run_estimate
+from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
+from .schemas import (
+    ComparisonOut,
+    EstimateOut,
+    PresetsOut,
+    TokenizeOut,
+    TokenizeRequest,
+    TokenizersOut,
+    estimate_json,
+)
 
 MAX_TOKENS_LISTED = 20_000
 
-
-@api_view(["POST"])
-def estimate(request: HttpRequest) -> dict[str, Any]:
-    body = read_json_body(request, allowed=ESTIMATE_FIELDS)
-    return run_estimate(parse_estimate_request(body))
+router = Router(tags=["calculator"])
 
 
-@api_view(["POST"])
-def tokenize(request: HttpRequest) -> dict[str, Any]:
-    body = read_json_body(request, allowed=("text", "tokenizer"))
-    text, key = body.get("text"), body.get("tokenizer")
-    if not isinstance(text, str):
-        raise ApiError("must be a string.", field="text")
-    if not isinstance(key, str):
-        raise ApiError("must name a tokenizer (see GET /api/v1/tokenizers).", field="tokenizer")
+@contextmanager
+def domain_errors(tokenizer: str | None = None) -> Iterator[None]:
+    """The estimate's and the tokenizers' refusals as API errors naming the field (``tokenizer``:
+    the key the request named)."""
     try:
-        info = tokenizers.get_info(key)
-        tokens, boundaries_real = tokenizers.tokenize(text, key)
-        # The billed count; for an estimator without real boundaries it can differ from the spans.
-        count = tokenizers.count_tokens(text, key)
+        yield
+    except UnknownModel as exc:
+        raise ApiError(str(exc), field="models", code="unknown_model") from None
     except tokenizers.UnknownTokenizer:
-        raise ApiError(f"Unknown tokenizer {key!r}.", field="tokenizer", code="unknown_tokenizer") from None
+        raise ApiError(
+            f"Unknown tokenizer {tokenizer!r}.", field="tokenizer", code="unknown_tokenizer"
+        ) from None
     except tokenizers.TokenizerUnavailable as exc:
         raise ApiError(str(exc), field="tokenizer", status=409, code="unavailable") from None
     except tokenizers.TextTooLarge as exc:
         raise ApiError(str(exc), field="text", status=413, code="too_large") from None
     except tokenizers.TokenizerError as exc:
         raise ApiError(str(exc), field="text", code="bad_text") from None
+
+
+@router.post(
+    "/estimate",
+    response=EstimateOut,
+    url_name="api-estimate",
+    summary="Count and cost a text (or token counts) on every selected model",
+)
+def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate:
+    with domain_errors():
+        return run_estimate(payload)
+
+
+@router.post(
+    "/tokenize",
+    response=TokenizeOut,
+    url_name="api-tokenize",
+    summary="Split a text into tokens with ids and character offsets",
+)
+def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
+    text, key = payload.text, payload.tokenizer
+    with domain_errors(tokenizer=key):
+        info = tokenizers.get_info(key)
+        tokens, boundaries_real = tokenizers.tokenize(text, key)
+        # The billed count; for an estimator without real boundaries it can differ from the spans.
+        count = tokenizers.count_tokens(text, key)
     words = len(text.split())
     return {
         "tokenizer": key,
@@ -56,17 +91,15 @@ def tokenize(request: HttpRequest) -> dict[str, Any]:
         "count": count,
         "spans": len(tokens),
         "truncated": len(tokens) > MAX_TOKENS_LISTED,
-        "tokens": [
-            {"id": t.id, "text": t.text, "start": t.start, "end": t.end} for t in tokens[:MAX_TOKENS_LISTED]
-        ],
+        "tokens": tokens[:MAX_TOKENS_LISTED],
         "characters": len(text),
         "words": words,
-        "chars_per_token": _str(ratio(len(text), count)),
-        "tokens_per_word": _str(ratio(count, words)),
+        "chars_per_token": ratio(len(text), count),
+        "tokens_per_word": ratio(count, words),
     }
 
 
-@api_view(["GET"])
+@router.get("/tokenizers", response=TokenizersOut, url_name="api-tokenizers", summary="Every tokenizer")
 def tokenizer_list(request: HttpRequest) -> dict[str, Any]:
     return {"results": tokenizer_rows()}
 
@@ -90,66 +123,48 @@ def tokenizer_rows() -> list[dict[str, Any]]:
     ]
 
 
-@api_view(["GET"])
+@router.get(
+    "/budgets/presets",
+    response=PresetsOut,
+    url_name="api-presets",
+    summary="The guide's use-case presets (tokens per request)",
+)
 def presets(request: HttpRequest) -> dict[str, Any]:
-    return {"results": preset_rows()}
+    return {"results": list(PRESETS.values())}
 
 
-def preset_rows() -> list[dict[str, Any]]:
-    return [
-        {
-            "key": p.key,
-            "name": p.name,
-            "input_tokens": {
-                "low": p.input_tokens.low,
-                "typical": p.input_tokens.typical,
-                "high": p.input_tokens.high,
-            },
-            "output_tokens": {
-                "low": p.output_tokens.low,
-                "typical": p.output_tokens.typical,
-                "high": p.output_tokens.high,
-            },
-        }
-        for p in PRESETS.values()
-    ]
-
-
-@api_view(["POST"])
-def comparisons(request: HttpRequest) -> JsonResponse:
+@router.post(
+    "/comparisons",
+    response={201: ComparisonOut},
+    url_name="api-comparisons",
+    summary="Estimate and save a comparison (permalink, JSON and CSV export)",
+)
+def comparisons(request: HttpRequest, payload: ComparisonRequest) -> Status:
     """Estimate and save; the text is stored only with ``save_text`` (its hash and length always)."""
-    body = read_json_body(request, allowed=(*ESTIMATE_FIELDS, "save_text"))
-    save_text = body.pop("save_text", False)
-    if not isinstance(save_text, bool):
-        raise ApiError("must be true or false.", field="save_text")
-    parsed = parse_estimate_request(body)
-    if save_text and parsed.text and "\x00" in parsed.text:
+    save_text = payload.save_text and bool(payload.text)
+    if save_text and payload.text and "\x00" in payload.text:
         raise ApiError(
             "The text contains NUL characters, which cannot be stored; save without the text.",
             field="save_text",
         )
-    result = run_estimate(parsed)
-    result.pop("elapsed_ms")
-    stats = result["text"] or {}
+    with domain_errors():
+        result = run_estimate(payload)
+    stored = estimate_json(result)
     with transaction.atomic():
         comparison = Comparison.objects.create(
             schema_version=SCHEMA_VERSION,
-            as_of=result["as_of"],
-            inputs={**parsed.normalised(), "as_of": result["as_of"]},
-            text=parsed.text if save_text and parsed.text else "",
-            text_saved=bool(save_text and parsed.text),
-            text_sha256=stats.get("sha256", ""),
-            text_length=stats.get("characters"),
-            results=result,
+            as_of=result.as_of,
+            inputs={**payload.normalised(), "as_of": stored["as_of"]},
+            text=payload.text if save_text and payload.text else "",
+            text_saved=save_text,
+            text_sha256=result.text.sha256 if result.text else "",
+            text_length=result.text.characters if result.text else None,
+            results=stored,
         )
     links = {
         "id": comparison.id,
-        "url": f"/c/{comparison.id}",
-        "json_url": f"/c/{comparison.id}.json",
-        "csv_url": f"/c/{comparison.id}.csv",
+        "url": reverse("comparison", args=[comparison.id]),
+        "json_url": reverse("comparison-json", args=[comparison.id]),
+        "csv_url": reverse("comparison-csv", args=[comparison.id]),
     }
-    return JsonResponse({**links, **result}, status=201, json_dumps_params={"ensure_ascii": False})
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return Status(201, {**links, **stored})

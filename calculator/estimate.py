@@ -3,6 +3,8 @@
 The flow: request → models with the price in force at ``as_of`` → distinct tokenizers →
 counts (in parallel, cached by content hash, in ``calculator.tokenizers``) → per model the
 pure cost core (``pricing.costs``) → rows. Every row names its tokenizer and price version.
+The result is a typed ``Estimate`` holding Decimals; money becomes text only in the API schema.
+Failures are domain errors (``UnknownModel``, the tokenizers' ``TextTooLarge``/``TokenizerError``).
 """
 
 from __future__ import annotations
@@ -10,20 +12,27 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from config.api import ApiError, iso
-from pricing.costs import Usage, estimate_cost, money
+from pricing.costs import Usage, estimate_cost
 from pricing.selectors import CatalogueRow, models_with_prices
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
+from .columns import EstimateRow
 from .inputs import EstimateRequest
 
 SCHEMA_VERSION = 1
+
+
+class UnknownModel(Exception):
+    def __init__(self, key: str):
+        super().__init__(f"Unknown model: {key} (see GET /api/v1/models).")
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -36,29 +45,63 @@ class Counted:
     note: str
 
 
-def run_estimate(request: EstimateRequest) -> dict[str, Any]:
-    """The whole estimate response (see the OpenAPI document), money as decimal strings."""
+@dataclass(frozen=True)
+class TextStats:
+    characters: int
+    bytes: int
+    words: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class TokenizerCount:
+    """How one tokenizer counted the text (tokens None when the request gave token counts)."""
+
+    key: str
+    name: str
+    exact: bool
+    note: str
+    available: bool
+    tokens: int | None
+    chars_per_token: Decimal | None
+    tokens_per_word: Decimal | None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    schema_version: int
+    as_of: datetime
+    inputs: dict[str, Any]
+    text: TextStats | None
+    tokenizers: tuple[TokenizerCount, ...]
+    results: tuple[EstimateRow, ...]
+    cheapest_fitting: str | None
+    without_price: tuple[str, ...]
+    elapsed_ms: float
+
+
+def run_estimate(request: EstimateRequest) -> Estimate:
     started = time.perf_counter()
     at = request.as_of or timezone.now()
     catalogue = _select_models(request, at)
     keys = sorted({row.model.tokenizer_key for row in catalogue})
     counted = _count(request, keys)
     rows = [_row(request, row, counted[row.model.tokenizer_key]) for row in catalogue if row.version]
-    rows.sort(key=lambda r: (r["total_usd"] is None, Decimal(r["total_usd"] or 0), r["provider"], r["model"]))
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "as_of": at.isoformat(),
-        "inputs": request.normalised(),
-        "text": _text_stats(request.text),
-        "tokenizers": [_tokenizer_json(key, counted[key], request.text) for key in keys],
-        "results": rows,
-        "cheapest_fitting": _cheapest_fitting(rows),
-        "without_price": [row.model.key for row in catalogue if row.version is None],
-        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
+    rows.sort(key=lambda r: (r.total_usd is None, r.total_usd or 0, r.provider, r.model))
+    return Estimate(
+        schema_version=SCHEMA_VERSION,
+        as_of=at,
+        inputs=request.normalised(),
+        text=_text_stats(request.text),
+        tokenizers=tuple(_tokenizer_count(key, counted[key], request.text) for key in keys),
+        results=tuple(rows),
+        cheapest_fitting=_cheapest_fitting(rows),
+        without_price=tuple(row.model.key for row in catalogue if row.version is None),
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
 
 
-def _select_models(request: EstimateRequest, at: Any) -> list[CatalogueRow]:
+def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]:
     rows = models_with_prices(
         at=at,
         keys=list(request.models) if request.models is not None else None,
@@ -68,9 +111,7 @@ def _select_models(request: EstimateRequest, at: Any) -> list[CatalogueRow]:
         found = {row.model.key for row in rows}
         missing = [key for key in request.models if key not in found]
         if missing:
-            raise ApiError(
-                f"Unknown model: {missing[0]} (see GET /api/v1/models).", field="models", code="unknown_model"
-            )
+            raise UnknownModel(missing[0])
     return rows
 
 
@@ -78,12 +119,7 @@ def _count(request: EstimateRequest, keys: list[str]) -> dict[str, Counted]:
     if request.text is None:
         assert request.input_tokens is not None
         return {key: Counted(request.input_tokens, 0, True, "") for key in keys}
-    try:
-        counts = tokenizers.count_tokens_many(request.text, keys)
-    except tokenizers.TextTooLarge as exc:
-        raise ApiError(str(exc), field="text", status=413, code="too_large") from None
-    except tokenizers.TokenizerError as exc:
-        raise ApiError(str(exc), field="text", code="bad_text") from None
+    counts = tokenizers.count_tokens_many(request.text, keys)
     return {
         key: Counted(
             text_tokens=count.tokens,
@@ -97,46 +133,62 @@ def _count(request: EstimateRequest, keys: list[str]) -> dict[str, Counted]:
     }
 
 
-def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> dict[str, Any]:
+def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> EstimateRow:
     model, version = row.model, row.version
-    assert version is not None
+    assert version is not None and request.output_tokens is not None
     info = tokenizers.get_info(model.tokenizer_key)
-    base = {
-        "provider": model.provider.slug,
-        "model": model.slug,
-        "name": model.name,
-        "provider_name": model.provider.name,
-        "tier": model.tier or None,
-        "status": model.status,
-        "tokenizer": info.key,
-        "tokenizer_name": info.name,
-        "exact": info.exact,
-        "available": counted.available,
-        "note": counted.note or (None if info.exact else info.note),
-        "price_version": version.pk,
-        "effective_from": iso(version.effective_from),
-        "effective_to": iso(version.effective_to),
-        "context_window": model.context_window,
-        "max_output_tokens": model.max_output_tokens,
-        "requests_per_month": request.requests_per_month,
-        "output_tokens": request.output_tokens,
-    }
+    costs = _costs(request, version, counted, model.context_window, model.max_output_tokens)
+    return EstimateRow(
+        provider=model.provider.slug,
+        model=model.slug,
+        name=model.name,
+        provider_name=model.provider.name,
+        tier=model.tier or None,
+        status=model.status,
+        tokenizer=info.key,
+        tokenizer_name=info.name,
+        exact=info.exact,
+        available=counted.available,
+        note=counted.note or (None if info.exact else info.note),
+        price_version=version.pk,
+        effective_from=version.effective_from,
+        effective_to=version.effective_to,
+        context_window=model.context_window,
+        max_output_tokens=model.max_output_tokens,
+        requests_per_month=request.requests_per_month,
+        output_tokens=request.output_tokens,
+        **costs,
+    )
+
+
+NO_COUNT: dict[str, Any] = dict.fromkeys(
+    (
+        "text_tokens",
+        "chat_overhead_tokens",
+        "input_tokens",
+        "cached_input_tokens",
+        "input_usd",
+        "output_usd",
+        "total_usd",
+        "monthly_usd",
+        "tier_applied",
+        "batch_applied",
+        "fits_context",
+    )
+)
+
+
+def _costs(
+    request: EstimateRequest,
+    version: Any,
+    counted: Counted,
+    context_window: int | None,
+    max_output: int | None,
+) -> dict[str, Any]:
+    """The row's counted part: tokens, costs and fit (all None without a count)."""
     if counted.text_tokens is None:
-        return base | dict.fromkeys(
-            (
-                "text_tokens",
-                "chat_overhead_tokens",
-                "input_tokens",
-                "cached_input_tokens",
-                "input_usd",
-                "output_usd",
-                "total_usd",
-                "monthly_usd",
-                "tier_applied",
-                "batch_applied",
-                "fits_context",
-            )
-        )
+        return NO_COUNT
+    assert request.output_tokens is not None
     input_tokens = counted.text_tokens + counted.chat_overhead_tokens
     cached = cached_tokens(input_tokens, request.cached_input_share)
     cost = estimate_cost(
@@ -144,19 +196,18 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> dict[
         version.to_rates(),
         batch=request.batch,
     )
-    fits = _fits(input_tokens, request.output_tokens, model.context_window, model.max_output_tokens)
-    return base | {
+    return {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
         "input_tokens": input_tokens,
         "cached_input_tokens": cached,
-        "input_usd": money(cost.prompt_usd),
-        "output_usd": money(cost.output_usd + cost.request_usd),
-        "total_usd": money(cost.total_usd),
-        "monthly_usd": money(monthly_usd(cost.total_usd, request.requests_per_month)),
+        "input_usd": cost.prompt_usd,
+        "output_usd": cost.output_usd + cost.request_usd,
+        "total_usd": cost.total_usd,
+        "monthly_usd": monthly_usd(cost.total_usd, request.requests_per_month),
         "tier_applied": cost.tier_threshold_tokens,
         "batch_applied": cost.batch_applied,
-        "fits_context": fits,
+        "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
     }
 
 
@@ -171,41 +222,36 @@ def _fits(
     return input_tokens + output_tokens <= context_window
 
 
-def _cheapest_fitting(rows: list[dict[str, Any]]) -> str | None:
-    fitting = [r for r in rows if r["fits_context"] and r["total_usd"] is not None]
+def _cheapest_fitting(rows: list[EstimateRow]) -> str | None:
+    fitting = [r for r in rows if r.fits_context and r.total_usd is not None]
     if not fitting:
         return None
-    best = min(fitting, key=lambda r: Decimal(r["total_usd"]))
-    return f"{best['provider']}/{best['model']}"
+    best = min(fitting, key=lambda r: r.total_usd or 0)
+    return f"{best.provider}/{best.model}"
 
 
-def _text_stats(text: str | None) -> dict[str, Any] | None:
+def _text_stats(text: str | None) -> TextStats | None:
     if text is None:
         return None
     encoded = text.encode("utf-8", errors="surrogatepass")
-    return {
-        "characters": len(text),
-        "bytes": len(encoded),
-        "words": len(text.split()),
-        "sha256": hashlib.sha256(encoded).hexdigest(),
-    }
+    return TextStats(
+        characters=len(text),
+        bytes=len(encoded),
+        words=len(text.split()),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+    )
 
 
-def _tokenizer_json(key: str, counted: Counted, text: str | None) -> dict[str, Any]:
+def _tokenizer_count(key: str, counted: Counted, text: str | None) -> TokenizerCount:
     info = tokenizers.get_info(key)
-    tokens = counted.text_tokens
-    measured = text is not None and tokens is not None
-    return {
-        "key": key,
-        "name": info.name,
-        "exact": info.exact,
-        "note": info.note,
-        "available": counted.available,
-        "tokens": tokens if text is not None else None,
-        "chars_per_token": _str(ratio(len(text), tokens)) if measured else None,  # type: ignore[arg-type]
-        "tokens_per_word": _str(ratio(tokens, len(text.split()))) if measured else None,  # type: ignore[arg-type, union-attr]
-    }
-
-
-def _str(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    tokens = counted.text_tokens if text is not None else None
+    return TokenizerCount(
+        key=key,
+        name=info.name,
+        exact=info.exact,
+        note=info.note,
+        available=counted.available,
+        tokens=tokens,
+        chars_per_token=ratio(len(text), tokens) if text is not None and tokens is not None else None,
+        tokens_per_word=ratio(tokens, len(text.split())) if text is not None and tokens is not None else None,
+    )

@@ -1,137 +1,164 @@
-"""Parsing an estimate request body into typed values; every refusal names its field."""
+"""The estimate request: one schema that documents the fields (OpenAPI), parses them into typed
+values and refuses bad ones naming the field (the API maps each refusal to its error shape)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from config.api import ApiError, parse_as_of
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from config.api import AsOf
 
 from .budgets import PRESETS
 
-ESTIMATE_FIELDS = (
-    "text",
-    "input_tokens",
-    "output_tokens",
-    "preset",
-    "models",
-    "all_models",
-    "as_of",
-    "batch",
-    "cached_input_share",
-    "requests_per_month",
-    "chat_messages",
-)
 MAX_TOKENS = 100_000_000  # per request; far above any context window, far below overflow
 MAX_REQUESTS_PER_MONTH = 10_000_000_000
+MAX_CHAT_MESSAGES = 10_000
 MAX_MODELS = 500
 
 
-@dataclass(frozen=True)
-class EstimateRequest:
-    text: str | None
-    input_tokens: int | None
-    output_tokens: int
-    preset: str | None
-    models: tuple[str, ...] | None
-    all_models: bool
-    as_of: datetime | None
-    batch: bool
-    cached_input_share: Decimal
-    requests_per_month: int
-    chat_messages: int
-
-    def normalised(self) -> dict[str, Any]:
-        """The inputs as JSON (text left out: it is stored, if at all, on its own)."""
-        data = asdict(self)
-        data.pop("text")
-        data["models"] = list(self.models) if self.models is not None else None
-        data["as_of"] = self.as_of.isoformat() if self.as_of else None
-        data["cached_input_share"] = str(self.cached_input_share)
-        return data
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid", message)
 
 
-def parse_estimate_request(body: dict[str, Any]) -> EstimateRequest:
-    text = body.get("text")
-    if text is not None and not isinstance(text, str):
-        raise ApiError("must be a string.", field="text")
-    input_tokens = _int(body, "input_tokens", None)
-    if text is not None and input_tokens is not None:
-        raise ApiError("Send either text or input_tokens, not both.", field="input_tokens")
-    preset = _preset(body.get("preset"))
-    if text is None and input_tokens is None:
-        if preset is None:
-            raise ApiError("Send text to count, or input_tokens (or a preset).", field="text")
-        input_tokens = preset.input_tokens.typical
-    default_output = preset.output_tokens.typical if preset else 0
-    return EstimateRequest(
-        text=text,
-        input_tokens=input_tokens,
-        output_tokens=_int(body, "output_tokens", default_output),  # type: ignore[arg-type]
-        preset=preset.key if preset else None,
-        models=_models(body.get("models")),
-        all_models=_bool(body, "all_models"),
-        as_of=parse_as_of(body.get("as_of")),
-        batch=_bool(body, "batch"),
-        cached_input_share=_share(body.get("cached_input_share", 0)),
-        requests_per_month=_int(body, "requests_per_month", 1, maximum=MAX_REQUESTS_PER_MONTH),  # type: ignore[arg-type]
-        chat_messages=_int(body, "chat_messages", 0, maximum=10_000),  # type: ignore[arg-type]
-    )
+def _invalid_field(field: str, message: str) -> PydanticCustomError:
+    """A refusal about how fields combine, naming the field to change."""
+    return PydanticCustomError("invalid", message, {"field": field})
 
 
-def _int(body: dict[str, Any], field: str, default: int | None, maximum: int = MAX_TOKENS) -> int | None:
-    value = body.get(field, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
-        raise ApiError("must be a whole number.", field=field)
-    if value < 0:
-        raise ApiError(f"must not be negative (got {value}).", field=field)
-    if value > maximum:
-        raise ApiError(f"must be at most {maximum:,}.", field=field)
-    return int(value)
+def _whole(maximum: int, default: int | None = None) -> Any:
+    """A whole number from 0 to ``maximum`` (5.0 is 5; true, 1.5 and "5" are refused); null is
+    the default."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+            raise _invalid("must be a whole number.")
+        if value < 0:
+            raise _invalid(f"must not be negative (got {value}).")
+        if value > maximum:
+            raise _invalid(f"must be at most {maximum:,}.")
+        return int(value)
+
+    return BeforeValidator(check)
 
 
-def _bool(body: dict[str, Any], field: str) -> bool:
-    value = body.get(field, False)
+def _strict_bool(value: Any) -> Any:
     if not isinstance(value, bool):
-        raise ApiError("must be true or false.", field=field)
+        raise _invalid("must be true or false.")
+    return value
+
+
+def _text(value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise _invalid("must be a string.")
     return value
 
 
 def _share(value: Any) -> Decimal:
     """A number, or a decimal string (as exports carry it), between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise ApiError("must be a number between 0 and 1.", field="cached_input_share")
+        raise _invalid("must be a number between 0 and 1.")
     try:
         share = Decimal(value)
     except ArithmeticError:
-        raise ApiError(f"{value!r} is not a number.", field="cached_input_share") from None
+        raise _invalid(f"{value!r} is not a number.") from None
     if not share.is_finite() or not Decimal(0) <= share <= Decimal(1):
-        raise ApiError(f"must be between 0 and 1 (got {value}).", field="cached_input_share")
+        raise _invalid(f"must be between 0 and 1 (got {value}).")
     return share
 
 
 def _preset(value: Any) -> Any:
     if value in (None, ""):
         return None
-    if value not in PRESETS:
-        raise ApiError(f"Unknown preset {value!r}; use one of {', '.join(PRESETS)}.", field="preset")
-    return PRESETS[value]
+    if not isinstance(value, str) or value not in PRESETS:
+        raise _invalid(f"Unknown preset {value!r}; use one of {', '.join(PRESETS)}.")
+    return value
 
 
-def _models(value: Any) -> tuple[str, ...] | None:
+def _models(value: Any) -> Any:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError('must be a list of "provider/model" strings.', field="models")
+        raise _invalid('must be a list of "provider/model" strings.')
     if len(value) > MAX_MODELS:
-        raise ApiError(f"at most {MAX_MODELS} models per request.", field="models")
+        raise _invalid(f"at most {MAX_MODELS} models per request.")
     for item in value:
         if "\x00" in item:
-            raise ApiError("a model name cannot contain a NUL character.", field="models")
+            raise _invalid("a model name cannot contain a NUL character.")
         if "/" not in item:
-            raise ApiError(f'{item!r} is not "provider/model".', field="models")
+            raise _invalid(f'{item!r} is not "provider/model".')
     return tuple(dict.fromkeys(value))
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_strict_bool)]
+Tokens = Annotated[Annotated[int, Field(ge=0, le=MAX_TOKENS)] | None, _whole(MAX_TOKENS)]
+ModelKeys = Annotated[
+    tuple[str, ...] | None,
+    BeforeValidator(_models),
+    Field(max_length=MAX_MODELS, description='Models as "provider/model"; default: the featured models.'),
+]
+Share = Annotated[Decimal, BeforeValidator(_share), Field(ge=0, le=1)]
+
+
+class EstimateRequest(Schema):
+    """What to estimate. ``input_tokens`` and ``output_tokens`` are per request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Text = Field(None, description="Text to count (UTF-8, at most MAX_TEXT_BYTES).")
+    input_tokens: Tokens = Field(None, description="Prompt tokens, instead of text.")
+    output_tokens: Tokens = Field(None, description="Default 0, or the preset's typical output.")
+    preset: Annotated[
+        str | None, BeforeValidator(_preset), Field(json_schema_extra={"enum": list(PRESETS)})
+    ] = None
+    models: ModelKeys = None
+    all_models: Flag = False
+    as_of: AsOf = Field(None, examples=["2025-01-15"])
+    batch: Flag = False
+    cached_input_share: Share = Decimal(0)
+    requests_per_month: Annotated[int, _whole(MAX_REQUESTS_PER_MONTH, 1), Field(ge=0)] = 1
+    chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
+
+    @model_validator(mode="after")
+    def _fill_from_preset(self) -> EstimateRequest:
+        """Text or input tokens, never both; a preset fills the token counts not given."""
+        if self.text is not None and self.input_tokens is not None:
+            raise _invalid_field("input_tokens", "Send either text or input_tokens, not both.")
+        preset = PRESETS[self.preset] if self.preset else None
+        if self.text is None and self.input_tokens is None:
+            if preset is None:
+                raise _invalid_field("text", "Send text to count, or input_tokens (or a preset).")
+            object.__setattr__(self, "input_tokens", preset.input_tokens.typical)
+        if self.output_tokens is None:
+            object.__setattr__(self, "output_tokens", preset.output_tokens.typical if preset else 0)
+        return self
+
+    def normalised(self) -> dict[str, Any]:
+        """The inputs as JSON (text left out: it is stored, if at all, on its own)."""
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "preset": self.preset,
+            "models": list(self.models) if self.models is not None else None,
+            "all_models": self.all_models,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "batch": self.batch,
+            "cached_input_share": str(self.cached_input_share),
+            "requests_per_month": self.requests_per_month,
+            "chat_messages": self.chat_messages,
+        }
+
+
+class ComparisonRequest(EstimateRequest):
+    """An estimate to save; the text is stored only with ``save_text``."""
+
+    save_text: Flag = False
+
+
+ESTIMATE_FIELDS = tuple(EstimateRequest.model_fields)

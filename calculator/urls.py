@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import api, openapi, views
+from config.api import make_api
+from pricing.api import router as catalogue_router
+
+from . import api, views
+
+api_v1 = make_api([catalogue_router, api.router])
 
 urlpatterns = [
     path("", views.index, name="calculator"),
@@ -9,10 +14,5 @@ urlpatterns = [
     path("c/<str:comparison_id>.json", views.comparison_json, name="comparison-json"),
     path("c/<str:comparison_id>.csv", views.comparison_csv, name="comparison-csv"),
     path("c/<str:comparison_id>", views.comparison_page, name="comparison"),
-    path("api/v1/estimate", api.estimate, name="api-estimate"),
-    path("api/v1/tokenize", api.tokenize, name="api-tokenize"),
-    path("api/v1/tokenizers", api.tokenizer_list, name="api-tokenizers"),
-    path("api/v1/budgets/presets", api.presets, name="api-presets"),
-    path("api/v1/comparisons", api.comparisons, name="api-comparisons"),
-    path("api/v1/openapi.json", openapi.openapi_json, name="api-openapi"),
+    path("api/v1/", api_v1.urls),
 ]

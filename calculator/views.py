@@ -12,35 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from pricing.models import PriceVersion, Provider
 
 from . import tokenizers
-from .api import preset_rows, tokenizer_rows
+from .api import tokenizer_rows
+from .budgets import PRESETS
+from .columns import CSV_COLUMNS, TABLE_COLUMNS
 from .models import Comparison
-
-CSV_COLUMNS = [
-    "provider",
-    "model",
-    "name",
-    "tokenizer",
-    "exact",
-    "text_tokens",
-    "chat_overhead_tokens",
-    "input_tokens",
-    "cached_input_tokens",
-    "output_tokens",
-    "input_usd",
-    "output_usd",
-    "total_usd",
-    "requests_per_month",
-    "monthly_usd",
-    "price_version",
-    "effective_from",
-    "effective_to",
-    "tier_applied",
-    "batch_applied",
-    "context_window",
-    "fits_context",
-    "available",
-    "note",
-]
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -48,7 +23,8 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "calculator/index.html",
         {
-            "presets": preset_rows(),
+            "presets": PRESETS.values(),
+            "columns": TABLE_COLUMNS,
             "providers": Provider.objects.all(),
             "max_text_bytes": settings.MAX_TEXT_BYTES,
             "tokenizers": tokenizers.list_tokenizers(),
@@ -62,7 +38,7 @@ def tokenizers_page(request: HttpRequest) -> HttpResponse:
 
 def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
     comparison = get_object_or_404(Comparison, pk=comparison_id)
-    return render(request, "calculator/comparison.html", {"comparison": comparison})
+    return render(request, "calculator/comparison.html", {"comparison": comparison, "columns": TABLE_COLUMNS})
 
 
 def comparison_json(request: HttpRequest, comparison_id: str) -> JsonResponse:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page's templates and Swagger UI files
     "pricing",
     "calculator",
 ]

@@ -2,47 +2,80 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import BeforeValidator, Field
 
-from config.api import ApiError, api_view, iso, parse_as_of
+from config.api import ApiError, AsOf, Iso
 
 from .selectors import find_model, models_with_prices, price_history
-from .serializers import model_json, version_json
+from .serializers import ModelOut, PriceVersionOut, model_json
+
+router = Router(tags=["catalogue"])
 
 
-@api_view(["GET"])
-def models_list(request: HttpRequest) -> dict[str, Any]:
+def _yes(value: Any) -> bool:
+    return isinstance(value, str) and value.lower() in {"1", "true", "yes"}
+
+
+class ModelsQuery(Schema):
+    as_of: AsOf = Field(None, description="ISO date; default now.")
+    provider: str | None = Field(None, description="provider slug")
+    search: str | None = Field(None, description="text")
+    featured: Annotated[bool, BeforeValidator(_yes)] = Field(False, description="true: featured models only")
+
+
+class PricesQuery(Schema):
+    as_of: AsOf = Field(None, description="ISO date; default now.")
+
+
+class ModelWithPrice(ModelOut):
+    price: PriceVersionOut | None  # type: ignore[valid-type]
+
+
+class ModelsOut(Schema):
+    as_of: Iso | None
+    count: int
+    results: list[ModelWithPrice]
+
+
+class PriceHistoryOut(ModelOut):
+    as_of: Iso | None
+    in_force: PriceVersionOut | None  # type: ignore[valid-type]
+    history: list[PriceVersionOut]  # type: ignore[valid-type]
+
+
+@router.get("/models", response=ModelsOut, url_name="api-models", summary="Models with the price in force")
+def models_list(request: HttpRequest, query: Query[ModelsQuery]) -> dict[str, Any]:
     """Every model (or a filtered set) with the price in force at ``as_of`` (default: now)."""
-    at = parse_as_of(request.GET.get("as_of"))
-    featured = request.GET.get("featured", "").lower() in {"1", "true", "yes"}
     rows = models_with_prices(
-        at=at,
-        provider=request.GET.get("provider") or None,
-        search=request.GET.get("search") or None,
-        featured_only=featured,
+        at=query.as_of,
+        provider=query.provider or None,
+        search=query.search or None,
+        featured_only=query.featured,
     )
-    return {
-        "as_of": iso(at),
-        "count": len(rows),
-        "results": [
-            {**model_json(row.model), "price": version_json(row.version) if row.version else None}
-            for row in rows
-        ],
-    }
+    results = [{**model_json(row.model), "price": row.version} for row in rows]
+    return {"as_of": query.as_of, "count": len(rows), "results": results}
 
 
-@api_view(["GET"])
-def model_prices(request: HttpRequest, provider: str, model: str) -> dict[str, Any]:
+@router.get(
+    "/models/{slug:provider}/{path:model}/prices",
+    response=PriceHistoryOut,
+    url_name="api-model-prices",
+    summary="A model's whole price history",
+)
+def model_prices(
+    request: HttpRequest, provider: str, model: str, query: Query[PricesQuery]
+) -> dict[str, Any]:
     """A model's whole price history, newest first, and the version in force at ``as_of``."""
-    at = parse_as_of(request.GET.get("as_of"))
     found = find_model(provider, model)
     if found is None:
         raise ApiError(f"Unknown model {provider}/{model}.", field="model", status=404, code="unknown_model")
     history = list(price_history(found))
-    moment = at or timezone.now()
+    moment = query.as_of or timezone.now()
     in_force = next(
         (
             v
@@ -53,7 +86,7 @@ def model_prices(request: HttpRequest, provider: str, model: str) -> dict[str, A
     )
     return {
         **model_json(found),
-        "as_of": iso(at),
-        "in_force": version_json(in_force) if in_force else None,
-        "history": [version_json(v) for v in history],
+        "as_of": query.as_of,
+        "in_force": in_force,
+        "history": history,
     }

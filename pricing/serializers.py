@@ -1,17 +1,49 @@
-"""Catalogue rows → JSON-ready dicts. Money is an exact decimal string, never a float."""
+"""The catalogue's API schemas. Money is a Decimal until here and leaves as an exact decimal
+string through ``costs.money``, never a float; the rate fields come from ``validation.RATE_FIELDS``."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from config.api import iso
+from ninja import Schema
+from pydantic import PlainSerializer, WithJsonSchema, create_model
+
+from config.api import Iso
 
 from .costs import money
 from .models import LanguageModel, PriceTier, PriceVersion
-from .validation import RATE_FIELDS
+from .validation import RATE_FIELDS, TIER_RATE_FIELDS
+
+MONEY_PATTERN = r"^\d+(\.\d+)?$"
+Money = Annotated[
+    Decimal | None,
+    PlainSerializer(money, return_type=str | None),
+    WithJsonSchema(
+        {
+            "type": ["string", "null"],
+            "pattern": MONEY_PATTERN,
+            "description": "USD as an exact decimal string.",
+        }
+    ),
+]
+
+
+class ModelOut(Schema):
+    provider: str
+    model: str
+    name: str
+    provider_name: str
+    tier: str | None
+    status: str
+    context_window: int | None
+    max_output_tokens: int | None
+    tokenizer: str
+    featured: bool
 
 
 def model_json(model: LanguageModel) -> dict[str, Any]:
+    """A model's facts for ``ModelOut`` and the schemas built on it."""
     return {
         "provider": model.provider.slug,
         "model": model.slug,
@@ -26,27 +58,37 @@ def model_json(model: LanguageModel) -> dict[str, Any]:
     }
 
 
-def version_json(version: PriceVersion) -> dict[str, Any]:
-    return {
-        "price_version": version.pk,
-        "effective_from": iso(version.effective_from),
-        "effective_to": iso(version.effective_to),
-        **{name: money(getattr(version, name)) for name in RATE_FIELDS},
-        "tiers": [tier_json(t) for t in version.tiers.all()],
-        "origin": version.origin,
-        "source_url": version.source_url or None,
-        "verified_at": iso(version.verified_at),
-        "change_reason": version.change_reason,
-        "locked": version.locked,
-    }
+def _rates(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: (Money, ...) for name in names}
 
 
-def tier_json(tier: PriceTier) -> dict[str, Any]:
-    return {
-        "threshold_tokens": tier.threshold_tokens,
-        "input_usd_per_mtok": money(tier.input_usd_per_mtok),
-        "output_usd_per_mtok": money(tier.output_usd_per_mtok),
-        "cache_read_usd_per_mtok": money(tier.cache_read_usd_per_mtok),
-        "cache_write_5m_usd_per_mtok": money(tier.cache_write_5m_usd_per_mtok),
-        "cache_write_1h_usd_per_mtok": money(tier.cache_write_1h_usd_per_mtok),
-    }
+PriceTierOut = create_model(
+    "PriceTier", __base__=Schema, threshold_tokens=(int, ...), **_rates(TIER_RATE_FIELDS)
+)
+
+
+class _VersionFacts(Schema):
+    price_version: int
+    effective_from: Iso
+    effective_to: Iso | None
+    tiers: list[PriceTierOut]  # type: ignore[valid-type]
+    origin: str
+    source_url: str | None
+    verified_at: Iso | None
+    change_reason: str
+    locked: bool
+
+    @staticmethod
+    def resolve_price_version(obj: PriceVersion) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_tiers(obj: PriceVersion) -> list[PriceTier]:
+        return list(obj.tiers.all())
+
+    @staticmethod
+    def resolve_source_url(obj: PriceVersion) -> str | None:
+        return obj.source_url or None
+
+
+PriceVersionOut = create_model("PriceVersion", __base__=_VersionFacts, **_rates(RATE_FIELDS))

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from . import api, views
+from . import views
 
+# The catalogue's API routes are pricing.api.router, mounted with the rest of /api/v1 in calculator.urls.
 urlpatterns = [
     path("models", views.models_page, name="models"),
     path("models/<slug:provider>/<path:model>", views.model_page, name="model"),
-    path("api/v1/models", api.models_list, name="api-models"),
-    path("api/v1/models/<slug:provider>/<path:model>/prices", api.model_prices, name="api-model-prices"),
 ]

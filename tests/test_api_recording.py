@@ -42,9 +42,21 @@ JSON_REQUESTS: list[tuple[str, str, object]] = [
             "requests_per_month": 12_000,
         },
     ),
-    ("estimate featured as of", "/api/v1/estimate", {"input_tokens": 800, "output_tokens": 250, "as_of": AS_OF}),
-    ("estimate old price", "/api/v1/estimate", {"input_tokens": 1000, "models": MODELS[3:4], "as_of": "2025-01-15"}),
-    ("estimate preset chat", "/api/v1/estimate", {"preset": "support_bot", "chat_messages": 3, "text": "Hi", "as_of": AS_OF}),
+    (
+        "estimate featured as of",
+        "/api/v1/estimate",
+        {"input_tokens": 800, "output_tokens": 250, "as_of": AS_OF},
+    ),
+    (
+        "estimate old price",
+        "/api/v1/estimate",
+        {"input_tokens": 1000, "models": MODELS[3:4], "as_of": "2025-01-15"},
+    ),
+    (
+        "estimate preset chat",
+        "/api/v1/estimate",
+        {"preset": "support_bot", "chat_messages": 3, "text": "Hi", "as_of": AS_OF},
+    ),
     ("tokenize o200k", "/api/v1/tokenize", {"text": TEXT, "tokenizer": "o200k_base"}),
     ("tokenize deepseek", "/api/v1/tokenize", {"text": TEXT, "tokenizer": "deepseek_v3"}),
     ("tokenize claude", "/api/v1/tokenize", {"text": TEXT, "tokenizer": "claude"}),
@@ -167,13 +179,25 @@ def test_the_api_answers_the_recorded_requests_as_recorded(client, seeded, setti
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
     settings.API_RATE_LIMIT_REQUESTS = 0
     got = record(client)
-    big = client.post("/api/v1/estimate", json.dumps({"text": "a" * 200_000}), content_type="application/json")
+    big = client.post(
+        "/api/v1/estimate", json.dumps({"text": "a" * 200_000}), content_type="application/json"
+    )
     got.append(["error 413", big.status_code, json.loads(big.content)])
     if os.environ.get("RECORD_API"):
         RECORDING.parent.mkdir(exist_ok=True)
         RECORDING.write_text(json.dumps(got, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     expected = json.loads(RECORDING.read_text())
     assert [g[0] for g in got] == [e[0] for e in expected]
-    for (name, status, body), (_, want_status, want_body) in zip(got, expected, strict=True):
-        assert (name, status) == (name, want_status)
-        assert body == want_body, name
+    differing = [
+        name
+        for (name, status, body), (_, want_status, want_body) in zip(got, expected, strict=True)
+        if (status, without_additions(name, status, body)) != (want_status, want_body)
+    ]
+    assert differing == []
+
+
+def without_additions(name, status, body):
+    """The one field the port added: an estimate's table columns, for the page's script."""
+    if name.startswith("estimate") and status == 200:
+        assert body.pop("columns")[0]["name"] == "name"
+    return body

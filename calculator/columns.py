@@ -1,0 +1,86 @@
+"""An estimate row, declared once: each field of ``EstimateRow`` carries its column (label, kind,
+whether it is exported to CSV and shown in the comparison table). The API schema, the CSV export,
+the saved-comparison page and the page's script (through the estimate response's ``columns``)
+all follow this declaration; nothing else lists the row's fields.
+
+Field order is the CSV's column order (an export contract), so fields exported to CSV come first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+Kind = Literal["text", "tokens", "money", "flag", "moment", "count", "id"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """``kind`` says how to sort and show a value: money is an exact decimal string, tokens and
+    counts are integers, a flag is true/false/null. ``shows`` names the field a table cell shows
+    instead (a provider slug is shown as its name)."""
+
+    name: str
+    label: str
+    kind: Kind
+    csv: bool
+    table: bool
+    shows: str | None = None
+
+
+def _col(label: str, kind: Kind, *, csv: bool = True, table: bool = False, shows: str | None = None) -> Any:
+    return dataclasses.field(metadata={"column": (label, kind, csv, table, shows)})
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """One model's estimate: tokens of its own tokenizer, costs (USD, None when the tokenizer is
+    unavailable) from the price version in force."""
+
+    provider: str = _col("Provider", "text", table=True, shows="provider_name")
+    model: str = _col("Model id", "text")
+    name: str = _col("Model", "text", table=True)
+    tokenizer: str = _col("Tokenizer", "text", table=True, shows="tokenizer_name")
+    exact: bool = _col("Exact count", "flag")
+    text_tokens: int | None = _col("Text tokens", "tokens")
+    chat_overhead_tokens: int | None = _col("Chat framing tokens", "tokens")
+    input_tokens: int | None = _col("Input tokens", "tokens", table=True)
+    cached_input_tokens: int | None = _col("Cached input tokens", "tokens")
+    output_tokens: int = _col("Output tokens", "tokens", table=True)
+    input_usd: Decimal | None = _col("Input $", "money", table=True)
+    output_usd: Decimal | None = _col("Output $", "money", table=True)
+    total_usd: Decimal | None = _col("Total $ / request", "money", table=True)
+    requests_per_month: int = _col("Requests per month", "count")
+    monthly_usd: Decimal | None = _col("Monthly $", "money", table=True)
+    price_version: int = _col("Price version", "id")
+    effective_from: datetime = _col("Price from", "moment")
+    effective_to: datetime | None = _col("Price until", "moment")
+    tier_applied: int | None = _col("Long-context tier above", "tokens")
+    batch_applied: bool | None = _col("Batch price", "flag")
+    context_window: int | None = _col("Context window", "tokens", table=True)
+    fits_context: bool | None = _col("Fits?", "flag", table=True)
+    available: bool = _col("Tokenizer available", "flag")
+    note: str | None = _col("Note", "text")
+    provider_name: str = _col("Provider name", "text", csv=False)
+    tier: str | None = _col("Tier", "text", csv=False)
+    status: str = _col("Status", "text", csv=False)
+    tokenizer_name: str = _col("Tokenizer name", "text", csv=False)
+    max_output_tokens: int | None = _col("Max output tokens", "tokens", csv=False)
+
+
+COLUMNS: tuple[Column, ...] = tuple(
+    Column(f.name, *f.metadata["column"]) for f in dataclasses.fields(EstimateRow)
+)
+CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.csv)
+# The model's name heads its row, so it is the table's first column.
+TABLE_COLUMNS: tuple[Column, ...] = tuple(
+    sorted((c for c in COLUMNS if c.table), key=lambda c: c.name != "name")
+)
+
+
+def columns_json() -> list[dict[str, Any]]:
+    """The table's columns for the page's script, in display order."""
+    return [dataclasses.asdict(c) for c in TABLE_COLUMNS]

@@ -1,0 +1,173 @@
+"""The calculator API's response schemas (and the tokenize request). The estimate row's schema is
+built from its declaration in ``columns``; money and ratios become strings only here."""
+
+from __future__ import annotations
+
+import typing
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, create_model
+from pydantic_core import PydanticCustomError
+
+from config.api import Iso
+from pricing.serializers import Money
+
+from .columns import COLUMNS, EstimateRow, columns_json
+from .estimate import Estimate
+
+# A ratio such as characters per token: a decimal string ("3.57"), or null.
+Ratio = Annotated[
+    Decimal | None, PlainSerializer(lambda v: None if v is None else str(v), return_type=str | None)
+]
+
+
+def _row_field(name: str, kind: str, annotation: Any) -> tuple[Any, Any]:
+    if kind == "money":
+        return (Money, ...)
+    if kind == "moment":
+        return (Iso | None if "None" in str(annotation) else Iso, ...)
+    return (annotation, ...)
+
+
+_hints = typing.get_type_hints(EstimateRow)
+EstimateRowOut = create_model(
+    "EstimateRow",
+    __base__=Schema,
+    **{c.name: _row_field(c.name, c.kind, _hints[c.name]) for c in COLUMNS},  # type: ignore[arg-type]
+)
+
+
+class ColumnOut(Schema):
+    name: str
+    label: str
+    kind: str
+    csv: bool
+    table: bool
+    shows: str | None
+
+
+class TextStatsOut(Schema):
+    characters: int
+    bytes: int
+    words: int
+    sha256: str
+
+
+class TokenizerCountOut(Schema):
+    key: str
+    name: str
+    exact: bool
+    note: str
+    available: bool
+    tokens: int | None
+    chars_per_token: Ratio
+    tokens_per_word: Ratio
+
+
+class EstimateBody(Schema):
+    """An estimate as it is saved and exported."""
+
+    schema_version: int
+    as_of: Iso
+    inputs: dict[str, Any]
+    text: TextStatsOut | None
+    tokenizers: list[TokenizerCountOut]
+    results: list[EstimateRowOut]  # type: ignore[valid-type]
+    cheapest_fitting: str | None
+    without_price: list[str]
+
+
+class EstimateOut(EstimateBody):
+    elapsed_ms: float
+    columns: list[ColumnOut] = Field(
+        default_factory=columns_json,
+        validate_default=True,
+        description="The comparison table's columns, in display order.",
+    )
+
+
+class ComparisonOut(EstimateBody):
+    """The saved estimate and where to find it again."""
+
+    id: str
+    url: str
+    json_url: str
+    csv_url: str
+
+
+def estimate_json(result: Estimate) -> dict[str, Any]:
+    """The estimate as JSON-ready data (money as strings), as it is saved."""
+    return EstimateBody.model_validate(result, from_attributes=True).model_dump(mode="json")
+
+
+def _string(message: str) -> Any:
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            raise PydanticCustomError("invalid", message)
+        return value
+
+    return BeforeValidator(check)
+
+
+class TokenizeRequest(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, _string("must be a string.")]
+    tokenizer: Annotated[str, _string("must name a tokenizer (see GET /api/v1/tokenizers).")]
+
+
+class TokenOut(Schema):
+    id: int | None
+    text: str
+    start: int
+    end: int
+
+
+class TokenizeOut(Schema):
+    tokenizer: str
+    name: str
+    exact: bool
+    boundaries_real: bool
+    count: int
+    spans: int
+    truncated: bool
+    tokens: list[TokenOut]
+    characters: int
+    words: int
+    chars_per_token: Ratio
+    tokens_per_word: Ratio
+
+
+class TokenizerOut(Schema):
+    key: str
+    name: str
+    engine: str
+    exact: bool
+    note: str
+    licence: str
+    available: bool
+    unavailable_reason: str | None
+    models: int
+
+
+class TokenizersOut(Schema):
+    results: list[TokenizerOut]
+
+
+class RangeOut(Schema):
+    low: int
+    typical: int
+    high: int
+
+
+class PresetOut(Schema):
+    key: str
+    name: str
+    input_tokens: RangeOut
+    output_tokens: RangeOut
+
+
+class PresetsOut(Schema):
+    results: list[PresetOut]
