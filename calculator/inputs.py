@@ -36,7 +36,10 @@ def _whole(maximum: int, default: int | None = None) -> Any:
     def check(value: Any) -> Any:
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise _invalid("must be a whole number.")
+        # Checked on the Decimal itself: int() of 1e100000000 would build a hundred-million-digit number.
+        if isinstance(value, Decimal) and (not value.is_finite() or value != value.to_integral_value()):
             raise _invalid("must be a whole number.")
         if value < 0:
             raise _invalid(f"must not be negative (got {value}).")
@@ -99,9 +102,9 @@ Text = Annotated[str | None, BeforeValidator(_text)]
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
 Tokens = Annotated[Annotated[int, Field(ge=0, le=MAX_TOKENS)] | None, _whole(MAX_TOKENS)]
 ModelKeys = Annotated[
-    tuple[str, ...] | None,
+    Annotated[tuple[str, ...], Field(max_length=MAX_MODELS)] | None,
     BeforeValidator(_models),
-    Field(max_length=MAX_MODELS, description='Models as "provider/model"; default: the featured models.'),
+    Field(description='Models as "provider/model"; default: the featured models.'),
 ]
 Share = Annotated[Decimal, BeforeValidator(_share), Field(ge=0, le=1)]
 

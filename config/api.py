@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -201,6 +202,13 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(_too_large())
     logger.error("API failure serving %s", request.path, exc_info=exc)
     return error_response(ApiError("Internal error; it has been logged.", status=500, code="internal"))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, except under /api/ where even an unknown URL answers in the error shape."""
+    if request.path.startswith("/api/"):
+        return error_response(ApiError("No such API endpoint.", status=404, code="not_found"))
+    return page_not_found(request, exception)
 
 
 def make_api(routers: list[Router]) -> NinjaAPI:

@@ -6,3 +6,5 @@ urlpatterns = [
     path("", include("pricing.urls")),
     path("", include("calculator.urls")),
 ]
+
+handler404 = "config.api.not_found"

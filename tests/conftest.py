@@ -1,15 +1,23 @@
 """Shared fixtures: a small catalogue built through the services, users with and without the
 price-editor permission."""
 
+import os
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth.models import Group, User
+from hypothesis import settings as hypothesis_settings
 
 from pricing.costs import Rates, TierRates
 from pricing.models import LanguageModel, PriceVersion, Provider
 from pricing.services import publish_price_version
+
+# CI runs the same examples every time (Hypothesis and schemathesis, which runs on Hypothesis):
+# a failure there is reproducible, never a flake. Locally each run explores new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def utc(*args: int) -> datetime:
