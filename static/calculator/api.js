@@ -1,79 +1,69 @@
-/* The JSON API client: one request per purpose in flight; a newer one aborts the older. */
-"use strict";
+/* The JSON API client: one request per purpose in flight; a newer one aborts the older. The URLs
+ * come from the page (data-*-url attributes written with {% url %}), never from this file. */
 
-window.LLMCalc = window.LLMCalc || {};
-
-(function (ns) {
-  /** An API refusal: `field` names the input it is about (may be null). */
-  class ApiError extends Error {
-    constructor(message, { status = 0, code = "", field = null } = {}) {
-      super(message);
-      this.status = status;
-      this.code = code;
-      this.field = field;
-    }
+/** An API refusal: `field` names the input it is about (may be null). */
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = "", field = null } = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
   }
+}
 
-  async function request(method, url, body, signal) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method,
-        signal,
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "same-origin",
-      });
-    } catch (error) {
-      if (error.name === "AbortError") throw error;
-      throw new ApiError("The server could not be reached. Check your connection and try again.");
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (error) {
-      if (error.name === "AbortError") throw error;
-    }
-    if (!response.ok) {
-      const detail = (data && data.error) || {};
-      const fallback = response.status === 413 ? "The text is too large." : `The server answered ${response.status}.`;
-      throw new ApiError(detail.message || fallback, {
-        status: response.status,
-        code: detail.code || "",
-        field: detail.field || null,
-      });
-    }
-    return data;
+export async function request(method, url, body, signal) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      signal,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError("The server could not be reached. Check your connection and try again.");
   }
-
-  /** A channel keeps one request alive: sending again (or abort()) cancels the previous one. */
-  function channel() {
-    let controller = null;
-    function abort() {
-      if (controller) controller.abort();
-      controller = null;
-    }
-    function send(method, url, body) {
-      abort();
-      const own = new AbortController();
-      controller = own;
-      return request(method, url, body, own.signal).finally(() => {
-        if (controller === own) controller = null;
-      });
-    }
-    return { send, abort };
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
   }
-
-  function isAbort(error) {
-    return error && error.name === "AbortError";
+  if (!response.ok) {
+    const detail = (data && data.error) || {};
+    const fallback = response.status === 413 ? "The text is too large." : `The server answered ${response.status}.`;
+    throw new ApiError(detail.message || fallback, {
+      status: response.status,
+      code: detail.code || "",
+      field: detail.field || null,
+    });
   }
+  return data;
+}
 
-  ns.api = {
-    ApiError,
-    isAbort,
-    estimateChannel: channel(),
-    tokenizeChannel: channel(),
-    saveComparison: (body) => request("POST", "/api/v1/comparisons", body),
-    loadComparison: (id) => request("GET", `/c/${encodeURIComponent(id)}.json`),
-  };
-})(window.LLMCalc);
+/** A channel keeps one request alive: sending again (or abort()) cancels the previous one. */
+export function channel() {
+  let controller = null;
+  function abort() {
+    if (controller) controller.abort();
+    controller = null;
+  }
+  function send(method, url, body) {
+    abort();
+    const own = new AbortController();
+    controller = own;
+    return request(method, url, body, own.signal).finally(() => {
+      if (controller === own) controller = null;
+    });
+  }
+  return { send, abort };
+}
+
+export function isAbort(error) {
+  return error && error.name === "AbortError";
+}
+
+export const estimateChannel = channel();
+export const tokenizeChannel = channel();

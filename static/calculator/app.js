@@ -1,351 +1,361 @@
 /* The calculator page: read the controls, ask the API (debounced, stale requests aborted),
  * render the table, the token view and the budget chart; keep the controls in the URL. */
-"use strict";
+import * as api from "./api.js";
+import * as budget from "./budget.js";
+import * as files from "./files.js";
+import { el, formatBytes, formatInt, formatUsd } from "./format.js";
+import * as share from "./share.js";
+import * as table from "./table.js";
+import * as tokens from "./tokens.js";
 
-(function (ns) {
-  const { api, table, tokens, budget, el, formatUsd, formatInt, formatBytes } = ns;
-  // Shared with files.js and share.js (defined at the end, once every function below exists).
-  let page = null;
-  const DEBOUNCE_MS = 300;
-  const SHOW_PROGRESS_AFTER_MS = 150;
-  const NUMBER_FIELDS = ["input_tokens", "output_tokens", "requests_per_month", "cached_input_share", "chat_messages"];
+// Shared with files.js and share.js (defined at the end, once every function below exists).
+let page = null;
+const DEBOUNCE_MS = 300;
+const SHOW_PROGRESS_AFTER_MS = 150;
+const NUMBER_FIELDS = ["input_tokens", "output_tokens", "requests_per_month", "cached_input_share", "chat_messages"];
 
-  const $ = (id) => document.getElementById(id);
-  const form = $("calculator");
-  const maxTextBytes = Number(form.dataset.maxTextBytes);
-  const textArea = $("text");
-  const resultsTable = $("results");
-  const sort = { key: "total_usd", descending: false };
-  const state = { result: null, shown: [], estimateTimer: null, tokenizeTimer: null, lastTokenizerCount: null };
-  const encoder = new TextEncoder();
+const $ = (id) => document.getElementById(id);
+const form = $("calculator");
+const maxTextBytes = Number(form.dataset.maxTextBytes);
+// The API's URLs, written into the page by the template's {% url %} tags.
+const urls = {
+  estimate: form.dataset.estimateUrl,
+  tokenize: form.dataset.tokenizeUrl,
+  comparisons: form.dataset.comparisonsUrl,
+  comparisonJson: form.dataset.comparisonJsonUrl,
+};
+const textArea = $("text");
+const resultsTable = $("results");
+const sort = { key: "total_usd", descending: false };
+const state = { result: null, shown: [], estimateTimer: null, tokenizeTimer: null, lastTokenizerCount: null };
+const encoder = new TextEncoder();
 
-  function source() {
-    return form.querySelector("input[name=source]:checked").value;
+function source() {
+  return form.querySelector("input[name=source]:checked").value;
+}
+
+function setSource(value) {
+  form.querySelector(`input[name=source][value=${value}]`).checked = true;
+}
+
+/* ---------- errors next to the field they name ---------- */
+
+function clearErrors() {
+  for (const node of document.querySelectorAll(".field-error, #error-general")) {
+    node.hidden = true;
+    node.textContent = "";
   }
+  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+}
 
-  function setSource(value) {
-    form.querySelector(`input[name=source][value=${value}]`).checked = true;
+function showError(field, message) {
+  const slot = (field && $(`error-${field}`)) || $("error-general");
+  const input = field && $(field);
+  const label = input && slot.id === "error-general" ? `${field.replace(/_/g, " ")}: ` : "";
+  slot.textContent = label + message;
+  slot.hidden = false;
+  if (input) input.setAttribute("aria-invalid", "true");
+}
+
+/* ---------- the request body from the controls ---------- */
+
+function wholeNumber(id) {
+  const raw = $(id).value.trim();
+  if (raw === "") throw new api.ApiError("Enter a number.", { field: id });
+  const value = Number(raw);
+  // Fractions and negatives go to the server as typed, so its message (naming the field) is shown.
+  return Number.isFinite(value) ? value : raw;
+}
+
+function estimateBody() {
+  const body = {
+    output_tokens: wholeNumber("output_tokens"),
+    requests_per_month: wholeNumber("requests_per_month"),
+    chat_messages: wholeNumber("chat_messages"),
+    batch: $("batch").checked,
+    all_models: $("all_models").checked,
+  };
+  const percent = wholeNumber("cached_input_share");
+  if (typeof percent !== "number" || percent < 0 || percent > 100) {
+    throw new api.ApiError("must be a percentage from 0 to 100.", { field: "cached_input_share" });
   }
+  body.cached_input_share = Math.round(percent * 100) / 10000;
+  if ($("as_of").value) body.as_of = $("as_of").value;
+  if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
+  else body.text = textArea.value;
+  return body;
+}
 
-  /* ---------- errors next to the field they name ---------- */
+/* ---------- estimate ---------- */
 
-  function clearErrors() {
-    for (const node of document.querySelectorAll(".field-error, #error-general")) {
-      node.hidden = true;
-      node.textContent = "";
-    }
-    for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+function scheduleEstimate(delay = DEBOUNCE_MS) {
+  clearTimeout(state.estimateTimer);
+  $("save-result").hidden = true; // a permalink shown must match what is on screen
+  state.estimateTimer = setTimeout(runEstimate, delay);
+  share.writeUrl(page);
+}
+
+function setBusy(busy, body) {
+  resultsTable.setAttribute("aria-busy", String(busy));
+  clearTimeout(state.progressTimer);
+  if (!busy) {
+    $("progress").hidden = true;
+    return;
   }
+  const size = body.text !== undefined ? formatBytes(encoder.encode(body.text).length) : null;
+  const count = state.lastTokenizerCount;
+  const tokenizersText = count ? `${count} tokenizers` : "every tokenizer";
+  $("progress-text").textContent = size
+    ? `Counting ${size} with ${tokenizersText}…`
+    : `Costing ${formatInt(body.input_tokens)} input tokens per request…`;
+  const large = body.text !== undefined && body.text.length > 100000;
+  state.progressTimer = setTimeout(() => ($("progress").hidden = false), large ? 0 : SHOW_PROGRESS_AFTER_MS);
+}
 
-  function showError(field, message) {
-    const slot = (field && $(`error-${field}`)) || $("error-general");
-    const input = field && $(field);
-    const label = input && slot.id === "error-general" ? `${field.replace(/_/g, " ")}: ` : "";
-    slot.textContent = label + message;
-    slot.hidden = false;
-    if (input) input.setAttribute("aria-invalid", "true");
+async function runEstimate() {
+  let body;
+  clearErrors();
+  try {
+    body = estimateBody();
+  } catch (error) {
+    showError(error.field, error.message);
+    return;
   }
-
-  /* ---------- the request body from the controls ---------- */
-
-  function wholeNumber(id) {
-    const raw = $(id).value.trim();
-    if (raw === "") throw new api.ApiError("Enter a number.", { field: id });
-    const value = Number(raw);
-    // Fractions and negatives go to the server as typed, so its message (naming the field) is shown.
-    return Number.isFinite(value) ? value : raw;
+  if (body.text === "") {
+    showEmpty();
+    return;
   }
-
-  function estimateBody() {
-    const body = {
-      output_tokens: wholeNumber("output_tokens"),
-      requests_per_month: wholeNumber("requests_per_month"),
-      chat_messages: wholeNumber("chat_messages"),
-      batch: $("batch").checked,
-      all_models: $("all_models").checked,
-    };
-    const percent = wholeNumber("cached_input_share");
-    if (typeof percent !== "number" || percent < 0 || percent > 100) {
-      throw new api.ApiError("must be a percentage from 0 to 100.", { field: "cached_input_share" });
-    }
-    body.cached_input_share = Math.round(percent * 100) / 10000;
-    if ($("as_of").value) body.as_of = $("as_of").value;
-    if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
-    else body.text = textArea.value;
-    return body;
+  if (body.text !== undefined && encoder.encode(body.text).length > maxTextBytes) {
+    showError("text", `The text is ${formatBytes(encoder.encode(body.text).length)}; the limit is ${formatBytes(maxTextBytes)}.`);
+    return;
   }
-
-  /* ---------- estimate ---------- */
-
-  function scheduleEstimate(delay = DEBOUNCE_MS) {
-    clearTimeout(state.estimateTimer);
-    $("save-result").hidden = true; // a permalink shown must match what is on screen
-    state.estimateTimer = setTimeout(runEstimate, delay);
-    ns.share.writeUrl(page);
-  }
-
-  function setBusy(busy, body) {
-    resultsTable.setAttribute("aria-busy", String(busy));
-    clearTimeout(state.progressTimer);
-    if (!busy) {
-      $("progress").hidden = true;
-      return;
-    }
-    const size = body.text !== undefined ? formatBytes(encoder.encode(body.text).length) : null;
-    const count = state.lastTokenizerCount;
-    const tokenizersText = count ? `${count} tokenizers` : "every tokenizer";
-    $("progress-text").textContent = size
-      ? `Counting ${size} with ${tokenizersText}…`
-      : `Costing ${formatInt(body.input_tokens)} input tokens per request…`;
-    const large = body.text !== undefined && body.text.length > 100000;
-    state.progressTimer = setTimeout(() => ($("progress").hidden = false), large ? 0 : SHOW_PROGRESS_AFTER_MS);
-  }
-
-  async function runEstimate() {
-    let body;
-    clearErrors();
-    try {
-      body = estimateBody();
-    } catch (error) {
-      showError(error.field, error.message);
-      return;
-    }
-    if (body.text === "") {
-      showEmpty();
-      return;
-    }
-    if (body.text !== undefined && encoder.encode(body.text).length > maxTextBytes) {
-      showError("text", `The text is ${formatBytes(encoder.encode(body.text).length)}; the limit is ${formatBytes(maxTextBytes)}.`);
-      return;
-    }
-    setBusy(true, body);
-    try {
-      const result = await api.estimateChannel.send("POST", "/api/v1/estimate", body);
-      state.result = result;
-      state.lastTokenizerCount = result.tokenizers.length;
-      setBusy(false);
-      render();
-    } catch (error) {
-      if (api.isAbort(error)) return;
-      setBusy(false);
-      showError(error.field, error.message);
-    }
-  }
-
-  function showEmpty() {
-    api.estimateChannel.abort();
-    state.result = null;
+  setBusy(true, body);
+  try {
+    const result = await api.estimateChannel.send("POST", urls.estimate, body);
+    state.result = result;
+    state.lastTokenizerCount = result.tokenizers.length;
     setBusy(false);
     render();
+  } catch (error) {
+    if (api.isAbort(error)) return;
+    setBusy(false);
+    showError(error.field, error.message);
   }
+}
 
-  /* ---------- rendering ---------- */
+function showEmpty() {
+  api.estimateChannel.abort();
+  state.result = null;
+  setBusy(false);
+  render();
+}
 
-  function filters() {
-    return {
-      provider: $("filter-provider").value,
-      tier: $("filter-tier").value,
-      fitsOnly: $("filter-fits").checked,
-      search: $("filter-search").value,
-    };
-  }
+/* ---------- rendering ---------- */
 
-  function render() {
-    const result = state.result;
-    const tbody = $("results-body");
-    if (!result) {
-      const td = el("td", null, "Paste some text (or choose a number of tokens) to see every model.");
-      td.colSpan = 11;
-      const tr = el("tr", "placeholder");
-      tr.append(td);
-      tbody.replaceChildren(tr);
-      state.shown = [];
-      $("summary").textContent = "";
-      $("budget-summary").textContent = "";
-      budget.drawChart($("chart-svg"), [], { width: 0, caption: "", cheapest: null });
-      budget.fillChartTable($("chart-table").tBodies[0], []);
-      return;
-    }
-    state.shown = table.renderTable(tbody, {
-      rows: result.results, cheapest: result.cheapest_fitting, filters: filters(), sort,
-    });
-    renderSummary(result);
-    renderBudget(result);
-  }
-
-  function renderSummary(result) {
-    const summary = $("summary");
-    summary.replaceChildren();
-    const best = result.results.find((row) => table.rowKey(row) === result.cheapest_fitting);
-    if (best) {
-      summary.append("Cheapest that fits: ", el("strong", null, table.label(best)),
-        ` at ${formatUsd(best.total_usd)} per request`,
-        best.requests_per_month !== 1 ? `, ${formatUsd(best.monthly_usd)} a month` : "", ".");
-    } else if (result.results.length) {
-      summary.append(el("strong", null, "No model fits"), " this prompt plus the expected output in its context window.");
-    }
-    const stats = result.text;
-    if (stats) {
-      summary.append(el("span", "muted small", ` Counted ${formatInt(stats.characters)} characters with ` +
-        `${result.tokenizers.length} tokenizers in ${Math.round(result.elapsed_ms)} ms; prices as of ${result.as_of.slice(0, 10)}.`));
-    }
-  }
-
-  function renderBudget(result) {
-    const inputs = result.inputs;
-    const rows = budget.chartRows(state.shown);
-    const perRequest = result.text
-      ? "your text"
-      : `${formatInt(inputs.input_tokens)} input tokens`;
-    const caption = `Monthly cost per model: ${formatInt(inputs.requests_per_month)} requests of ${perRequest} ` +
-      `and ${formatInt(inputs.output_tokens)} output tokens${inputs.batch ? ", batch pricing" : ""}` +
-      `${inputs.cached_input_share !== "0" ? `, ${Number(inputs.cached_input_share) * 100}% of input from cache` : ""}; cheapest first.`;
-    $("chart-caption").textContent = caption;
-    const holder = $("chart-svg");
-    budget.drawChart(holder, rows, { width: holder.clientWidth, caption, cheapest: result.cheapest_fitting });
-    budget.fillChartTable($("chart-table").tBodies[0], rows);
-    const summary = $("budget-summary");
-    if (rows.length) {
-      const low = rows[0];
-      const high = rows[rows.length - 1];
-      summary.textContent = `From ${formatUsd(low.monthly_usd)} a month (${low.name}) to ` +
-        `${formatUsd(high.monthly_usd)} (${high.name}).`;
-    } else {
-      summary.textContent = "";
-    }
-  }
-
-  function updateTextStats() {
-    const text = textArea.value;
-    if (!text) {
-      $("text-stats").textContent = "No text yet.";
-      return;
-    }
-    const words = text.split(/\s+/).filter(Boolean).length;
-    $("text-stats").textContent = `${formatInt(text.length)} characters · ${formatInt(words)} words · ` +
-      `${formatBytes(encoder.encode(text).length)}`;
-  }
-
-  /* ---------- token view ---------- */
-
-  const tokenParts = { view: $("token-view"), stats: $("token-stats"), note: $("token-note") };
-
-  function scheduleTokenize(delay = DEBOUNCE_MS) {
-    clearTimeout(state.tokenizeTimer);
-    state.tokenizeTimer = setTimeout(runTokenize, delay);
-  }
-
-  async function runTokenize() {
-    const text = textArea.value;
-    $("error-tokenize").hidden = true;
-    if (!text) {
-      api.tokenizeChannel.abort();
-      tokens.clearTokenization(tokenParts, "The tokens of your text appear here.");
-      return;
-    }
-    tokenParts.view.setAttribute("aria-busy", "true");
-    try {
-      const result = await api.tokenizeChannel.send("POST", "/api/v1/tokenize", {
-        text, tokenizer: $("token-tokenizer").value,
-      });
-      tokens.showTokenization(tokenParts, result);
-    } catch (error) {
-      if (api.isAbort(error)) return;
-      $("error-tokenize").textContent = error.message;
-      $("error-tokenize").hidden = false;
-    } finally {
-      tokenParts.view.setAttribute("aria-busy", "false");
-    }
-  }
-
-  /* ---------- presets ---------- */
-
-  function reflectPresets() {
-    for (const button of document.querySelectorAll("button.preset")) {
-      const active = source() === "tokens" &&
-        $("input_tokens").value === button.dataset.inputTokens &&
-        $("output_tokens").value === button.dataset.outputTokens;
-      button.setAttribute("aria-pressed", String(active));
-    }
-  }
-
-  function applyPreset(button) {
-    $("input_tokens").value = button.dataset.inputTokens;
-    $("output_tokens").value = button.dataset.outputTokens;
-    setSource("tokens");
-    reflectPresets();
-    scheduleEstimate(0);
-  }
-
-  /* ---------- wiring ---------- */
-
-  function onTextChanged(delay = DEBOUNCE_MS) {
-    if (source() !== "text") setSource("text");
-    updateTextStats();
-    reflectPresets();
-    scheduleEstimate(delay);
-    scheduleTokenize(delay);
-  }
-
-  function bind() {
-    textArea.addEventListener("input", () => onTextChanged());
-    $("clear-text").addEventListener("click", () => {
-      textArea.value = "";
-      onTextChanged(0);
-      textArea.focus();
-    });
-    form.addEventListener("submit", (event) => event.preventDefault());
-    for (const id of NUMBER_FIELDS.concat(["as_of"])) $(id).addEventListener("input", () => {
-      if (id === "input_tokens") setSource("tokens");
-      reflectPresets();
-      scheduleEstimate();
-    });
-    for (const id of ["batch", "all_models"]) $(id).addEventListener("change", () => scheduleEstimate(0));
-    for (const radio of form.querySelectorAll("input[name=source]")) {
-      radio.addEventListener("change", () => {
-        reflectPresets();
-        scheduleEstimate(0);
-      });
-    }
-    for (const id of ["filter-provider", "filter-tier", "filter-fits", "filter-search"]) {
-      $(id).addEventListener("input", () => {
-        render();
-        ns.share.writeUrl(page);
-      });
-    }
-    table.bindSorting(resultsTable, sort, () => {
-      render();
-      ns.share.writeUrl(page);
-    });
-    $("token-tokenizer").addEventListener("change", () => {
-      scheduleTokenize(0);
-      ns.share.writeUrl(page);
-    });
-    for (const button of document.querySelectorAll("button.preset")) {
-      button.addEventListener("click", () => applyPreset(button));
-    }
-    ns.files.bind(page);
-    ns.share.bind(page);
-    let width = window.innerWidth;
-    window.addEventListener("resize", () => {
-      if (Math.abs(window.innerWidth - width) > 40 && state.result) {
-        width = window.innerWidth;
-        renderBudget(state.result);
-      }
-    });
-  }
-
-  page = {
-    $, form, textArea, resultsTable, sort, maxTextBytes, source, setSource, showError, clearErrors, estimateBody,
-    scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged,
+function filters() {
+  return {
+    provider: $("filter-provider").value,
+    tier: $("filter-tier").value,
+    fitsOnly: $("filter-fits").checked,
+    search: $("filter-search").value,
   };
-  const comparisonId = ns.share.readUrl(page);
-  bind();
-  reflectPresets();
-  updateTextStats();
-  if (comparisonId) ns.share.reopen(page, comparisonId);
-  else if (source() === "tokens" || textArea.value) {
-    scheduleEstimate(0);
-    scheduleTokenize(0);
+}
+
+function render() {
+  const result = state.result;
+  const tbody = $("results-body");
+  if (!result) {
+    const td = el("td", null, "Paste some text (or choose a number of tokens) to see every model.");
+    td.colSpan = resultsTable.tHead.rows[0].cells.length;
+    const tr = el("tr", "placeholder");
+    tr.append(td);
+    tbody.replaceChildren(tr);
+    state.shown = [];
+    $("summary").textContent = "";
+    $("budget-summary").textContent = "";
+    budget.drawChart($("chart-svg"), [], { width: 0, caption: "", cheapest: null });
+    budget.fillChartTable($("chart-table").tBodies[0], []);
+    return;
   }
-})(window.LLMCalc);
+  state.shown = table.renderTable(tbody, {
+    rows: result.results, columns: result.columns, cheapest: result.cheapest_fitting, filters: filters(), sort,
+  });
+  renderSummary(result);
+  renderBudget(result);
+}
+
+function renderSummary(result) {
+  const summary = $("summary");
+  summary.replaceChildren();
+  const best = result.results.find((row) => table.rowKey(row) === result.cheapest_fitting);
+  if (best) {
+    summary.append("Cheapest that fits: ", el("strong", null, table.label(best)),
+      ` at ${formatUsd(best.total_usd)} per request`,
+      best.requests_per_month !== 1 ? `, ${formatUsd(best.monthly_usd)} a month` : "", ".");
+  } else if (result.results.length) {
+    summary.append(el("strong", null, "No model fits"), " this prompt plus the expected output in its context window.");
+  }
+  const stats = result.text;
+  if (stats) {
+    summary.append(el("span", "muted small", ` Counted ${formatInt(stats.characters)} characters with ` +
+      `${result.tokenizers.length} tokenizers in ${Math.round(result.elapsed_ms)} ms; prices as of ${result.as_of.slice(0, 10)}.`));
+  }
+}
+
+function renderBudget(result) {
+  const inputs = result.inputs;
+  const rows = budget.chartRows(state.shown);
+  const perRequest = result.text
+    ? "your text"
+    : `${formatInt(inputs.input_tokens)} input tokens`;
+  const caption = `Monthly cost per model: ${formatInt(inputs.requests_per_month)} requests of ${perRequest} ` +
+    `and ${formatInt(inputs.output_tokens)} output tokens${inputs.batch ? ", batch pricing" : ""}` +
+    `${inputs.cached_input_share !== "0" ? `, ${Number(inputs.cached_input_share) * 100}% of input from cache` : ""}; cheapest first.`;
+  $("chart-caption").textContent = caption;
+  const holder = $("chart-svg");
+  budget.drawChart(holder, rows, { width: holder.clientWidth, caption, cheapest: result.cheapest_fitting });
+  budget.fillChartTable($("chart-table").tBodies[0], rows);
+  const summary = $("budget-summary");
+  if (rows.length) {
+    const low = rows[0];
+    const high = rows[rows.length - 1];
+    summary.textContent = `From ${formatUsd(low.monthly_usd)} a month (${low.name}) to ` +
+      `${formatUsd(high.monthly_usd)} (${high.name}).`;
+  } else {
+    summary.textContent = "";
+  }
+}
+
+function updateTextStats() {
+  const text = textArea.value;
+  if (!text) {
+    $("text-stats").textContent = "No text yet.";
+    return;
+  }
+  const words = text.split(/\s+/).filter(Boolean).length;
+  $("text-stats").textContent = `${formatInt(text.length)} characters · ${formatInt(words)} words · ` +
+    `${formatBytes(encoder.encode(text).length)}`;
+}
+
+/* ---------- token view ---------- */
+
+const tokenParts = { view: $("token-view"), stats: $("token-stats"), note: $("token-note") };
+
+function scheduleTokenize(delay = DEBOUNCE_MS) {
+  clearTimeout(state.tokenizeTimer);
+  state.tokenizeTimer = setTimeout(runTokenize, delay);
+}
+
+async function runTokenize() {
+  const text = textArea.value;
+  $("error-tokenize").hidden = true;
+  if (!text) {
+    api.tokenizeChannel.abort();
+    tokens.clearTokenization(tokenParts, "The tokens of your text appear here.");
+    return;
+  }
+  tokenParts.view.setAttribute("aria-busy", "true");
+  try {
+    const result = await api.tokenizeChannel.send("POST", urls.tokenize, {
+      text, tokenizer: $("token-tokenizer").value,
+    });
+    tokens.showTokenization(tokenParts, result);
+  } catch (error) {
+    if (api.isAbort(error)) return;
+    $("error-tokenize").textContent = error.message;
+    $("error-tokenize").hidden = false;
+  } finally {
+    tokenParts.view.setAttribute("aria-busy", "false");
+  }
+}
+
+/* ---------- presets ---------- */
+
+function reflectPresets() {
+  for (const button of document.querySelectorAll("button.preset")) {
+    const active = source() === "tokens" &&
+      $("input_tokens").value === button.dataset.inputTokens &&
+      $("output_tokens").value === button.dataset.outputTokens;
+    button.setAttribute("aria-pressed", String(active));
+  }
+}
+
+function applyPreset(button) {
+  $("input_tokens").value = button.dataset.inputTokens;
+  $("output_tokens").value = button.dataset.outputTokens;
+  setSource("tokens");
+  reflectPresets();
+  scheduleEstimate(0);
+}
+
+/* ---------- wiring ---------- */
+
+function onTextChanged(delay = DEBOUNCE_MS) {
+  if (source() !== "text") setSource("text");
+  updateTextStats();
+  reflectPresets();
+  scheduleEstimate(delay);
+  scheduleTokenize(delay);
+}
+
+function bind() {
+  textArea.addEventListener("input", () => onTextChanged());
+  $("clear-text").addEventListener("click", () => {
+    textArea.value = "";
+    onTextChanged(0);
+    textArea.focus();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  for (const id of NUMBER_FIELDS.concat(["as_of"])) $(id).addEventListener("input", () => {
+    if (id === "input_tokens") setSource("tokens");
+    reflectPresets();
+    scheduleEstimate();
+  });
+  for (const id of ["batch", "all_models"]) $(id).addEventListener("change", () => scheduleEstimate(0));
+  for (const radio of form.querySelectorAll("input[name=source]")) {
+    radio.addEventListener("change", () => {
+      reflectPresets();
+      scheduleEstimate(0);
+    });
+  }
+  for (const id of ["filter-provider", "filter-tier", "filter-fits", "filter-search"]) {
+    $(id).addEventListener("input", () => {
+      render();
+      share.writeUrl(page);
+    });
+  }
+  table.bindSorting(resultsTable, sort, () => {
+    render();
+    share.writeUrl(page);
+  });
+  $("token-tokenizer").addEventListener("change", () => {
+    scheduleTokenize(0);
+    share.writeUrl(page);
+  });
+  for (const button of document.querySelectorAll("button.preset")) {
+    button.addEventListener("click", () => applyPreset(button));
+  }
+  files.bind(page);
+  share.bind(page);
+  let width = window.innerWidth;
+  window.addEventListener("resize", () => {
+    if (Math.abs(window.innerWidth - width) > 40 && state.result) {
+      width = window.innerWidth;
+      renderBudget(state.result);
+    }
+  });
+}
+
+page = {
+  $, form, urls, textArea, resultsTable, sort, maxTextBytes, source, setSource, showError, clearErrors, estimateBody,
+  scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged,
+};
+const comparisonId = share.readUrl(page);
+bind();
+reflectPresets();
+updateTextStats();
+if (comparisonId) share.reopen(page, comparisonId);
+else if (source() === "tokens" || textArea.value) {
+  scheduleEstimate(0);
+  scheduleTokenize(0);
+}

@@ -1,52 +1,46 @@
 /* Files: a dropped or chosen .txt/.md/.json/.csv/.py file is read in the browser (FileReader)
  * into the text box; other types and oversized files are refused with a message. */
-"use strict";
+import { formatBytes } from "./format.js";
 
-window.LLMCalc = window.LLMCalc || {};
+const FILE_TYPES = [".txt", ".md", ".markdown", ".json", ".csv", ".py"];
 
-(function (ns) {
-  const { formatBytes } = ns;
-  const FILE_TYPES = [".txt", ".md", ".markdown", ".json", ".csv", ".py"];
-
-  function loadFile(page, file) {
-    page.clearErrors();
-    const name = file.name.toLowerCase();
-    if (!FILE_TYPES.some((ext) => name.endsWith(ext))) {
-      page.showError("text", `${file.name} is not a text file this page reads (${FILE_TYPES.join(", ")}).`);
-      return;
-    }
-    if (file.size > page.maxTextBytes) {
-      page.showError("text", `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(page.maxTextBytes)}.`);
-      return;
-    }
-    const reader = new FileReader();
-    reader.addEventListener("load", () => {
-      page.textArea.value = String(reader.result);
-      page.onTextChanged(0);
-    });
-    reader.addEventListener("error", () => page.showError("text", `${file.name} could not be read.`));
-    reader.readAsText(file);
+function loadFile(page, file) {
+  page.clearErrors();
+  const name = file.name.toLowerCase();
+  if (!FILE_TYPES.some((ext) => name.endsWith(ext))) {
+    page.showError("text", `${file.name} is not a text file this page reads (${FILE_TYPES.join(", ")}).`);
+    return;
   }
+  if (file.size > page.maxTextBytes) {
+    page.showError("text", `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(page.maxTextBytes)}.`);
+    return;
+  }
+  const reader = new FileReader();
+  reader.addEventListener("load", () => {
+    page.textArea.value = String(reader.result);
+    page.onTextChanged(0);
+  });
+  reader.addEventListener("error", () => page.showError("text", `${file.name} could not be read.`));
+  reader.readAsText(file);
+}
 
-  function bind(page) {
-    const zone = page.$("dropzone");
-    for (const type of ["dragenter", "dragover"]) {
-      zone.addEventListener(type, (event) => {
-        event.preventDefault();
-        zone.classList.add("dragging");
-      });
-    }
-    for (const type of ["dragleave", "drop"]) zone.addEventListener(type, () => zone.classList.remove("dragging"));
-    zone.addEventListener("drop", (event) => {
+export function bind(page) {
+  const zone = page.$("dropzone");
+  for (const type of ["dragenter", "dragover"]) {
+    zone.addEventListener(type, (event) => {
       event.preventDefault();
-      const file = event.dataTransfer && event.dataTransfer.files[0];
-      if (file) loadFile(page, file);
-    });
-    page.$("file").addEventListener("change", (event) => {
-      if (event.target.files[0]) loadFile(page, event.target.files[0]);
-      event.target.value = "";
+      zone.classList.add("dragging");
     });
   }
+  for (const type of ["dragleave", "drop"]) zone.addEventListener(type, () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer && event.dataTransfer.files[0];
+    if (file) loadFile(page, file);
+  });
+  page.$("file").addEventListener("change", (event) => {
+    if (event.target.files[0]) loadFile(page, event.target.files[0]);
+    event.target.value = "";
+  });
+}
 
-  ns.files = { bind };
-})(window.LLMCalc);

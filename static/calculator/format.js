@@ -1,85 +1,78 @@
 /* Display formatting. Money arrives as exact decimal strings ("0.00017187"); it is rounded for
  * display on the digits themselves (BigInt), never through floating point, and the exact string
  * stays available in a title/data attribute. */
-"use strict";
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-window.LLMCalc = window.LLMCalc || {};
-
-(function (ns) {
-  const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-  /** Round a decimal string half-up to `places` decimals; returns a decimal string. */
-  function roundDecimal(value, places) {
-    const match = DECIMAL.exec(String(value));
-    if (!match) return String(value);
-    const [, sign, whole, fraction = ""] = match;
-    if (fraction.length <= places) {
-      return sign + whole + (places ? "." + fraction.padEnd(places, "0") : "");
-    }
-    const scale = 10n ** BigInt(fraction.length - places);
-    let units = BigInt(whole + fraction);
-    const rest = units % scale;
-    units = units / scale + (rest * 2n >= scale ? 1n : 0n);
-    const digits = units.toString().padStart(places + 1, "0");
-    const head = digits.slice(0, digits.length - places);
-    return sign + head + (places ? "." + digits.slice(digits.length - places) : "");
+/** Round a decimal string half-up to `places` decimals; returns a decimal string. */
+export function roundDecimal(value, places) {
+  const match = DECIMAL.exec(String(value));
+  if (!match) return String(value);
+  const [, sign, whole, fraction = ""] = match;
+  if (fraction.length <= places) {
+    return sign + whole + (places ? "." + fraction.padEnd(places, "0") : "");
   }
+  const scale = 10n ** BigInt(fraction.length - places);
+  let units = BigInt(whole + fraction);
+  const rest = units % scale;
+  units = units / scale + (rest * 2n >= scale ? 1n : 0n);
+  const digits = units.toString().padStart(places + 1, "0");
+  const head = digits.slice(0, digits.length - places);
+  return sign + head + (places ? "." + digits.slice(digits.length - places) : "");
+}
 
-  function groupThousands(whole) {
-    return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+function groupThousands(whole) {
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** "$1,234.57" for amounts of a dollar or more; three significant digits below a dollar. */
+export function formatUsd(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  const match = DECIMAL.exec(String(value));
+  if (!match) return String(value);
+  const [, , whole, fraction = ""] = match;
+  let places = 2;
+  if (/^0+$/.test(whole)) {
+    const firstDigit = fraction.search(/[1-9]/);
+    if (firstDigit === -1) return "$0.00";
+    places = Math.max(2, firstDigit + 3);
+  } else if (Number(whole) < 100) {
+    places = 4;
   }
+  const [head, tail = ""] = roundDecimal(value, places).split(".");
+  return "$" + groupThousands(head) + "." + tail.replace(/0+$/, "").padEnd(2, "0");
+}
 
-  /** "$1,234.57" for amounts of a dollar or more; three significant digits below a dollar. */
-  function formatUsd(value) {
-    if (value === null || value === undefined || value === "") return "—";
-    const match = DECIMAL.exec(String(value));
-    if (!match) return String(value);
-    const [, , whole, fraction = ""] = match;
-    let places = 2;
-    if (/^0+$/.test(whole)) {
-      const firstDigit = fraction.search(/[1-9]/);
-      if (firstDigit === -1) return "$0.00";
-      places = Math.max(2, firstDigit + 3);
-    } else if (Number(whole) < 100) {
-      places = 4;
-    }
-    const [head, tail = ""] = roundDecimal(value, places).split(".");
-    return "$" + groupThousands(head) + "." + tail.replace(/0+$/, "").padEnd(2, "0");
-  }
+export function formatInt(value) {
+  if (value === null || value === undefined) return "—";
+  return groupThousands(String(value));
+}
 
-  function formatInt(value) {
-    if (value === null || value === undefined) return "—";
-    return groupThousands(String(value));
-  }
+export function formatBytes(bytes) {
+  if (bytes < 1024) return bytes + " bytes";
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
+  return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+}
 
-  function formatBytes(bytes) {
-    if (bytes < 1024) return bytes + " bytes";
-    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
-    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
-  }
+/** Compare two decimal strings exactly (for sorting): -1, 0 or 1. Nulls sort last. */
+export function compareDecimal(a, b) {
+  if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1;
+  if (b === null || b === undefined) return -1;
+  const places = Math.max(fractionLength(a), fractionLength(b));
+  const x = BigInt(roundDecimal(a, places).replace(".", ""));
+  const y = BigInt(roundDecimal(b, places).replace(".", ""));
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
-  /** Compare two decimal strings exactly (for sorting): -1, 0 or 1. Nulls sort last. */
-  function compareDecimal(a, b) {
-    if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1;
-    if (b === null || b === undefined) return -1;
-    const places = Math.max(fractionLength(a), fractionLength(b));
-    const x = BigInt(roundDecimal(a, places).replace(".", ""));
-    const y = BigInt(roundDecimal(b, places).replace(".", ""));
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
+function fractionLength(value) {
+  const match = DECIMAL.exec(String(value));
+  return match && match[3] ? match[3].length : 0;
+}
 
-  function fractionLength(value) {
-    const match = DECIMAL.exec(String(value));
-    return match && match[3] ? match[3].length : 0;
-  }
+/** Create an element with a class and text (always textContent: user text never becomes HTML). */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
 
-  /** Create an element with a class and text (always textContent: user text never becomes HTML). */
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  Object.assign(ns, { roundDecimal, formatUsd, formatInt, formatBytes, compareDecimal, el });
-})(window.LLMCalc);

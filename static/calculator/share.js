@@ -1,132 +1,126 @@
 /* Save and share: save a comparison (text only when asked), keep the controls in the URL
  * (never the text), and reopen a saved comparison from ?c=<id>. */
-"use strict";
+import * as api from "./api.js";
 
-window.LLMCalc = window.LLMCalc || {};
 
-(function (ns) {
-  const { api } = ns;
-
-  async function save(page) {
-    const errorSlot = page.$("error-save");
-    errorSlot.hidden = true;
-    let body;
-    try {
-      body = page.estimateBody();
-    } catch (error) {
-      page.showError(error.field, error.message);
-      return;
-    }
-    if (body.text === "") {
-      errorSlot.textContent = "Paste some text (or choose a number of tokens) before saving.";
-      errorSlot.hidden = false;
-      return;
-    }
-    body.save_text = page.$("save_text").checked;
-    const button = page.$("save-button");
-    button.disabled = true;
-    try {
-      const saved = await api.saveComparison(body);
-      page.$("save-link").href = saved.url;
-      page.$("save-link").textContent = new URL(saved.url, window.location.href).href;
-      page.$("save-json").href = saved.json_url;
-      page.$("save-csv").href = saved.csv_url;
-      page.$("save-result").hidden = false;
-    } catch (error) {
-      errorSlot.textContent = error.field ? `${error.field.replace(/_/g, " ")}: ${error.message}` : error.message;
-      errorSlot.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
+async function save(page) {
+  const errorSlot = page.$("error-save");
+  errorSlot.hidden = true;
+  let body;
+  try {
+    body = page.estimateBody();
+  } catch (error) {
+    page.showError(error.field, error.message);
+    return;
   }
-
-  const URL_CONTROLS = {
-    output_tokens: "value", requests_per_month: "value", chat_messages: "value", as_of: "value",
-    input_tokens: "value", batch: "checked", all_models: "checked",
-  };
-  const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
-
-  function writeUrl(page) {
-    const params = new URLSearchParams();
-    for (const [id, prop] of Object.entries(URL_CONTROLS)) {
-      const value = page.$(id)[prop];
-      if (prop === "checked" ? value : value !== page.$(id).defaultValue) params.set(id, prop === "checked" ? "1" : value);
-    }
-    if (page.source() !== "tokens") params.delete("input_tokens");
-    else params.set("input_tokens", page.$("input_tokens").value);
-    const share = page.$("cached_input_share").value;
-    if (share && share !== "0") params.set("cached_input_share", String(Number(share) / 100));
-    for (const [name, id] of Object.entries(URL_FILTERS)) {
-      const input = page.$(id);
-      const value = input.type === "checkbox" ? (input.checked ? "1" : "") : input.value;
-      if (value) params.set(name, value);
-    }
-    if (page.sort.key !== "total_usd" || page.sort.descending) params.set("sort", (page.sort.descending ? "-" : "") + page.sort.key);
-    if (page.$("token-tokenizer").value !== "o200k_base") params.set("tokenizer", page.$("token-tokenizer").value);
-    const query = params.toString();
-    history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+  if (body.text === "") {
+    errorSlot.textContent = "Paste some text (or choose a number of tokens) before saving.";
+    errorSlot.hidden = false;
+    return;
   }
-
-  function applyInputs(page, values) {
-    for (const [id, prop] of Object.entries(URL_CONTROLS)) {
-      if (values[id] === undefined || values[id] === null) continue;
-      const value = String(values[id]);
-      if (prop === "checked") page.$(id).checked = value === "1" || value === "true";
-      else page.$(id).value = id === "as_of" ? value.slice(0, 10) : value;
-    }
-    if (values.input_tokens !== undefined && values.input_tokens !== null) page.setSource("tokens");
-    if (values.cached_input_share !== undefined && values.cached_input_share !== null) {
-      const percent = Number(values.cached_input_share) * 100;
-      if (Number.isFinite(percent)) page.$("cached_input_share").value = String(Math.round(percent * 100) / 100);
-    }
+  body.save_text = page.$("save_text").checked;
+  const button = page.$("save-button");
+  button.disabled = true;
+  try {
+    const saved = await api.request("POST", page.urls.comparisons, body);
+    page.$("save-link").href = saved.url;
+    page.$("save-link").textContent = new URL(saved.url, window.location.href).href;
+    page.$("save-json").href = saved.json_url;
+    page.$("save-csv").href = saved.csv_url;
+    page.$("save-result").hidden = false;
+  } catch (error) {
+    errorSlot.textContent = error.field ? `${error.field.replace(/_/g, " ")}: ${error.message}` : error.message;
+    errorSlot.hidden = false;
+  } finally {
+    button.disabled = false;
   }
+}
 
-  function readUrl(page) {
-    const params = new URLSearchParams(window.location.search);
-    applyInputs(page, Object.fromEntries(params));
-    for (const [name, id] of Object.entries(URL_FILTERS)) {
-      if (!params.has(name)) continue;
-      const input = page.$(id);
-      if (input.type === "checkbox") input.checked = params.get(name) === "1";
-      else input.value = params.get(name);
-    }
-    const sortParam = params.get("sort");
-    if (sortParam && page.resultsTable.querySelector(`th[data-sort="${CSS.escape(sortParam.replace(/^-/, ""))}"]`)) {
-      Object.assign(page.sort, { key: sortParam.replace(/^-/, ""), descending: sortParam.startsWith("-") });
-    }
-    const tokenizer = params.get("tokenizer");
-    if (tokenizer && page.$("token-tokenizer").querySelector(`option[value="${CSS.escape(tokenizer)}"]`)) {
-      page.$("token-tokenizer").value = tokenizer;
-    }
-    return params.get("c");
+const URL_CONTROLS = {
+  output_tokens: "value", requests_per_month: "value", chat_messages: "value", as_of: "value",
+  input_tokens: "value", batch: "checked", all_models: "checked",
+};
+const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
+
+export function writeUrl(page) {
+  const params = new URLSearchParams();
+  for (const [id, prop] of Object.entries(URL_CONTROLS)) {
+    const value = page.$(id)[prop];
+    if (prop === "checked" ? value : value !== page.$(id).defaultValue) params.set(id, prop === "checked" ? "1" : value);
   }
+  if (page.source() !== "tokens") params.delete("input_tokens");
+  else params.set("input_tokens", page.$("input_tokens").value);
+  const share = page.$("cached_input_share").value;
+  if (share && share !== "0") params.set("cached_input_share", String(Number(share) / 100));
+  for (const [name, id] of Object.entries(URL_FILTERS)) {
+    const input = page.$(id);
+    const value = input.type === "checkbox" ? (input.checked ? "1" : "") : input.value;
+    if (value) params.set(name, value);
+  }
+  if (page.sort.key !== "total_usd" || page.sort.descending) params.set("sort", (page.sort.descending ? "-" : "") + page.sort.key);
+  if (page.$("token-tokenizer").value !== "o200k_base") params.set("tokenizer", page.$("token-tokenizer").value);
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+}
 
-  /** `?c=<id>`: reopen a saved comparison (its inputs, its as-of date, its text if saved). */
-  async function reopen(page, id) {
-    try {
-      const saved = await api.loadComparison(id);
-      applyInputs(page, saved.inputs);
-      if (typeof saved.inputs.text === "string") {
-        page.textArea.value = saved.inputs.text;
-        page.setSource("text");
-      }
-      const note = page.$("reopen-note");
-      note.textContent = `Reopened saved comparison ${saved.id} with its inputs and the prices of ${saved.as_of.slice(0, 10)}.` +
-        (saved.inputs.input_tokens === null && typeof saved.inputs.text !== "string"
-          ? " It was saved without its text: paste the text again to re-count it." : "");
-      note.hidden = false;
-      page.updateTextStats();
-      page.reflectPresets();
-      page.scheduleEstimate(0);
-      page.scheduleTokenize(0);
-    } catch (error) {
-      page.showError(null, `Saved comparison ${id}: ${error.message}`);
+function applyInputs(page, values) {
+  for (const [id, prop] of Object.entries(URL_CONTROLS)) {
+    if (values[id] === undefined || values[id] === null) continue;
+    const value = String(values[id]);
+    if (prop === "checked") page.$(id).checked = value === "1" || value === "true";
+    else page.$(id).value = id === "as_of" ? value.slice(0, 10) : value;
+  }
+  if (values.input_tokens !== undefined && values.input_tokens !== null) page.setSource("tokens");
+  if (values.cached_input_share !== undefined && values.cached_input_share !== null) {
+    const percent = Number(values.cached_input_share) * 100;
+    if (Number.isFinite(percent)) page.$("cached_input_share").value = String(Math.round(percent * 100) / 100);
+  }
+}
+
+export function readUrl(page) {
+  const params = new URLSearchParams(window.location.search);
+  applyInputs(page, Object.fromEntries(params));
+  for (const [name, id] of Object.entries(URL_FILTERS)) {
+    if (!params.has(name)) continue;
+    const input = page.$(id);
+    if (input.type === "checkbox") input.checked = params.get(name) === "1";
+    else input.value = params.get(name);
+  }
+  const sortParam = params.get("sort");
+  if (sortParam && page.resultsTable.querySelector(`th[data-sort="${CSS.escape(sortParam.replace(/^-/, ""))}"]`)) {
+    Object.assign(page.sort, { key: sortParam.replace(/^-/, ""), descending: sortParam.startsWith("-") });
+  }
+  const tokenizer = params.get("tokenizer");
+  if (tokenizer && page.$("token-tokenizer").querySelector(`option[value="${CSS.escape(tokenizer)}"]`)) {
+    page.$("token-tokenizer").value = tokenizer;
+  }
+  return params.get("c");
+}
+
+/** `?c=<id>`: reopen a saved comparison (its inputs, its as-of date, its text if saved). */
+export async function reopen(page, id) {
+  try {
+    const saved = await api.request("GET", page.urls.comparisonJson.replace("__id__", encodeURIComponent(id)));
+    applyInputs(page, saved.inputs);
+    if (typeof saved.inputs.text === "string") {
+      page.textArea.value = saved.inputs.text;
+      page.setSource("text");
     }
+    const note = page.$("reopen-note");
+    note.textContent = `Reopened saved comparison ${saved.id} with its inputs and the prices of ${saved.as_of.slice(0, 10)}.` +
+      (saved.inputs.input_tokens === null && typeof saved.inputs.text !== "string"
+        ? " It was saved without its text: paste the text again to re-count it." : "");
+    note.hidden = false;
+    page.updateTextStats();
+    page.reflectPresets();
+    page.scheduleEstimate(0);
+    page.scheduleTokenize(0);
+  } catch (error) {
+    page.showError(null, `Saved comparison ${id}: ${error.message}`);
   }
+}
 
-  function bind(page) {
-    page.$("save-button").addEventListener("click", () => save(page));
-  }
+export function bind(page) {
+  page.$("save-button").addEventListener("click", () => save(page));
+}
 
-  ns.share = { bind, writeUrl, readUrl, reopen };
-})(window.LLMCalc);

@@ -1,197 +1,206 @@
-/* The comparison table: filter, sort and render estimate rows; mark the cheapest that fits. */
-"use strict";
+/* The comparison table: filter, sort and render estimate rows; mark the cheapest that fits.
+ * Which columns there are, and how each sorts and shows, comes from the estimate response's
+ * `columns` (declared once, on the server): {name, label, kind, shows}. */
+import { el, formatUsd, formatInt, compareDecimal } from "./format.js";
 
-window.LLMCalc = window.LLMCalc || {};
+const NUMERIC_KINDS = ["tokens", "count", "id"];
 
-(function (ns) {
-  const { el, formatUsd, formatInt, compareDecimal } = ns;
-  const MONEY = ["input_usd", "output_usd", "total_usd", "monthly_usd"];
-  const NUMBERS = ["input_tokens", "output_tokens", "context_window"];
-  const TEXT = { provider: "provider_name", name: "name", tokenizer: "tokenizer_name" };
+function hasNumber(column) {
+  return column.kind === "money" || NUMERIC_KINDS.includes(column.kind);
+}
 
-  /** "Llama 4 Scout (Groq)" already names its host; other names get the provider added. */
-  function label(row) {
-    return row.name.includes(row.provider_name) ? row.name : `${row.name} (${row.provider_name})`;
+/** "Llama 4 Scout (Groq)" already names its host; other names get the provider added. */
+export function label(row) {
+  return row.name.includes(row.provider_name) ? row.name : `${row.name} (${row.provider_name})`;
+}
+
+export function rowKey(row) {
+  return `${row.provider}/${row.model}`;
+}
+
+/** Rows passing the filters: provider slug, tier, fits-only, and a search over names. */
+export function filterRows(rows, filters) {
+  const words = (filters.search || "").toLowerCase().split(/\s+/).filter(Boolean);
+  return rows.filter((row) => {
+    if (filters.provider && row.provider !== filters.provider) return false;
+    if (filters.tier && row.tier !== filters.tier) return false;
+    if (filters.fitsOnly && row.fits_context !== true) return false;
+    const haystack = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name]
+      .join(" ")
+      .toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
+}
+
+function compareBy(column) {
+  const key = column.name;
+  if (column.kind === "money") return (a, b) => compareDecimal(a[key], b[key]);
+  if (NUMERIC_KINDS.includes(column.kind)) return (a, b) => nullsLast(a[key], b[key], (x, y) => x - y);
+  if (column.kind === "flag") {
+    const rank = (v) => (v === true ? 0 : v === false ? 1 : 2);
+    return (a, b) => rank(a[key]) - rank(b[key]);
   }
+  const field = column.shows || key;
+  return (a, b) => String(a[field] || "").localeCompare(String(b[field] || ""));
+}
 
-  function rowKey(row) {
-    return `${row.provider}/${row.model}`;
+function nullsLast(x, y, compare) {
+  if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
+  if (y === null || y === undefined) return -1;
+  return compare(x, y);
+}
+
+/** Sorted copy; descending flips the order but keeps rows without a value at the end. */
+export function sortRows(rows, sort, columns) {
+  const column = columns.find((c) => c.name === sort.key) || { name: sort.key, kind: "text" };
+  const compare = compareBy(column);
+  const missing = (row) => (hasNumber(column) ? row[sort.key] == null : false);
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => {
+      const gap = Number(missing(a.row)) - Number(missing(b.row));
+      if (gap) return gap;
+      const order = compare(a.row, b.row) * (sort.descending ? -1 : 1);
+      return order || a.index - b.index;
+    })
+    .map((item) => item.row);
+}
+
+function moneyCell(row, key) {
+  const td = el("td", "num", formatUsd(row[key]));
+  td.dataset.col = key;
+  if (row[key] !== null) {
+    td.dataset.usd = row[key];
+    td.title = `Exactly $${row[key]}`;
   }
+  return td;
+}
 
-  /** Rows passing the filters: provider slug, tier, fits-only, and a search over names. */
-  function filterRows(rows, filters) {
-    const words = (filters.search || "").toLowerCase().split(/\s+/).filter(Boolean);
-    return rows.filter((row) => {
-      if (filters.provider && row.provider !== filters.provider) return false;
-      if (filters.tier && row.tier !== filters.tier) return false;
-      if (filters.fitsOnly && row.fits_context !== true) return false;
-      const haystack = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name]
-        .join(" ")
-        .toLowerCase();
-      return words.every((word) => haystack.includes(word));
+function modelCell(row, isCheapest) {
+  const td = el("td", "model sticky");
+  td.dataset.col = "name";
+  const name = el("span", "model-name", row.name);
+  name.title = `${row.provider}/${row.model}`;
+  td.append(name);
+  if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
+  if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
+  if (row.tier) td.append(el("span", "cell-detail", row.tier));
+  if (!row.available && row.note) td.append(el("p", "row-note", row.note));
+  return td;
+}
+
+function tokenizerCell(row) {
+  const td = el("td", "tokenizer");
+  td.dataset.col = "tokenizer";
+  td.dataset.exact = String(row.exact);
+  // "(estimate)" in a name is said by the ≈ mark instead, which keeps the column narrow.
+  td.append(el("span", null, row.exact ? row.tokenizer_name : row.tokenizer_name.replace(/\s*\(estimate\)$/, "")));
+  if (row.exact) {
+    td.append(el("span", "badge badge-exact", "exact"));
+  } else {
+    const mark = el("abbr", "approx", "≈");
+    mark.title = `Estimate: ${row.note || "this provider's tokenizer is not public."}`;
+    mark.tabIndex = 0;
+    mark.setAttribute("aria-label", mark.title);
+    td.append(" ", mark);
+  }
+  return td;
+}
+
+function inputTokensCell(row) {
+  const td = el("td", "num", formatInt(row.input_tokens));
+  td.dataset.col = "input_tokens";
+  if (row.input_tokens !== null) td.dataset.value = String(row.input_tokens);
+  const details = [];
+  if (row.chat_overhead_tokens) details.push(`incl. ${formatInt(row.chat_overhead_tokens)} chat framing`);
+  if (row.cached_input_tokens) details.push(`${formatInt(row.cached_input_tokens)} from cache`);
+  if (details.length) td.append(el("span", "cell-detail", details.join(", ")));
+  return td;
+}
+
+function fitsCell(row) {
+  const labels = { true: ["fits", "fits"], false: ["too long", "too-long"], null: ["unknown", "unknown"] };
+  const [text, cls] = labels[String(row.fits_context)] || labels.null;
+  const td = el("td", `fits fits-${cls}`);
+  td.dataset.col = "fits_context";
+  td.append(el("span", "fits-mark", row.fits_context === true ? "✓ " : row.fits_context === false ? "✗ " : ""), text);
+  return td;
+}
+
+function totalCell(row) {
+  const td = moneyCell(row, "total_usd");
+  if (row.tier_applied) td.append(el("span", "cell-detail", `long-context rate (> ${formatInt(row.tier_applied)})`));
+  if (row.batch_applied) td.append(el("span", "cell-detail", "batch price"));
+  return td;
+}
+
+function numberCell(row, key) {
+  const td = el("td", "num", formatInt(row[key]));
+  td.dataset.col = key;
+  if (row[key] !== null && row[key] !== undefined) td.dataset.value = String(row[key]);
+  return td;
+}
+
+function textCell(row, column) {
+  const td = el("td", null, row[column.shows || column.name]);
+  td.dataset.col = column.name;
+  return td;
+}
+
+// Columns whose cells say more than their value; the rest are drawn by their kind.
+const CELLS = { name: modelCell, tokenizer: tokenizerCell, input_tokens: inputTokensCell, total_usd: totalCell, fits_context: fitsCell };
+
+function cell(row, column, isCheapest) {
+  const special = CELLS[column.name];
+  if (special) return special(row, isCheapest);
+  if (column.kind === "money") return moneyCell(row, column.name);
+  if (NUMERIC_KINDS.includes(column.kind)) return numberCell(row, column.name);
+  return textCell(row, column);
+}
+
+function renderRow(row, isCheapest, columns) {
+  const tr = el("tr");
+  tr.dataset.key = rowKey(row);
+  if (isCheapest) tr.classList.add("cheapest");
+  if (!row.available) tr.classList.add("unavailable");
+  tr.append(...columns.map((column) => cell(row, column, isCheapest)));
+  return tr;
+}
+
+/** Replace the table body; returns the rows shown, in order. */
+export function renderTable(tbody, { rows, columns, cheapest, filters, sort }) {
+  const shown = sortRows(filterRows(rows, filters), sort, columns);
+  const fragment = document.createDocumentFragment();
+  for (const row of shown) fragment.append(renderRow(row, rowKey(row) === cheapest, columns));
+  if (!shown.length) {
+    const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
+    td.colSpan = columns.length;
+    const tr = el("tr", "placeholder");
+    tr.append(td);
+    fragment.append(tr);
+  }
+  tbody.replaceChildren(fragment);
+  return shown;
+}
+
+/** Wire the header buttons: click (or Enter/Space, being buttons) sorts; aria-sort follows. */
+export function bindSorting(table, sort, onChange) {
+  const headers = table.querySelectorAll("th[data-sort]");
+  function reflect() {
+    for (const th of headers) {
+      const active = th.dataset.sort === sort.key;
+      th.setAttribute("aria-sort", active ? (sort.descending ? "descending" : "ascending") : "none");
+    }
+  }
+  for (const th of headers) {
+    th.querySelector("button").addEventListener("click", () => {
+      if (sort.key === th.dataset.sort) sort.descending = !sort.descending;
+      else Object.assign(sort, { key: th.dataset.sort, descending: false });
+      reflect();
+      onChange();
     });
   }
+  reflect();
+  return reflect;
+}
 
-  function compareBy(key) {
-    if (MONEY.includes(key)) return (a, b) => compareDecimal(a[key], b[key]);
-    if (NUMBERS.includes(key)) return (a, b) => nullsLast(a[key], b[key], (x, y) => x - y);
-    if (key === "fits_context") {
-      const rank = (v) => (v === true ? 0 : v === false ? 1 : 2);
-      return (a, b) => rank(a.fits_context) - rank(b.fits_context);
-    }
-    const field = TEXT[key] || key;
-    return (a, b) => String(a[field] || "").localeCompare(String(b[field] || ""));
-  }
-
-  function nullsLast(x, y, compare) {
-    if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
-    if (y === null || y === undefined) return -1;
-    return compare(x, y);
-  }
-
-  /** Sorted copy; descending flips the order but keeps rows without a value at the end. */
-  function sortRows(rows, sort) {
-    const compare = compareBy(sort.key);
-    const missing = (row) => MONEY.includes(sort.key) || NUMBERS.includes(sort.key) ? row[sort.key] == null : false;
-    return rows
-      .map((row, index) => ({ row, index }))
-      .sort((a, b) => {
-        const gap = Number(missing(a.row)) - Number(missing(b.row));
-        if (gap) return gap;
-        const order = compare(a.row, b.row) * (sort.descending ? -1 : 1);
-        return order || a.index - b.index;
-      })
-      .map((item) => item.row);
-  }
-
-  function moneyCell(row, key) {
-    const td = el("td", "num", formatUsd(row[key]));
-    td.dataset.col = key;
-    if (row[key] !== null) {
-      td.dataset.usd = row[key];
-      td.title = `Exactly $${row[key]}`;
-    }
-    return td;
-  }
-
-  function modelCell(row, isCheapest) {
-    const td = el("td", "model sticky");
-    td.dataset.col = "name";
-    const name = el("span", "model-name", row.name);
-    name.title = `${row.provider}/${row.model}`;
-    td.append(name);
-    if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
-    if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
-    if (row.tier) td.append(el("span", "cell-detail", row.tier));
-    if (!row.available && row.note) td.append(el("p", "row-note", row.note));
-    return td;
-  }
-
-  function tokenizerCell(row) {
-    const td = el("td", "tokenizer");
-    td.dataset.col = "tokenizer";
-    td.dataset.exact = String(row.exact);
-    // "(estimate)" in a name is said by the ≈ mark instead, which keeps the column narrow.
-    td.append(el("span", null, row.exact ? row.tokenizer_name : row.tokenizer_name.replace(/\s*\(estimate\)$/, "")));
-    if (row.exact) {
-      td.append(el("span", "badge badge-exact", "exact"));
-    } else {
-      const mark = el("abbr", "approx", "≈");
-      mark.title = `Estimate: ${row.note || "this provider's tokenizer is not public."}`;
-      mark.tabIndex = 0;
-      mark.setAttribute("aria-label", mark.title);
-      td.append(" ", mark);
-    }
-    return td;
-  }
-
-  function inputTokensCell(row) {
-    const td = el("td", "num", formatInt(row.input_tokens));
-    td.dataset.col = "input_tokens";
-    if (row.input_tokens !== null) td.dataset.value = String(row.input_tokens);
-    const details = [];
-    if (row.chat_overhead_tokens) details.push(`incl. ${formatInt(row.chat_overhead_tokens)} chat framing`);
-    if (row.cached_input_tokens) details.push(`${formatInt(row.cached_input_tokens)} from cache`);
-    if (details.length) td.append(el("span", "cell-detail", details.join(", ")));
-    return td;
-  }
-
-  function fitsCell(row) {
-    const labels = { true: ["fits", "fits"], false: ["too long", "too-long"], null: ["unknown", "unknown"] };
-    const [text, cls] = labels[String(row.fits_context)] || labels.null;
-    const td = el("td", `fits fits-${cls}`);
-    td.dataset.col = "fits_context";
-    td.append(el("span", "fits-mark", row.fits_context === true ? "✓ " : row.fits_context === false ? "✗ " : ""), text);
-    return td;
-  }
-
-  function renderRow(row, isCheapest) {
-    const tr = el("tr");
-    tr.dataset.key = rowKey(row);
-    if (isCheapest) tr.classList.add("cheapest");
-    if (!row.available) tr.classList.add("unavailable");
-    const provider = el("td", null, row.provider_name);
-    provider.dataset.col = "provider";
-    const output = el("td", "num", formatInt(row.output_tokens));
-    output.dataset.col = "output_tokens";
-    output.dataset.value = String(row.output_tokens);
-    const total = moneyCell(row, "total_usd");
-    if (row.tier_applied) total.append(el("span", "cell-detail", `long-context rate (> ${formatInt(row.tier_applied)})`));
-    if (row.batch_applied) total.append(el("span", "cell-detail", "batch price"));
-    const context = el("td", "num", formatInt(row.context_window));
-    context.dataset.col = "context_window";
-    tr.append(
-      modelCell(row, isCheapest),
-      provider,
-      tokenizerCell(row),
-      inputTokensCell(row),
-      output,
-      moneyCell(row, "input_usd"),
-      moneyCell(row, "output_usd"),
-      total,
-      moneyCell(row, "monthly_usd"),
-      context,
-      fitsCell(row),
-    );
-    return tr;
-  }
-
-  /** Replace the table body; returns the rows shown, in order. */
-  function renderTable(tbody, { rows, cheapest, filters, sort }) {
-    const shown = sortRows(filterRows(rows, filters), sort);
-    const fragment = document.createDocumentFragment();
-    for (const row of shown) fragment.append(renderRow(row, rowKey(row) === cheapest));
-    if (!shown.length) {
-      const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
-      td.colSpan = 11;
-      const tr = el("tr", "placeholder");
-      tr.append(td);
-      fragment.append(tr);
-    }
-    tbody.replaceChildren(fragment);
-    return shown;
-  }
-
-  /** Wire the header buttons: click (or Enter/Space, being buttons) sorts; aria-sort follows. */
-  function bindSorting(table, sort, onChange) {
-    const headers = table.querySelectorAll("th[data-sort]");
-    function reflect() {
-      for (const th of headers) {
-        const active = th.dataset.sort === sort.key;
-        th.setAttribute("aria-sort", active ? (sort.descending ? "descending" : "ascending") : "none");
-      }
-    }
-    for (const th of headers) {
-      th.querySelector("button").addEventListener("click", () => {
-        if (sort.key === th.dataset.sort) sort.descending = !sort.descending;
-        else Object.assign(sort, { key: th.dataset.sort, descending: false });
-        reflect();
-        onChange();
-      });
-    }
-    reflect();
-    return reflect;
-  }
-
-  ns.table = { renderTable, bindSorting, filterRows, sortRows, rowKey, label };
-})(window.LLMCalc);

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -121,3 +122,34 @@ def test_text_with_nul_characters_is_refused_for_saving_but_still_estimated(clie
     assert status == 400 and error["error"]["field"] == "save_text"
     status, saved = post(client, "/api/v1/comparisons", body)
     assert status == 201 and Comparison.objects.count() == 1
+
+
+def test_the_page_and_the_saved_comparison_head_their_tables_with_the_declared_columns(client):
+    """Labels as a reader sees them, in the order the calculator page has always shown them."""
+    labels = [
+        "Model",
+        "Provider",
+        "Tokenizer",
+        "Input tokens",
+        "Output tokens",
+        "Input $",
+        "Output $",
+        "Total $ / request",
+        "Monthly $",
+        "Context window",
+        "Fits?",
+    ]
+    _, saved = post(client, "/api/v1/comparisons", BODY)
+    for url, extra in (("/", []), (saved["url"], ["Price version"])):
+        page = client.get(url).content.decode()
+        thead = page[page.index('class="data results"') :].split("</thead>")[0]
+        heads = re.findall(r'<th scope="col"[^>]*>(?:<button type="button">)?([^<]+)<', thead)
+        assert heads == labels + extra, url
+    assert [
+        c["label"]
+        for c in json.loads(
+            client.post(
+                "/api/v1/estimate", json.dumps({"input_tokens": 1}), content_type="application/json"
+            ).content
+        )["columns"]
+    ] == labels
