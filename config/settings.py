@@ -134,7 +134,10 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 15 * 60)
 # Publishing a task gives up after ~0.5 s when the broker is down (the client's default is
 # ~6 s of retries), so the admin's "Refresh now" answers at once; workers reconnect on their own.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
 PRICE_REFRESH_HOUR = envint("PRICE_REFRESH_HOUR", 4)

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field
 
 from config.api import ApiError, AsOf, Iso
+from config.env import TRUE_WORDS
 
 from .selectors import find_model, models_with_prices, price_history
 from .serializers import ModelOut, PriceVersionOut, model_json
@@ -18,7 +19,8 @@ router = Router(tags=["catalogue"])
 
 
 def _yes(value: Any) -> bool:
-    return isinstance(value, str) and value.lower() in {"1", "true", "yes"}
+    """Lenient, as a filter may be: a yes word is true, anything else false."""
+    return isinstance(value, str) and value.lower() in TRUE_WORDS
 
 
 class ModelsQuery(Schema):

@@ -1,5 +1,5 @@
 """The catalogue's API schemas. Money is a Decimal until here and leaves as an exact decimal
-string through ``costs.money``, never a float; the rate fields come from ``validation.RATE_FIELDS``."""
+string through ``costs.money``, never a float; the rate fields come from the cost core's ``RATE_FIELDS``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from pydantic import PlainSerializer, WithJsonSchema, create_model
 
 from config.api import Iso
 
-from .costs import money
+from .costs import RATE_FIELDS, TIER_RATE_FIELDS, money
 from .models import LanguageModel, PriceTier, PriceVersion
-from .validation import RATE_FIELDS, TIER_RATE_FIELDS
 
 MONEY_PATTERN = r"^\d+(\.\d+)?$"
 Money = Annotated[
