@@ -21,7 +21,8 @@ Kind = Literal["text", "tokens", "money", "flag", "moment", "count", "id"]
 class Column:
     """``kind`` says how to sort and show a value: money is an exact decimal string, tokens and
     counts are integers, a flag is true/false/null. ``shows`` names the field a table cell shows
-    instead (a provider slug is shown as its name)."""
+    instead (a provider slug is shown as its name). ``counted``: the value comes from the token
+    count, so it is null when the model's tokenizer is unavailable."""
 
     name: str
     label: str
@@ -29,10 +30,19 @@ class Column:
     csv: bool
     table: bool
     shows: str | None = None
+    counted: bool = False
 
 
-def _col(label: str, kind: Kind, *, csv: bool = True, table: bool = False, shows: str | None = None) -> Any:
-    return dataclasses.field(metadata={"column": (label, kind, csv, table, shows)})
+def _col(
+    label: str,
+    kind: Kind,
+    *,
+    csv: bool = True,
+    table: bool = False,
+    shows: str | None = None,
+    counted: bool = False,
+) -> Any:
+    return dataclasses.field(metadata={"column": (label, kind, csv, table, shows, counted)})
 
 
 @dataclass(frozen=True)
@@ -45,23 +55,23 @@ class EstimateRow:
     name: str = _col("Model", "text", table=True)
     tokenizer: str = _col("Tokenizer", "text", table=True, shows="tokenizer_name")
     exact: bool = _col("Exact count", "flag")
-    text_tokens: int | None = _col("Text tokens", "tokens")
-    chat_overhead_tokens: int | None = _col("Chat framing tokens", "tokens")
-    input_tokens: int | None = _col("Input tokens", "tokens", table=True)
-    cached_input_tokens: int | None = _col("Cached input tokens", "tokens")
+    text_tokens: int | None = _col("Text tokens", "tokens", counted=True)
+    chat_overhead_tokens: int | None = _col("Chat framing tokens", "tokens", counted=True)
+    input_tokens: int | None = _col("Input tokens", "tokens", table=True, counted=True)
+    cached_input_tokens: int | None = _col("Cached input tokens", "tokens", counted=True)
     output_tokens: int = _col("Output tokens", "tokens", table=True)
-    input_usd: Decimal | None = _col("Input $", "money", table=True)
-    output_usd: Decimal | None = _col("Output $", "money", table=True)
-    total_usd: Decimal | None = _col("Total $ / request", "money", table=True)
+    input_usd: Decimal | None = _col("Input $", "money", table=True, counted=True)
+    output_usd: Decimal | None = _col("Output $", "money", table=True, counted=True)
+    total_usd: Decimal | None = _col("Total $ / request", "money", table=True, counted=True)
     requests_per_month: int = _col("Requests per month", "count")
-    monthly_usd: Decimal | None = _col("Monthly $", "money", table=True)
+    monthly_usd: Decimal | None = _col("Monthly $", "money", table=True, counted=True)
     price_version: int = _col("Price version", "id")
     effective_from: datetime = _col("Price from", "moment")
     effective_to: datetime | None = _col("Price until", "moment")
-    tier_applied: int | None = _col("Long-context tier above", "tokens")
-    batch_applied: bool | None = _col("Batch price", "flag")
+    tier_applied: int | None = _col("Long-context tier above", "tokens", counted=True)
+    batch_applied: bool | None = _col("Batch price", "flag", counted=True)
     context_window: int | None = _col("Context window", "tokens", table=True)
-    fits_context: bool | None = _col("Fits?", "flag", table=True)
+    fits_context: bool | None = _col("Fits?", "flag", table=True, counted=True)
     available: bool = _col("Tokenizer available", "flag")
     note: str | None = _col("Note", "text")
     provider_name: str = _col("Provider name", "text", csv=False)
@@ -75,6 +85,7 @@ COLUMNS: tuple[Column, ...] = tuple(
     Column(f.name, *f.metadata["column"]) for f in dataclasses.fields(EstimateRow)
 )
 CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.csv)
+COUNTED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.counted)
 # The model's name heads its row, so it is the table's first column.
 TABLE_COLUMNS: tuple[Column, ...] = tuple(
     sorted((c for c in COLUMNS if c.table), key=lambda c: c.name != "name")

@@ -19,11 +19,12 @@ from typing import Any
 from django.utils import timezone
 
 from pricing.costs import Usage, estimate_cost
+from pricing.models import PriceVersion
 from pricing.selectors import CatalogueRow, models_with_prices
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
-from .columns import EstimateRow
+from .columns import COUNTED, EstimateRow
 from .inputs import EstimateRequest
 
 SCHEMA_VERSION = 1
@@ -161,26 +162,12 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> Estim
     )
 
 
-NO_COUNT: dict[str, Any] = dict.fromkeys(
-    (
-        "text_tokens",
-        "chat_overhead_tokens",
-        "input_tokens",
-        "cached_input_tokens",
-        "input_usd",
-        "output_usd",
-        "total_usd",
-        "monthly_usd",
-        "tier_applied",
-        "batch_applied",
-        "fits_context",
-    )
-)
+NO_COUNT: dict[str, Any] = dict.fromkeys(COUNTED)
 
 
 def _costs(
     request: EstimateRequest,
-    version: Any,
+    version: PriceVersion,
     counted: Counted,
     context_window: int | None,
     max_output: int | None,

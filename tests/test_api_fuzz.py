@@ -133,3 +133,17 @@ def test_a_body_nested_5000_deep_is_a_400_naming_the_problem(api_client, path):
     assert response.status_code == 400
     error = json.loads(response.content)["error"]
     assert error["code"] == "too_deep" and "64 levels" in error["message"]
+
+
+def test_64_levels_are_read_and_65_are_refused_unread(api_client):
+    def nested(arrays):  # the object itself is one level
+        return '{"models": ' + "[" * arrays + '"a/b"' + "]" * arrays + "}"
+
+    at_limit = json.loads(
+        api_client.post("/api/v1/estimate", nested(63), content_type="application/json").content
+    )
+    over = json.loads(
+        api_client.post("/api/v1/estimate", nested(64), content_type="application/json").content
+    )
+    assert (at_limit["error"]["code"], at_limit["error"]["field"]) == ("invalid", "models")
+    assert over["error"]["code"] == "too_deep"
