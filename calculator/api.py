@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
-from config.api import ApiError
+from config.api import ERRORS, ApiError
 from pricing.models import LanguageModel
 
 from . import tokenizers
@@ -60,7 +60,7 @@ def domain_errors(tokenizer: str | None = None) -> Iterator[None]:
 
 @router.post(
     "/estimate",
-    response=EstimateOut,
+    response={200: EstimateOut, **ERRORS},
     url_name="api-estimate",
     summary="Count and cost a text (or token counts) on every selected model",
 )
@@ -71,7 +71,7 @@ def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate:
 
 @router.post(
     "/tokenize",
-    response=TokenizeOut,
+    response={200: TokenizeOut, **ERRORS},
     url_name="api-tokenize",
     summary="Split a text into tokens with ids and character offsets",
 )
@@ -99,7 +99,12 @@ def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/tokenizers", response=TokenizersOut, url_name="api-tokenizers", summary="Every tokenizer")
+@router.get(
+    "/tokenizers",
+    response={200: TokenizersOut, **ERRORS},
+    url_name="api-tokenizers",
+    summary="Every tokenizer",
+)
 def tokenizer_list(request: HttpRequest) -> dict[str, Any]:
     return {"results": tokenizer_rows()}
 
@@ -125,7 +130,7 @@ def tokenizer_rows() -> list[dict[str, Any]]:
 
 @router.get(
     "/budgets/presets",
-    response=PresetsOut,
+    response={200: PresetsOut, **ERRORS},
     url_name="api-presets",
     summary="The guide's use-case presets (tokens per request)",
 )
@@ -135,7 +140,7 @@ def presets(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/comparisons",
-    response={201: ComparisonOut},
+    response={201: ComparisonOut, **ERRORS},
     url_name="api-comparisons",
     summary="Estimate and save a comparison (permalink, JSON and CSV export)",
 )

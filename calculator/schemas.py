@@ -23,11 +23,13 @@ Ratio = Annotated[
 ]
 
 
-def _row_field(name: str, kind: str, annotation: Any) -> tuple[Any, Any]:
+def _row_field(kind: str, annotation: Any) -> tuple[Any, Any]:
+    """A row field's schema type: its declared type, with money and moments as they are sent."""
+    optional = type(None) in typing.get_args(annotation)
     if kind == "money":
         return (Money, ...)
     if kind == "moment":
-        return (Iso | None if "None" in str(annotation) else Iso, ...)
+        return (Iso | None if optional else Iso, ...)
     return (annotation, ...)
 
 
@@ -35,7 +37,7 @@ _hints = typing.get_type_hints(EstimateRow)
 EstimateRowOut = create_model(
     "EstimateRow",
     __base__=Schema,
-    **{c.name: _row_field(c.name, c.kind, _hints[c.name]) for c in COLUMNS},  # type: ignore[arg-type]
+    **{c.name: _row_field(c.kind, _hints[c.name]) for c in COLUMNS},  # type: ignore[arg-type]
 )
 
 
@@ -46,6 +48,7 @@ class ColumnOut(Schema):
     csv: bool
     table: bool
     shows: str | None
+    counted: bool
 
 
 class TextStatsOut(Schema):

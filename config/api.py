@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.defaults import page_not_found
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
@@ -47,6 +47,22 @@ def error_response(error: ApiError) -> JsonResponse:
     if error.field:
         body["field"] = error.field
     return JsonResponse({"error": body}, status=error.status)
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    """Every refusal: ``error.field`` names the input to change, when there is one."""
+
+    error: ErrorDetail
+
+
+# The refusals every endpoint may answer, for the OpenAPI document (the handlers below make them).
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
 
 
 # ---------- reading a body: the one function ----------
@@ -157,7 +173,11 @@ AsOf = Annotated[
     BeforeValidator(_as_of),
     WithJsonSchema({"type": ["string", "null"], "description": "ISO date or datetime; default now."}),
 ]
-Iso = Annotated[datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str)]
+Iso = Annotated[
+    datetime,
+    PlainSerializer(lambda v: v.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 # ---------- errors ----------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field
 
-from config.api import ApiError, AsOf, Iso
+from config.api import ERRORS, ApiError, AsOf, Iso
 from config.env import TRUE_WORDS
 
 from .selectors import find_model, models_with_prices, price_history
@@ -50,7 +50,12 @@ class PriceHistoryOut(ModelOut):
     history: list[PriceVersionOut]  # type: ignore[valid-type]
 
 
-@router.get("/models", response=ModelsOut, url_name="api-models", summary="Models with the price in force")
+@router.get(
+    "/models",
+    response={200: ModelsOut, **ERRORS},
+    url_name="api-models",
+    summary="Models with the price in force",
+)
 def models_list(request: HttpRequest, query: Query[ModelsQuery]) -> dict[str, Any]:
     """Every model (or a filtered set) with the price in force at ``as_of`` (default: now)."""
     rows = models_with_prices(
@@ -65,7 +70,7 @@ def models_list(request: HttpRequest, query: Query[ModelsQuery]) -> dict[str, An
 
 @router.get(
     "/models/{slug:provider}/{path:model}/prices",
-    response=PriceHistoryOut,
+    response={200: PriceHistoryOut, **ERRORS},
     url_name="api-model-prices",
     summary="A model's whole price history",
 )
