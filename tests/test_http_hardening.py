@@ -117,3 +117,14 @@ def test_the_api_takes_only_json_so_a_cross_site_form_cannot_post_to_it(client, 
     assert not Comparison.objects.exists()
     preflight = client.options("/api/v1/comparisons", HTTP_ORIGIN="https://evil.example")
     assert "Access-Control-Allow-Origin" not in preflight
+
+
+def test_a_program_posts_json_without_a_csrf_token(db):
+    """The API is for programs: JSON needs no token (a cross-site form cannot send JSON, above)."""
+    from django.test import Client
+
+    program = Client(enforce_csrf_checks=True)
+    response = program.post(
+        "/api/v1/estimate", json.dumps({"input_tokens": 5}), content_type="application/json"
+    )
+    assert response.status_code == 200 and json.loads(response.content)["inputs"]["input_tokens"] == 5
