@@ -12,10 +12,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import admin_refresh  # noqa: F401  (import runs, proposals, "refresh now")
+from .admin_actions import ModelActions
+from .admin_display import DataQualityFilter, VersionHistory, made_by, rate_columns, with_units
+from .admin_price_table import PriceTableViews
 from .costs import RATE_FIELDS, TIER_RATE_FIELDS
 from .forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from .models import LanguageModel, PriceTier, PriceVersion, Provider
 from .services import PriceRejected, can_edit_prices, publish_price_version
+from .tokenizer_choices import tokenizer_choices
+from .version_changes import plain_rate
+
+HISTORY_RATES = ["input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok"]
 
 
 @admin.register(Provider)
@@ -28,19 +35,18 @@ class ProviderAdmin(admin.ModelAdmin):
         return False
 
 
-class PriceHistoryInline(admin.TabularInline):
-    """A model's whole price history, newest first. Read-only: history is never edited."""
+class PriceHistoryInline(rate_columns(HISTORY_RATES), admin.TabularInline):  # type: ignore[misc]
+    """A model's whole price history, newest first, each version with what it changed against
+    the one before and who or what made it. Read-only: history is never edited."""
 
     model = PriceVersion
     fields = [
         "effective_from",
         "effective_to",
-        "input_usd_per_mtok",
-        "output_usd_per_mtok",
-        "cache_read_usd_per_mtok",
+        *(f"shown_{name}" for name in HISTORY_RATES),
         "tier_summary",
-        "origin",
-        "created_by",
+        "changes",
+        "made_by",
         "change_reason",
         "locked",
     ]
@@ -57,13 +63,33 @@ class PriceHistoryInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.history = VersionHistory()  # one per page: inline instances are made per request
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("created_by", "import_run")
+            .prefetch_related("tiers", "price_tables")
+        )
+
     @admin.display(description="long-context tiers")
     def tier_summary(self, version: PriceVersion) -> str:
         return tier_summary(version)
 
+    @admin.display(description="what changed")
+    def changes(self, version: PriceVersion) -> str:
+        return self.history.changes(version)
+
+    @admin.display(description="made by")
+    def made_by(self, version: PriceVersion) -> str:
+        return made_by(version)
+
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(admin.ModelAdmin):
+class LanguageModelAdmin(ModelActions, PriceTableViews, admin.ModelAdmin):
     list_display = [
         "name",
         "provider",
@@ -73,12 +99,32 @@ class LanguageModelAdmin(admin.ModelAdmin):
         "context_window",
         "tokenizer_key",
         "featured",
+        "retired_on",
     ]
-    list_filter = ["provider", "tier", "status", "featured", "tokenizer_key"]
-    search_fields = ["name", "slug", "provider__name"]
+    list_filter = [DataQualityFilter, "provider", "tier", "status", "featured", "tokenizer_key"]
+    # Admins find a model by any part of its provider, its slug or its name.
+    search_fields = ["name", "slug", "provider__slug", "provider__name"]
+    autocomplete_fields = ["provider"]
     list_select_related = ["provider"]
     readonly_fields = ["new_price_link", "missing_since"]
     inlines = [PriceHistoryInline]
+
+    def get_urls(self) -> list:
+        return [*self.price_table_urls(), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        context = {**(extra_context or {}), "can_edit_prices": can_edit_prices(request.user)}  # type: ignore[arg-type]
+        return super().changelist_view(request, context)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "tokenizer_key" and tokenizer_choices():
+            return forms.TypedChoiceField(
+                label="tokenizer",
+                choices=[("", "---------"), *tokenizer_choices()],
+                help_text=db_field.help_text,
+                required=True,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -91,9 +137,9 @@ class LanguageModelAdmin(admin.ModelAdmin):
         return format_html('<a class="button" href="{}">Add a new price version</a>', url)
 
 
-class PriceTierInline(admin.TabularInline):
+class PriceTierInline(rate_columns(TIER_RATE_FIELDS), admin.TabularInline):  # type: ignore[misc]
     model = PriceTier
-    fields = ["threshold_tokens", *TIER_RATE_FIELDS]
+    fields = ["threshold_tokens", *(f"shown_{name}" for name in TIER_RATE_FIELDS)]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -106,20 +152,19 @@ class PriceTierInline(admin.TabularInline):
 
 
 @admin.register(PriceVersion)
-class PriceVersionAdmin(admin.ModelAdmin):
+class PriceVersionAdmin(rate_columns(RATE_FIELDS), admin.ModelAdmin):  # type: ignore[misc]
     """Viewing any version; adding a new one (price editors only). Never changing or deleting."""
 
     list_display = [
         "model",
         "effective_from",
         "effective_to",
-        "input_usd_per_mtok",
-        "output_usd_per_mtok",
-        "cache_read_usd_per_mtok",
+        *(f"shown_{name}" for name in HISTORY_RATES),
         "origin",
         "created_by",
         "locked",
     ]
+    autocomplete_fields = ["model"]
     list_filter = ["origin", "locked", "model__provider"]
     search_fields = ["model__name", "model__slug", "change_reason"]
     list_select_related = ["model__provider", "created_by"]
@@ -129,8 +174,13 @@ class PriceVersionAdmin(admin.ModelAdmin):
     actions = None
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is not None:
-            return super().get_fieldsets(request, obj)
+        if obj is not None:  # a published version, read-only, its rates as plain decimals
+            rates = [f"shown_{name}" for name in RATE_FIELDS]
+            return [
+                (None, {"fields": ["model", "effective_from", "effective_to", "changes", "made_by"]}),
+                ("Rates", {"fields": rates}),
+                (None, {"fields": [n for n in self.get_readonly_fields(request, obj) if n not in _SHOWN]}),
+            ]
         tiers = [name for slot in range(1, TIER_SLOTS + 1) for name in tier_field_names(slot)]
         return [
             (None, {"fields": ["model", "effective_from", "change_reason", "source_url", "locked"]}),
@@ -144,14 +194,28 @@ class PriceVersionAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is not None:  # viewing a published version: every field is read-only
             kwargs["form"] = forms.ModelForm
+        else:
+            kwargs["form"] = PriceVersionFormWithUnits
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return []
-        names = [f.name for f in PriceVersion._meta.fields]
-        # The model first: the rate columns come from an abstract base, so Django lists them first.
-        return sorted(names, key=lambda name: name not in ("id", "model"))
+        shown = [f"shown_{name}" for name in RATE_FIELDS]
+        return [
+            *shown,
+            "changes",
+            "made_by",
+            *(f.name for f in PriceVersion._meta.fields if f.name not in RATE_FIELDS),
+        ]
+
+    @admin.display(description="what changed")
+    def changes(self, version: PriceVersion) -> str:
+        return VersionHistory().changes(version)
+
+    @admin.display(description="made by")
+    def made_by(self, version: PriceVersion) -> str:
+        return made_by(version)
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return [PriceTierInline] if obj is not None else []
@@ -201,9 +265,22 @@ class PriceVersionAdmin(admin.ModelAdmin):
 def tier_summary(version: PriceVersion) -> str:
     return (
         "; ".join(
-            f"> {t.threshold_tokens:,}: {t.input_usd_per_mtok.normalize()} in"
-            f" / {t.output_usd_per_mtok.normalize()} out"
+            f"> {t.threshold_tokens:,}: {plain_rate(t.input_usd_per_mtok)} in"
+            f" / {plain_rate(t.output_usd_per_mtok)} out"
             for t in version.tiers.all()
         )
         or "—"
     )
+
+
+class PriceVersionFormWithUnits(NewPriceVersionForm):  # type: ignore[misc, valid-type]
+    """The new-version form with units in its labels and rates shown as plain decimals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with_units(self)
+
+
+_SHOWN = {"changes", "made_by", "model", "effective_from", "effective_to"} | {
+    f"shown_{n}" for n in RATE_FIELDS
+}

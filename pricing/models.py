@@ -86,6 +86,9 @@ class LanguageModel(models.Model):
     missing_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when an import no longer finds this model upstream."
     )
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="The day the provider stops (or stopped) serving this model."
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -340,3 +343,30 @@ class SourceListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.upstream_id}"
+
+
+class PriceTable(models.Model):
+    """One price table an editor uploaded and confirmed: one reason, one source and one start
+    for all its rows. The versions it published and the proposals it queued are linked here."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField("table sha256", max_length=64)
+    change_reason = models.TextField()
+    source_url = models.URLField(max_length=500, blank=True)
+    effective_from = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    versions = models.ManyToManyField(PriceVersion, blank=True, related_name="price_tables")
+    proposals = models.ManyToManyField(PriceProposal, blank=True, related_name="price_tables")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"Price table #{self.pk} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+# The refresh's own tables (payload archive, source lock, listings) live in their own module.
+from .refresh_models import PricePayload, SourceListing, SourceLock  # noqa: E402, F401
