@@ -78,11 +78,11 @@ class VersionHistory:
 
     def changes(self, version: PriceVersion) -> str:
         previous = self.previous(version)
-        lines = rate_changes(previous.to_rates() if previous else None, version.to_rates())
+        lines = rate_changes(previous.to_rates() if previous else None, version.to_rates()) or [
+            "no rate changed"
+        ]
         if previous is not None and previous.locked != version.locked:
             lines.append("locked" if version.locked else "unlocked")
-        if previous is not None and lines == []:
-            lines.append("no rate changed")
         return "; ".join(lines)
 
 

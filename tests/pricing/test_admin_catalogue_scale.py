@@ -1,0 +1,164 @@
+"""The admin at catalogue scale: models found by any part of provider, slug or name; tokenizer
+keys from the registry; plain rates with units; data-quality filters; lock, unlock and retire
+with a reason."""
+
+from datetime import date
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from calculator.tokenizers import list_tokenizers
+from pricing.models import ImportRun, LanguageModel, PriceVersion
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/pricing/languagemodel/"
+
+
+def autocomplete(client, term, model_name="priceversion", field_name="model"):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "pricing", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200, response.content[:300]
+    return [item["text"] for item in response.json()["results"]]
+
+
+def test_a_model_is_found_by_part_of_its_name_slug_or_provider(client, editor, gpt_54):
+    client.force_login(editor)
+    for term in ("GPT-5", "5.4", "openai", "OpenAI"):
+        assert autocomplete(client, term) == ["OpenAI GPT-5.4"], term
+    assert autocomplete(client, "claude") == []
+    assert autocomplete(client, "open", model_name="languagemodel", field_name="provider") == ["OpenAI"]
+
+
+def test_the_add_form_chooses_the_model_by_autocomplete_and_shows_plain_rates_with_units(
+    client, editor, gpt_54
+):
+    client.force_login(editor)
+    page = client.get(f"/admin/pricing/priceversion/add/?model={gpt_54.pk}").content.decode()
+    assert "admin-autocomplete" in page and "<option value=" in page
+    assert 'name="input_usd_per_mtok" value="2.50"' in page
+    assert 'name="cache_read_usd_per_mtok" value="0.25"' in page
+    assert "0.2500000000" not in page
+    assert "input (USD per million tokens)" in page
+
+
+def test_a_published_version_and_the_history_show_rates_as_plain_decimals(client, editor, gpt_54):
+    client.force_login(editor)
+    version = PriceVersion.objects.get(model=gpt_54)
+    for url in (
+        f"/admin/pricing/priceversion/{version.pk}/change/",
+        f"/admin/pricing/languagemodel/{gpt_54.pk}/change/",
+        "/admin/pricing/priceversion/",
+    ):
+        page = client.get(url).content.decode()
+        assert "2.50" in page and "15.00" in page, url
+        assert "2.5000000000" not in page and "2,5000000000" not in page, url
+        assert "USD/MTok" in page, url
+
+
+def test_the_tokenizer_is_chosen_from_the_registry_keys(client, editor, gpt_54):
+    client.force_login(editor)
+    page = client.get(f"/admin/pricing/languagemodel/{gpt_54.pk}/change/").content.decode()
+    assert '<select name="tokenizer_key"' in page
+    for info in list_tokenizers():
+        assert f'<option value="{info.key}"' in page
+    assert '<option value="o200k_base" selected>' in page
+
+
+def test_the_data_quality_filter_finds_each_kind_of_problem(client, editor, gpt_54, openai):
+    client.force_login(editor)
+    bare = LanguageModel.objects.create(
+        provider=openai, slug="mystery", name="Mystery", tokenizer_key="generic"
+    )
+    LanguageModel.objects.filter(pk=bare.pk).update(missing_since="2026-11-01T00:00Z")
+    ImportRun.objects.create(
+        source="openrouter",
+        status=ImportRun.Status.SUCCEEDED,
+        diff=[{"model": "openai/gpt-5.4", "action": "disagrees"}],
+    )
+    for quality, expected in {
+        "no_context": ["Mystery"],
+        "generic_tokenizer": ["Mystery"],
+        "missing_upstream": ["Mystery"],
+        "no_price": ["Mystery"],
+        "sources_disagree": ["GPT-5.4"],
+    }.items():
+        response = client.get(CHANGELIST, {"quality": quality})
+        assert [m.name for m in response.context["cl"].result_list] == expected, quality
+
+
+def lock(client, model, action="lock_prices", reason="negotiated rate"):
+    return client.post(
+        CHANGELIST, {"action": action, "_selected_action": [model.pk], "apply": "1", "reason": reason}
+    )
+
+
+def test_locking_asks_for_a_reason_then_publishes_the_same_rates_locked(client, editor, gpt_54):
+    client.force_login(editor)
+    asked = client.post(CHANGELIST, {"action": "lock_prices", "_selected_action": [gpt_54.pk]})
+    assert asked.status_code == 200 and 'name="reason"' in asked.content.decode()
+    assert PriceVersion.objects.filter(model=gpt_54).count() == 1
+    lock(client, gpt_54)
+    old, locked = PriceVersion.objects.filter(model=gpt_54).order_by("effective_from")
+    assert locked.locked and locked.to_rates() == old.to_rates()
+    assert locked.change_reason == "Locked: negotiated rate" and locked.created_by == editor
+    page = client.get(f"/admin/pricing/languagemodel/{gpt_54.pk}/change/").content.decode()
+    assert "no rate changed; locked" in page
+    lock(client, gpt_54, "unlock_prices", "contract ended")
+    latest = PriceVersion.objects.filter(model=gpt_54).latest()
+    assert not latest.locked and latest.change_reason == "Unlocked: contract ended"
+
+
+def test_a_lock_without_a_reason_is_not_applied(client, editor, gpt_54):
+    client.force_login(editor)
+    response = lock(client, gpt_54, reason="")
+    assert "This field is required" in response.content.decode()
+    assert PriceVersion.objects.filter(model=gpt_54).count() == 1
+
+
+def test_retiring_sets_the_date_and_status_and_records_the_reason(client, editor, gpt_54, openai):
+    client.force_login(editor)
+    later = LanguageModel.objects.create(
+        provider=openai, slug="gpt-later", name="Later", tokenizer_key="o200k_base"
+    )
+    for model, day in ((gpt_54, "2026-06-01"), (later, "2099-01-01")):
+        client.post(
+            CHANGELIST,
+            {
+                "action": "retire",
+                "_selected_action": [model.pk],
+                "apply": "1",
+                "reason": "provider shut it down",
+                "retired_on": day,
+            },
+        )
+    gpt_54.refresh_from_db()
+    later.refresh_from_db()
+    assert (gpt_54.retired_on, gpt_54.status) == (date(2026, 6, 1), "retired")
+    assert (later.retired_on, later.status) == (date(2099, 1, 1), "deprecated")  # announced, not yet
+    entry = LogEntry.objects.filter(object_id=str(gpt_54.pk)).get()
+    assert entry.user == editor and "provider shut it down" in entry.get_change_message()
+    assert PriceVersion.objects.filter(model=gpt_54).count() == 1  # prices stay
+
+
+def test_a_non_editor_sees_no_action_and_cannot_run_one(client, staff_non_editor, gpt_54):
+    from django.contrib.auth.models import Permission
+
+    staff_non_editor.user_permissions.add(Permission.objects.get(codename="view_languagemodel"))
+    client.force_login(staff_non_editor)
+    page = client.get(CHANGELIST).content.decode()
+    assert "lock_prices" not in page and "Upload a price table" not in page
+    client.post(
+        CHANGELIST,
+        {
+            "action": "retire",
+            "_selected_action": [gpt_54.pk],
+            "apply": "1",
+            "reason": "x",
+            "retired_on": "2026-01-01",
+        },
+    )
+    lock(client, gpt_54)
+    gpt_54.refresh_from_db()
+    assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
