@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from .costs import RATE_LABELS
 from .models import ImportRun, LanguageModel, PriceVersion
 from .version_changes import plain_rate, rate_changes
 
@@ -21,7 +22,7 @@ from .version_changes import plain_rate, rate_changes
 def unit_label(name: str, *, short: bool = False) -> str:
     """A rate's label with its unit: "input (USD per million tokens)" or, in columns, "input
     (USD/MTok)"."""
-    label = str(PriceVersion._meta.get_field(name).verbose_name)
+    label = RATE_LABELS[name]
     if not name.endswith("_usd_per_mtok"):
         return label  # the request fee's label names its unit already
     return f"{label} ({'USD/MTok' if short else 'USD per million tokens'})"

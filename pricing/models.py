@@ -366,7 +366,3 @@ class PriceTable(models.Model):
 
     def __str__(self) -> str:
         return f"Price table #{self.pk} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-
-# The refresh's own tables (payload archive, source lock, listings) live in their own module.
-from .refresh_models import PricePayload, SourceListing, SourceLock  # noqa: E402, F401

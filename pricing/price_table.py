@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 import tablib
 
-from .costs import Rates, TierRates, money
-from .validation import RATE_FIELDS, TIER_RATE_FIELDS, Problem, validate_rates
+from .costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money
+from .validation import Problem, validate_rates
 
 KEY_COLUMNS = ("provider", "model", "name")
 TIER_SLOTS = 2
@@ -265,8 +265,10 @@ def write_table(rows: Iterable[dict[str, str]], *, file_format: str) -> bytes:
     for row in rows:
         dataset.append([_escape(row.get(column, "")) for column in COLUMNS])
     if file_format == "xlsx":
-        return dataset.export("xlsx")
-    return ("\ufeff" + dataset.export("csv")).encode("utf-8")
+        workbook: bytes = dataset.export("xlsx")
+        return workbook
+    text: str = dataset.export("csv")
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def _escape(text: str) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .costs import Rates, TierRates
-from .validation import RATE_FIELDS, TIER_RATE_FIELDS
+from .costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
 
 
 def plain_rate(value: Decimal | None) -> str:
