@@ -113,7 +113,8 @@ class PriceTableViews:
             data = form.cleaned_data
             header = {k: data[k] for k in ("change_reason", "source_url", "filename", "sha256")}
             return self._preview(request, data["rows"], header, data["effective_from"])
-        return self._render(request, "admin/pricing/price_table_upload.html", {"form": form})
+        context = {"form": form, "title": "Upload a price table"}
+        return self._render(request, "admin/pricing/price_table_upload.html", context)
 
     def confirm_view(self, request: HttpRequest) -> HttpResponse:
         _require_editor(request)
@@ -177,6 +178,7 @@ class PriceTableViews:
             "plan": fingerprint(plan),
         }
         context = {
+            "title": "Preview: nothing is published yet",
             "plan": plan,
             "counts": plan_counts(plan),
             "header": header,
@@ -201,7 +203,7 @@ class PriceTableViews:
 
     def _render(self, request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
         opts = self.model._meta  # type: ignore[attr-defined]
-        base = {**self.admin_site.each_context(request), "opts": opts, "title": "Price table"}  # type: ignore[attr-defined]
+        base = {**self.admin_site.each_context(request), "opts": opts}  # type: ignore[attr-defined]
         return TemplateResponse(request, template, {**base, **context})
 
 

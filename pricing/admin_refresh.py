@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.html import format_html
 from .models import ImportRun, PriceProposal
 from .services import PriceRejected, accept_proposal, can_edit_prices, reject_proposal
 from .sources import SOURCES
+from .version_changes import plain_rate
 
 
 def _pretty(data: object) -> str:
@@ -152,17 +154,17 @@ class PriceProposalAdmin(admin.ModelAdmin):
     exclude = ("proposed",)
     actions = ("accept", "reject")
 
-    @admin.display(description="current input")
-    def current_input(self, proposal: PriceProposal) -> object:
-        return proposal.current_version.input_usd_per_mtok if proposal.current_version else "—"
+    @admin.display(description="current input (USD/MTok)")
+    def current_input(self, proposal: PriceProposal) -> str:
+        return plain_rate(proposal.current_version.input_usd_per_mtok if proposal.current_version else None)
 
-    @admin.display(description="proposed input")
+    @admin.display(description="proposed input (USD/MTok)")
     def proposed_input(self, proposal: PriceProposal) -> str:
-        return proposal.proposed.get("input_usd_per_mtok") or "—"
+        return _proposed(proposal, "input_usd_per_mtok")
 
-    @admin.display(description="proposed output")
+    @admin.display(description="proposed output (USD/MTok)")
     def proposed_output(self, proposal: PriceProposal) -> str:
-        return proposal.proposed.get("output_usd_per_mtok") or "—"
+        return _proposed(proposal, "output_usd_per_mtok")
 
     @admin.display(description="proposed rates (USD per million tokens)")
     def proposed_pretty(self, proposal: PriceProposal) -> str:
@@ -199,3 +201,9 @@ class PriceProposalAdmin(admin.ModelAdmin):
         if done:
             verb = "accepted and published" if accept else "rejected"
             messages.success(request, f"{done} proposal(s) {verb}.")
+
+
+def _proposed(proposal: PriceProposal, name: str) -> str:
+    """A proposed rate (an exact decimal string in the JSON) shown as plain decimal."""
+    value = proposal.proposed.get(name)
+    return plain_rate(Decimal(value)) if value else "—"

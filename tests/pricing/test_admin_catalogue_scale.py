@@ -162,3 +162,21 @@ def test_a_non_editor_sees_no_action_and_cannot_run_one(client, staff_non_editor
     lock(client, gpt_54)
     gpt_54.refresh_from_db()
     assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
+
+
+def test_the_review_queue_shows_current_and_proposed_rates_as_plain_decimals(client, editor, gpt_54):
+    from pricing.models import PriceProposal
+
+    client.force_login(editor)
+    PriceProposal.objects.create(
+        model=gpt_54,
+        current_version=PriceVersion.objects.get(model=gpt_54),
+        reason="jump",
+        proposed={"input_usd_per_mtok": "5", "output_usd_per_mtok": "30.5"},
+        effective_from="2026-08-01T00:00Z",
+    )
+    page = client.get("/admin/pricing/priceproposal/").content.decode()
+    for shown in ("2.50", "5.00", "30.50"):
+        assert f">{shown}<" in page, shown
+    assert "proposed input (USD/MTok)" in page
+    assert "2.5000000000" not in page
