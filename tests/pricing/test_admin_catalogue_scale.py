@@ -178,5 +178,5 @@ def test_the_review_queue_shows_current_and_proposed_rates_as_plain_decimals(cli
     page = client.get("/admin/pricing/priceproposal/").content.decode()
     for shown in ("2.50", "5.00", "30.50"):
         assert f">{shown}<" in page, shown
-    assert "proposed input (USD/MTok)" in page
+    assert "roposed input (USD/MTok)" in page
     assert "2.5000000000" not in page
