@@ -231,6 +231,17 @@ def test_a_hostile_pasted_table_gets_a_clear_refusal_and_nothing_is_written(
     assert PriceVersion.objects.count() == 20 and PriceTable.objects.count() == 0
 
 
+def workbook_with_formula():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["provider", "model", "input_usd_per_mtok", "output_usd_per_mtok"])
+    book.active.append(["acme", "acme-1", "=CMD|' /C calc'!A0", 4])
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
@@ -240,6 +251,7 @@ def test_a_hostile_pasted_table_gets_a_clear_refusal_and_nothing_is_written(
             "UTF-8",
         ),
         (bytes(range(256)) * 50, "t.xlsx", "not a valid XLSX"),
+        (workbook_with_formula(), "t.xlsx", "Cell C2 holds a formula; formulas are never run"),
         (b"\x00\x01binary junk" * 100, "t.csv", "NUL characters"),
     ],
 )
