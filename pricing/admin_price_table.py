@@ -18,11 +18,12 @@ from django.contrib.admin import widgets
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from .admin_display import made_by
+from .admin_display import VersionHistory, made_by
 from .models import PriceTable
 from .price_table import MAX_TABLE_BYTES, TableRefused, TableRow, read_table, write_table
 from .price_table_services import (
@@ -244,10 +245,6 @@ class PriceTableAdmin(admin.ModelAdmin):
 
     @admin.display(description="new versions and what changed")
     def published_versions(self, table: PriceTable) -> str:
-        from django.template.loader import render_to_string
-
-        from .admin_display import VersionHistory
-
         history = VersionHistory()
         versions = table.versions.select_related("model__provider", "created_by").order_by(
             "model__provider__slug", "model__slug"
@@ -257,8 +254,6 @@ class PriceTableAdmin(admin.ModelAdmin):
 
     @admin.display(description="proposals queued for review")
     def queued_proposals(self, table: PriceTable) -> str:
-        from django.template.loader import render_to_string
-
         proposals = table.proposals.select_related("model__provider").order_by("model__slug")
         return render_to_string("admin/pricing/_table_proposals.html", {"proposals": proposals})
 

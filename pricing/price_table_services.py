@@ -82,8 +82,8 @@ def _plan_row(
     if rates is None:
         return PlannedRow(row.line, row.key, REFUSED, _problem_text(problems), model=model)
     previous = current.to_rates() if current else None
-    if current is not None and len(previous.tiers) > TIER_SLOTS:  # type: ignore[union-attr]
-        why = f"its price has {len(previous.tiers)} tiers; a table carries {TIER_SLOTS}: use the form"  # type: ignore[union-attr]
+    if previous is not None and len(previous.tiers) > TIER_SLOTS:
+        why = f"its price has {len(previous.tiers)} tiers; a table carries {TIER_SLOTS}: use the form"
         return PlannedRow(row.line, row.key, REFUSED, why, model=model, current=current)
     if previous == rates:
         return PlannedRow(row.line, row.key, UNCHANGED, model=model, current=current, rates=rates)
