@@ -13,7 +13,14 @@ from django.utils.html import format_html
 
 from . import admin_refresh  # noqa: F401  (import runs, proposals, "refresh now")
 from .admin_actions import ModelActions
-from .admin_display import DataQualityFilter, VersionHistory, made_by, rate_columns, with_units
+from .admin_display import (
+    DataQualityFilter,
+    SafeAutocomplete,
+    VersionHistory,
+    made_by,
+    rate_columns,
+    with_units,
+)
 from .admin_price_table import PriceTableViews
 from .costs import RATE_FIELDS, TIER_RATE_FIELDS
 from .forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
@@ -89,7 +96,7 @@ class PriceHistoryInline(rate_columns(HISTORY_RATES), admin.TabularInline):  # t
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(ModelActions, PriceTableViews, admin.ModelAdmin):
+class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.ModelAdmin):
     list_display = [
         "name",
         "provider",
@@ -152,7 +159,7 @@ class PriceTierInline(rate_columns(TIER_RATE_FIELDS), admin.TabularInline):  # t
 
 
 @admin.register(PriceVersion)
-class PriceVersionAdmin(rate_columns(RATE_FIELDS), admin.ModelAdmin):  # type: ignore[misc]
+class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.ModelAdmin):  # type: ignore[misc]
     """Viewing any version; adding a new one (price editors only). Never changing or deleting."""
 
     list_display = [

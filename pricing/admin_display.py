@@ -3,12 +3,14 @@ the list filters that find data-quality problems."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -40,6 +42,27 @@ def rate_display(name: str) -> Callable[[Any, Any], str]:
 def rate_columns(names: tuple[str, ...] | list[str]) -> type:
     """A base class for an admin with a ``shown_<name>`` column for each rate in ``names``."""
     return type("RateColumns", (), {f"shown_{name}": rate_display(name) for name in names})
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, safe to show again on a refused form: Django's looks the posted
+    value up in the database to label it, and a value that is no id ("NaN", 20 digits) made that
+    lookup fail with a server error. Such a value is simply not selected."""
+
+    def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
+        ids = [v for v in value if re.fullmatch(r"[0-9]{1,18}", str(v))]
+        return super().optgroups(name, ids, attrs)
+
+
+class SafeAutocomplete:
+    """Mixed into an admin with ``autocomplete_fields``: they use ``SafeAutocompleteSelect``."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs.setdefault(
+                "widget", SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )  # type: ignore[attr-defined]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class PlainDecimalInput(forms.NumberInput):

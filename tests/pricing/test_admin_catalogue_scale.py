@@ -180,3 +180,17 @@ def test_the_review_queue_shows_current_and_proposed_rates_as_plain_decimals(cli
         assert f">{shown}<" in page, shown
     assert "roposed input (USD/MTok)" in page
     assert "2.5000000000" not in page
+
+
+@pytest.mark.parametrize("bad_id", ["NaN", "99999999999999999999", "1; DROP TABLE", "²"])
+def test_an_autocomplete_field_posted_with_no_id_is_refused_on_the_form_not_with_a_server_error(
+    client, editor, gpt_54, bad_id
+):
+    client.force_login(editor)
+    response = client.post("/admin/pricing/priceversion/add/", {"model": bad_id, "change_reason": "x"})
+    assert response.status_code == 200 and "model" in response.context["adminform"].form.errors
+    response = client.post(
+        "/admin/pricing/languagemodel/add/", {"provider": bad_id, "slug": "x", "name": "x"}
+    )
+    assert response.status_code == 200 and "provider" in response.context["adminform"].form.errors
+    assert PriceVersion.objects.count() == 1 and LanguageModel.objects.count() == 1
