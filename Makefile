@@ -51,7 +51,8 @@ serve: assets catalogue
 	$(BIN)/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 worker: install
-	$(BIN)/celery -A config worker --beat --loglevel INFO
+	mkdir -p var
+	$(BIN)/celery -A config worker --beat --loglevel INFO --schedule var/celerybeat-schedule
 
 bench: install-dev assets catalogue
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

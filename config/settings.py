@@ -142,7 +142,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = TIME_ZONE
 PRICE_REFRESH_HOUR = envint("PRICE_REFRESH_HOUR", 4)
 
-# Price refresh (pricing/refresh.py). Each source's URL can be overridden by its env var.
+# Price refresh (the pricing/refresh/ package). Each source's URL can be overridden by its env var.
 PRICE_SOURCE_URLS = {
     source: url
     for source, url in (

@@ -171,8 +171,8 @@ def test_it_saves_the_readme_screenshot(page):
     expect(page.locator("#token-view span.tok").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator("#results")).to_have_attribute("aria-busy", "false")
     page.locator("#text").evaluate("area => { area.blur(); area.scrollTop = 0; }")
-    # Written to var/ so `make test` leaves the tree clean; UPDATE_SCREENSHOT=1 refreshes docs/
-    folder = REPO_ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOT") else "var")
+    # Written to var/ so `make test` leaves the tree clean; UPDATE_SCREENSHOTS=1 refreshes docs/
+    folder = REPO_ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") else "var")
     target = folder / "screenshot.png"
     target.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(target), full_page=True)
