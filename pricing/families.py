@@ -1,43 +1,252 @@
-"""Which tokenizer family counts a catalogue model: a rule on what the model is.
+"""Which tokenizer family counts a catalogue model: a rule on what the model is, wherever it is hosted.
 
-Pure (no Django): the price import uses it for models it creates, the calculator for defaults.
-The keys are those of ``calculator.tokenizers``; ``generic`` when no family is recognised.
+Pure (no Django): the price import uses it for models it creates, the calculator for defaults and
+the coverage report. The keys are those of ``calculator.tokenizers``; ``generic`` (o200k standing in,
+an estimate) when no family is recognised, with the reason.
+
+A host's id is first reduced to the maker's model name (``aws/us.anthropic.claude-opus-4-6-v1:0``
+-> ``claude-opus-4-6``; ``fireworks/accounts/fireworks/models/llama-v3p1-70b`` -> ``llama-3.1-70b``),
+so one rule on the name serves Bedrock, Vertex, Azure, OpenRouter, Groq, Together and Fireworks.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# (provider pattern, model pattern, key), first match wins; patterns match slugs in lower case.
-_RULES: list[tuple[str, str, str]] = [
-    (r"openai|azure", r"gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|^o\d|chatgpt|gpt-oss", "o200k_base"),
-    (r"openai|azure", r"gpt-4|gpt-3\.5|text-embedding|davinci|babbage", "cl100k_base"),
-    (r"anthropic|claude", r"claude-(instant|2|1)", "claude_legacy"),
-    (r"anthropic|claude", r"opus-4-7|opus-4\.7", "claude_opus_4_7"),
-    (r"anthropic|claude", r"opus-4[.-][89]|(sonnet|opus|haiku)-5|claude-5", "claude_5"),
-    (r"anthropic|claude", r"", "claude"),
-    (r"google|gemini|vertex", r"gemini-(3\.[1-9]|[4-9])|gemini-3-[1-9]", "gemini3"),
-    (r"google|gemini|vertex", r"gemini|gemma", "gemma3"),
-    (r"", r"gemma", "gemma3"),
-    (r"deepseek", r"", "deepseek_v3"),
-    (r"qwen|alibaba|dashscope", r"qwen-?3[.-][5-9]|qwen-?[4-9]", "qwen3_5"),
-    (r"qwen|alibaba|dashscope", r"", "qwen2"),
-    (r"", r"qwen", "qwen2"),
-    (r"mistral", r"large-(2407|2402)|codestral-(2405|22b)|mixtral|mistral-7b", "mistral_spm_v3"),
-    (r"mistral", r"large-2411|large-latest", "mistral_spm_v7"),
-    (r"mistral", r"", "mistral_tekken"),
-    (r"meta|llama", r"llama-?4", "llama4"),
-    (r"meta|llama", r"llama-?3", "llama3"),
-    (r"", r"llama-?4", "llama4"),
-    (r"", r"llama-?3", "llama3"),
-    (r"xai|x-ai|grok", r"", "grok"),
+GENERIC = "generic"
+
+# Reason codes for models left on ``generic``; the coverage report groups by them.
+NO_VOCABULARY = "no_vocabulary"  # a known family whose tokenizer is not published on any registry
+NEWER_THAN_PUBLISHED = "newer_than_published"  # a family we have, but a generation after its vocabulary
+ALIAS = "alias"  # a moving alias or a router: which model answers changes over time
+UNRECOGNISED = "unrecognised"  # a name no rule knows (fine-tunes, routers, new makers)
+REASON_TEXT = {
+    NO_VOCABULARY: "its maker publishes no tokenizer we can ship offline",
+    NEWER_THAN_PUBLISHED: "a generation newer than any published vocabulary of its family",
+    ALIAS: "a moving alias or router: the model behind it changes",
+    UNRECOGNISED: "no rule recognises the model name",
+}
+
+# Bedrock's ``[region.]vendor.model`` ids: the vendors and region prefixes it uses.
+_BEDROCK_VENDORS = (
+    "anthropic|meta|mistral|amazon|cohere|ai21|deepseek|openai|qwen|moonshotai|moonshot|zai|google|"
+    "writer|nvidia|minimax|twelvelabs|stability|luma"
+)
+_REGIONS = "us|eu|apac|ap|jp|au|ca|global|regional|us-gov"
+_BEDROCK = re.compile(rf"^(?:(?:{_REGIONS})\.)?({_BEDROCK_VENDORS})\.(.+)$")
+# OpenRouter's variants (``:batch``), Bedrock's versions (``-v1:0``), Vertex's (``@20251101``).
+_VARIANTS = "batch|free|beta|extended|thinking|online|nitro|floor|exacto"
+_SUFFIXES = re.compile(rf"(?::(?:{_VARIANTS})|-v\d+:\d+|:\d+|@[\w.-]+)$")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A model's tokenizer key, and for ``generic`` why (a reason code and the family, if known)."""
+
+    key: str
+    reason: str = ""
+    family: str = ""
+
+
+def model_name(provider_slug: str, model_slug: str) -> tuple[str, str]:
+    """(vendor hint, the maker's model name), lower case, with the host's wrapping removed."""
+    vendor, name = provider_slug.lower(), model_slug.lower().strip()
+    name = re.sub(r"^ft:", "", name)  # an OpenAI fine-tune counts like its base model
+    for _ in range(3):  # suffixes stack: ``-v1:0``, ``:batch`` after ``-v1``
+        name = _SUFFIXES.sub("", name)
+    parts = [p for p in name.split("/") if p and p not in ("@cf", "accounts", "models", "publishers")]
+    if len(parts) > 1:
+        vendor, name = parts[-2].lstrip("~"), parts[-1]
+    elif parts:
+        name = parts[0]
+    bedrock = _BEDROCK.match(name)
+    if bedrock:
+        vendor, name = bedrock.group(1), re.sub(r"-v\d+$", "", bedrock.group(2))
+    # Fireworks writes versions as ``v3p1`` / ``k2p5``: the maker's ``3.1`` / ``k2.5``.
+    name = re.sub(r"(\d)p(\d)", r"\1.\2", name)
+    name = re.sub(r"llama-v(\d)", r"llama-\1", name)
+    return vendor, name
+
+
+def _version(name: str, word: str) -> tuple[int, int] | None:
+    """(major, minor) after ``word`` (``claude-opus-4-6``, ``claude-3-5-haiku``, ``gemini-2.5``)."""
+    match = re.search(rf"{word}-(?:[a-z]+-)*(\d{{1,2}})(?![\d])(?:[.-](\d)(?!\d))?", name)
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def _claude(name: str) -> Assignment:
+    version = _version(name, "claude")
+    if re.search(r"claude-instant", name) or (version and version[0] <= 2):
+        return Assignment("claude_legacy")
+    if version is None:  # ``claude-sonnet-latest`` and other aliases: the current families' estimate
+        return Assignment("claude")
+    major, minor = version
+    if major >= 5 or (major == 4 and minor >= 8):
+        return Assignment("claude_5")
+    if major == 4 and minor == 7:
+        return Assignment("claude_opus_4_7")
+    return Assignment("claude")
+
+
+def _gemini(name: str) -> Assignment:
+    version = _version(name, "gemini")
+    if version is not None and (version[0] >= 4 or version >= (3, 1)):
+        return Assignment("gemini3")  # newer, unpublished vocabulary: the gemini3 estimate says so
+    return Assignment("gemma3")
+
+
+def _openai(name: str, vendor: str) -> Assignment | None:
+    if "gpt-oss" in name:
+        return Assignment("o200k_base")
+    gpt = re.search(r"gpt-(\d)(?!\d)", name)
+    if gpt and int(gpt.group(1)) >= 6:
+        return Assignment(GENERIC, NEWER_THAN_PUBLISHED, "OpenAI GPT-6")
+    if re.search(r"gpt-4o|gpt-4\.\d|gpt-5|chatgpt|gpt-image|gpt-realtime|gpt-audio|codex|computer-use", name):
+        return Assignment("o200k_base")
+    if re.match(r"o\d(-|$)", name) and vendor in ("openai", "azure", "openrouter", "github-copilot", ""):
+        return Assignment("o200k_base")
+    if re.search(r"gpt-4|gpt-3\.5|gpt-35|text-embedding|davinci-002|babbage-002", name):
+        return Assignment("cl100k_base")
+    return None
+
+
+def _open_weight(name: str) -> Assignment | None:
+    if re.search(r"distill-llama", name):  # DeepSeek's distillations keep the student's tokenizer
+        return Assignment("llama3")
+    if re.search(r"distill-qwen|r1-\d+-qwen", name):
+        return Assignment("qwen2")
+    if re.search(r"deepseek|r1-1776", name):
+        return Assignment("deepseek_v3")
+    if re.search(r"qwen-?3\.[5-9]|qwen-?[4-9]", name):
+        return Assignment("qwen3_5")
+    if re.search(r"qwen|qwq|qvq", name):
+        return Assignment("qwen2")
+    if re.search(r"llama-?4|llama-guard-4", name):
+        return Assignment("llama4")
+    if re.search(r"llama-?3|llama-guard-3|(^|-)l3\d?(\.\d)?-", name):
+        return Assignment("llama3")
+    if re.search(r"llama-?2|codellama|llama2|(^|-)l2-", name):
+        return Assignment(GENERIC, NO_VOCABULARY, "Meta Llama 2")
+    if "gemma" in name:
+        return Assignment("gemma3")
+    return None
+
+
+# Mistral's model names, and fine-tunes of NeMo (``mn-``, ``...nemo``) and Mixtral 8x22B.
+_MISTRAL_NAMES = (
+    r"mistral|mixtral|codestral|ministral|magistral|pixtral|devstral|voxtral|nemo(?!tron)|(^|-)mn-|8x22b"
+)
+
+
+def _mistral(name: str) -> Assignment | None:
+    if not re.search(_MISTRAL_NAMES, name):
+        return None
+    if re.search(r"large-(2407|2402)|codestral-(2405|22b)|mixtral|mistral-7b|8x22b|8x7b", name):
+        return Assignment("mistral_spm_v3")
+    if re.search(r"large-2411|large-latest", name):
+        return Assignment("mistral_spm_v7")
+    return Assignment("mistral_tekken")
+
+
+# Families known by name whose tokenizer no registry ships: generic, and the report says which.
+_WITHOUT_VOCABULARY: list[tuple[str, str]] = [
+    (r"kimi|moonshot", "Moonshot Kimi"),
+    (r"glm", "Zhipu GLM"),
+    (r"minimax|^m\d", "MiniMax"),
+    (r"command|^c4ai|cohere", "Cohere Command"),
+    (r"nova|titan", "Amazon Nova / Titan"),
+    (r"jamba", "AI21 Jamba"),
+    (r"ernie", "Baidu ERNIE"),
+    (r"nemotron", "NVIDIA Nemotron"),
+    (r"granite", "IBM Granite"),
+    (r"mimo", "Xiaomi MiMo"),
+    (r"sonar", "Perplexity Sonar"),
+    (r"phi-", "Microsoft Phi"),
+    (r"muse-", "Meta Muse"),
+    (r"(^|-)(ling|ring)-", "inclusionAI Ling"),
+    (r"palm|bison", "Google PaLM"),
+    (r"^hy\d|hunyuan", "Tencent Hunyuan"),
+    (r"seed|doubao", "ByteDance Seed"),
+    (r"lfm", "Liquid LFM"),
+    (r"^yi-", "01.AI Yi"),
+    (r"^ada$|^babbage$|^davinci$|^curie$|text-davinci", "OpenAI GPT-3 (r50k / p50k)"),
+    (r"^step-", "StepFun Step"),
+    (r"solar", "Upstage Solar"),
+    (r"olmo", "AllenAI OLMo"),
+    (r"reka", "Reka"),
+    (r"mercury", "Inception Mercury"),
+    (r"inflection", "Inflection"),
+    (r"apertus", "Swiss AI Apertus"),
+    (r"baichuan", "Baichuan"),
+    (r"longcat", "Meituan LongCat"),
+    (r"redpajama|stripedhyena|gpt-jt", "Together RedPajama / StripedHyena"),
+]
+
+# OpenRouter's model list names a tokenizer per model (``architecture.tokenizer``): used when the
+# name alone says nothing (fine-tunes such as ``sao10k/l3-euryale-70b`` are published as Llama3).
+PUBLISHED = {
+    "llama3": "llama3",
+    "llama4": "llama4",
+    "qwen": "qwen2",
+    "qwen3": "qwen2",
+    "deepseek": "deepseek_v3",
+    "mistral": "mistral_tekken",
+    "gemini": "gemma3",
+    "claude": "claude",
+    "grok": "grok",
+    "gpt": "o200k_base",
+}
+
+
+def assign(provider_slug: str, model_slug: str, published: str | None = None) -> Assignment:
+    """The model's tokenizer key and, when it is ``generic``, why."""
+    vendor, name = model_name(provider_slug, model_slug)
+    found = _by_name(name, vendor)
+    if found is not None and found.key != GENERIC:
+        return found
+    hint = PUBLISHED.get((published or "").strip().lower())
+    if hint:
+        return Assignment(hint)
+    if found is not None:
+        return found
+    by_vendor = _by_vendor(vendor)
+    if by_vendor:
+        return Assignment(by_vendor)
+    for pattern, family in _WITHOUT_VOCABULARY:
+        if re.search(pattern, name):
+            return Assignment(GENERIC, NO_VOCABULARY, family)
+    if re.search(r"latest|router|pareto|^auto$", name):
+        return Assignment(GENERIC, ALIAS)
+    return Assignment(GENERIC, UNRECOGNISED)
+
+
+# A maker's own API (or a path naming the maker) with a model name no rule above knows.
+_VENDORS = [
+    (r"^deepseek", "deepseek_v3"),
+    (r"^(qwen|alibaba|dashscope)$", "qwen2"),
+    (r"^(mistral|mistralai)$", "mistral_tekken"),
+    (r"^anthropic$", "claude"),
+    (r"^(xai|x-ai)$", "grok"),
 ]
 
 
-def tokenizer_key_for(provider_slug: str, model_slug: str) -> str:
+def _by_vendor(vendor: str) -> str | None:
+    return next((key for pattern, key in _VENDORS if re.search(pattern, vendor)), None)
+
+
+def _by_name(name: str, vendor: str) -> Assignment | None:
+    if "claude" in name:
+        return _claude(name)
+    if "gemini" in name:
+        return _gemini(name)
+    if "grok" in name:
+        return Assignment("grok")
+    return _openai(name, vendor) or _open_weight(name) or _mistral(name)
+
+
+def tokenizer_key_for(provider_slug: str, model_slug: str, published: str | None = None) -> str:
     """A sensible tokenizer key for a model imported without one; ``generic`` when unknown."""
-    provider, model = provider_slug.lower(), model_slug.lower()
-    for provider_pattern, model_pattern, key in _RULES:
-        if re.search(provider_pattern, provider) and re.search(model_pattern, model):
-            return key
-    return "generic"
+    return assign(provider_slug, model_slug, published).key

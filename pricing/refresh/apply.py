@@ -148,7 +148,7 @@ def _model_for(
         status=LanguageModel.Status.DEPRECATED if record.deprecated else LanguageModel.Status.ACTIVE,
         context_window=record.context_window,
         max_output_tokens=record.max_output_tokens,
-        tokenizer_key=tokenizer_key_for(record.provider, record.model),
+        tokenizer_key=tokenizer_key_for(record.provider, record.model, record.tokenizer_family),
         notes=f"Added by the {source} price import (upstream id {record.upstream_id}).",
     )
     catalogue.models[(record.provider, record.model)] = model

@@ -84,4 +84,12 @@ def parse_entry(entry: Json) -> PriceRecord | str:
         context_window=to_int(entry.get("context_length") or top.get("context_length")),
         max_output_tokens=to_int(top.get("max_completion_tokens")),
         notes=tuple(notes),
+        tokenizer_family=_published_tokenizer(entry),
     )
+
+
+def _published_tokenizer(entry: Mapping) -> str | None:
+    """OpenRouter's ``architecture.tokenizer`` ("Llama3", "Qwen3", "GPT", "Other"...), if given."""
+    architecture = entry.get("architecture")
+    value = architecture.get("tokenizer") if isinstance(architecture, Mapping) else None
+    return str(value) if value else None

@@ -59,6 +59,7 @@ class PriceRecord:
     max_output_tokens: int | None = None
     deprecated: bool = False
     notes: tuple[str, ...] = ()
+    tokenizer_family: str | None = None  # the tokenizer the source names (OpenRouter does), if any
 
     @property
     def key(self) -> str:
