@@ -36,6 +36,7 @@ db: install
 catalogue: db
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py refresh_prices --source genai-prices --bundled
+	$(BIN)/python manage.py assign_tokenizers
 
 run: assets catalogue
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

@@ -32,6 +32,8 @@ from .schemas import (
     TokenizersOut,
     estimate_json,
 )
+from .coverage import coverage
+from .tokenizers.quality import quality_of
 
 MAX_TOKENS_LISTED = 20_000
 
@@ -106,7 +108,7 @@ def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
     summary="Every tokenizer",
 )
 def tokenizer_list(request: HttpRequest) -> dict[str, Any]:
-    return {"results": tokenizer_rows()}
+    return {"results": tokenizer_rows(), "coverage": coverage()}
 
 
 def tokenizer_rows() -> list[dict[str, Any]]:
@@ -123,9 +125,15 @@ def tokenizer_rows() -> list[dict[str, Any]]:
             "available": tokenizers.is_available(info.key),
             "unavailable_reason": tokenizers.unavailable_reason(info.key),
             "models": used.get(info.key, 0),
+            "quality": _quality(info),
         }
         for info in tokenizers.list_tokenizers()
     ]
+
+
+def _quality(info: tokenizers.TokenizerInfo) -> dict[str, str]:
+    quality = quality_of(info.key, info.exact)
+    return {"label": quality.label, "detail": quality.detail, "source": quality.source}
 
 
 @router.get(

@@ -143,6 +143,14 @@ class TokenizeOut(Schema):
     tokens_per_word: Ratio
 
 
+class QualityOut(Schema):
+    """How good the counts are: measured agreement with the provider's count, and where."""
+
+    label: str
+    detail: str
+    source: str
+
+
 class TokenizerOut(Schema):
     key: str
     name: str
@@ -153,10 +161,31 @@ class TokenizerOut(Schema):
     available: bool
     unavailable_reason: str | None
     models: int
+    quality: QualityOut
+
+
+class GenericGroupOut(Schema):
+    reason: str
+    family: str | None
+    explanation: str
+    models: int
+    examples: list[str]
+
+
+class CoverageOut(Schema):
+    """How many catalogue models are counted with their own family's tokenizer, and why the
+    others fall back to the generic estimate."""
+
+    models: int
+    own_family_exact: int
+    own_family_estimate: int
+    generic: int
+    generic_by_reason: list[GenericGroupOut]
 
 
 class TokenizersOut(Schema):
     results: list[TokenizerOut]
+    coverage: CoverageOut
 
 
 class RangeOut(Schema):

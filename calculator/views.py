@@ -15,6 +15,7 @@ from . import tokenizers
 from .api import tokenizer_rows
 from .budgets import PRESETS
 from .columns import CSV_COLUMNS, TABLE_COLUMNS
+from .coverage import coverage
 from .models import Comparison
 
 
@@ -33,7 +34,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def tokenizers_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "calculator/tokenizers.html", {"tokenizers": tokenizer_rows()})
+    return render(
+        request, "calculator/tokenizers.html", {"tokenizers": tokenizer_rows(), "coverage": coverage()}
+    )
 
 
 def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:

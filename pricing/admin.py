@@ -136,6 +136,11 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: LanguageModel, form: Any, change: bool) -> None:
+        if "tokenizer_key" in form.changed_data:
+            obj.tokenizer_chosen = True  # an admin's choice: the automatic family rule keeps off
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="Prices")
     def new_price_link(self, model: LanguageModel) -> str:
         if model.pk is None:

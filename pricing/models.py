@@ -82,6 +82,11 @@ class LanguageModel(models.Model):
     tokenizer_key = models.CharField(
         max_length=40, help_text="Which tokenizer counts this model's tokens (see /api/v1/tokenizers)."
     )
+    tokenizer_chosen = models.BooleanField(
+        default=False,
+        help_text="Set when a person chose the tokenizer (admin, seed); the automatic family rule "
+        "(manage.py assign_tokenizers) then leaves it alone.",
+    )
     featured = models.BooleanField(default=False, help_text="Shown by default on the calculator.")
     missing_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when an import no longer finds this model upstream."

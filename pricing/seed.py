@@ -69,6 +69,7 @@ def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
 
 def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> LanguageModel:
     defaults = {k: entry[k] for k in MODEL_FIELDS if k in entry and entry[k] is not None}
+    defaults["tokenizer_chosen"] = "tokenizer_key" in defaults  # curated: the family rule keeps off
     model, created = LanguageModel.objects.get_or_create(
         provider=provider, slug=entry["slug"], defaults=defaults
     )
