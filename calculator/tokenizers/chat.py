@@ -1,0 +1,138 @@
+"""A conversation's billed tokens per family: content, tool definitions and chat framing.
+
+Each family is framed the way its API reads a conversation, rendered once per conversation and
+family and counted with the engine we already have:
+
+- open-weight families (Llama 3, Qwen, DeepSeek, Gemma): their own chat template (chat_templates);
+- Mistral: mistral-common's chat-completion encoding (exact, with its control tokens);
+- gpt-oss: openai-harmony's rendering (exact);
+- OpenAI's hosted chat models: OpenAI's published counting recipe (documented);
+- Claude: ctok's one-message frame per message (estimated);
+- any other: the old per-message constant (estimated).
+Content is what people and tools wrote, each piece counted alone; framing is the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from . import chat_templates, chat_vendors
+from .conversation import ChatCount, Conversation, FramingRefused, openai_messages
+from .defaults import _PER_MESSAGE
+from .registry import count_tokens, settings
+
+EXACT, DOCUMENTED, ESTIMATED = "exact", "documented", "estimated"
+# Anthropic's tool-use documentation: the system prompt Claude adds when tools are given
+# (tool_choice auto or none), for Claude 3.5 Sonnet and later.
+CLAUDE_TOOL_PROMPT = 346
+CLAUDE_FRAMES = {"claude": 7, "claude_opus_4_7": 11, "claude_5": 6}  # ctok 1.3.0, per message
+
+
+def count_conversation(conversation: Conversation, key: str, model: str = "") -> ChatCount:
+    """The conversation's tokens for tokenizer ``key``; ``model`` (the model's name) picks the
+    framing where one vocabulary serves several formats (gpt-oss vs GPT-4o, Gemma vs Gemini)."""
+    content = sum(count_tokens(text, key) for text in conversation.texts())
+    name = model.lower()
+    if key in ("o200k_base", "cl100k_base"):
+        if "gpt-oss" in name:
+            return chat_vendors.harmony(conversation, key, content, settings.data_dir)
+        return _openai(conversation, key, content)
+    try:
+        if key.startswith("mistral_"):
+            return chat_vendors.mistral(conversation, key, content)
+        if key in chat_templates.CONFIGS:
+            return _template(conversation, key, content, name)
+    except FramingRefused as exc:
+        return _per_message(conversation, key, content, str(exc))
+    if key in CLAUDE_FRAMES:
+        return _claude(conversation, key, content)
+    return _per_message(conversation, key, content, "no framing source for this family")
+
+
+def _template(conversation: Conversation, key: str, content: int, name: str) -> ChatCount:
+    messages = openai_messages(conversation)
+    tools = [t.as_openai() for t in conversation.tools]
+
+    def framed(with_tools: list[dict]) -> int:
+        rendered = chat_templates.render(settings.data_dir, key, messages, with_tools)
+        return chat_templates.count_rendered(settings.data_dir, key, rendered, lambda t: count_tokens(t, key))
+
+    total = framed(tools)
+    tool_tokens = total - framed([]) if tools else 0
+    notes: list[str] = []
+    if tools and not tool_tokens:
+        tool_tokens = _tools_as_json(conversation, key)
+        total += tool_tokens
+        notes.append("this family's template has no tool format: tool definitions counted as JSON text")
+    quality, source = _template_quality(key, name)
+    return ChatCount(key, content, tool_tokens, total - content - tool_tokens, quality, source, tuple(notes))
+
+
+def _template_quality(key: str, name: str) -> tuple[str, str]:
+    config = chat_templates.CONFIGS[key]
+    if key in ("gemma3", "gemini3") and "gemma" not in name:
+        return ESTIMATED, f"Gemma 3's chat template ({config}); Gemini's API framing is not published"
+    if key == "qwen3_5":
+        return ESTIMATED, f"Qwen 3's chat template ({config}) standing in for Qwen 3.5's"
+    return EXACT, f"the model's chat template ({config}), rendered by transformers"
+
+
+def _openai(conversation: Conversation, key: str, content: int) -> ChatCount:
+    """OpenAI's published recipe: 3 tokens per message plus its role (and name: 1 more), and 3
+    to prime the reply; tool definitions by the same guide's function-counting recipe."""
+    count: Callable[[str], int] = lambda text: count_tokens(text, key)  # noqa: E731
+    framing = 3
+    for message in conversation.messages:
+        framing += 3 + count(message.role)
+        if message.name:
+            framing += 1 + count(message.name)
+        for call in message.tool_calls:
+            framing += count(call.name)
+    tools = _openai_tools(conversation, count, function_init=7 if key == "o200k_base" else 10)
+    source = "OpenAI's published token-counting recipe (3 per message + role, +3 reply priming)"
+    return ChatCount(key, content, tools, framing, DOCUMENTED, source)
+
+
+def _openai_tools(conversation: Conversation, count: Callable[[str], int], function_init: int) -> int:
+    """Tokens of the tool definitions, per OpenAI's guide to counting function tokens."""
+    if not conversation.tools:
+        return 0
+    total = 12  # the block's end
+    for tool in conversation.tools:
+        total += function_init + count(f"{tool.name}:{tool.description.removesuffix('.')}")
+        properties = tool.parameters.get("properties") or {}
+        if properties:
+            total += 3
+        for prop, schema in properties.items():
+            total += 3
+            schema = schema if isinstance(schema, dict) else {}
+            if "enum" in schema:
+                total += -3 + sum(3 + count(str(item)) for item in schema["enum"])
+            description = str(schema.get("description", "")).removesuffix(".")
+            total += count(f"{prop}:{schema.get('type', '')}:{description}")
+    return total
+
+
+def _claude(conversation: Conversation, key: str, content: int) -> ChatCount:
+    framing = CLAUDE_FRAMES[key] * len(conversation.messages)
+    tools = _tools_as_json(conversation, key) + CLAUDE_TOOL_PROMPT if conversation.tools else 0
+    source = (
+        f"ctok's measured one-message frame ({CLAUDE_FRAMES[key]} tokens) per message; tools: their JSON "
+        f"plus Anthropic's documented tool-use system prompt ({CLAUDE_TOOL_PROMPT} tokens)"
+    )
+    return ChatCount(key, content, tools, framing, ESTIMATED, source)
+
+
+def _per_message(conversation: Conversation, key: str, content: int, why: str) -> ChatCount:
+    framing = _PER_MESSAGE.get(key, 3) * len(conversation.messages)
+    tools = _tools_as_json(conversation, key)
+    source = f"{_PER_MESSAGE.get(key, 3)} tokens per message, an approximation ({why})"
+    return ChatCount(key, content, tools, framing, ESTIMATED, source)
+
+
+def _tools_as_json(conversation: Conversation, key: str) -> int:
+    if not conversation.tools:
+        return 0
+    text = json.dumps([t.as_openai() for t in conversation.tools], ensure_ascii=False)
+    return count_tokens(text, key)
