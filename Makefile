@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	@# ctok (Claude count estimator) declares Python >= 3.12 but runs on 3.11.
 	$(BIN)/pip install --quiet --no-deps --ignore-requires-python ctok==1.3.0
+	@# mistral-common (Mistral's chat framing) pins numpy < 2.4 on Python <= 3.12 but works with ours.
+	$(BIN)/pip install --quiet --no-deps mistral-common==1.13.1
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
