@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
-from . import chat_templates, chat_vendors
+from . import chat_templates, chat_vendors, registry
+from .catalogue import SPECS
 from .conversation import ChatCount, Conversation, FramingRefused, openai_messages
-from .defaults import _PER_MESSAGE
-from .registry import count_tokens, settings
+from .registry import count_tokens
 
 EXACT, DOCUMENTED, ESTIMATED = "exact", "documented", "estimated"
 # Anthropic's tool-use documentation: the system prompt Claude adds when tools are given
 # (tool_choice auto or none), for Claude 3.5 Sonnet and later.
 CLAUDE_TOOL_PROMPT = 346
-CLAUDE_FRAMES = {"claude": 7, "claude_opus_4_7": 11, "claude_5": 6}  # ctok 1.3.0, per message
+# ctok 1.3.0's measured one-message frame per Claude family (7 / 11 / 6), the catalogue's chat_frame.
+CLAUDE_FRAMES = {key: spec.chat_frame for key, spec in SPECS.items() if spec.engine == "ctok"}
 
 
 def count_conversation(conversation: Conversation, key: str, model: str = "") -> ChatCount:
@@ -36,7 +38,7 @@ def count_conversation(conversation: Conversation, key: str, model: str = "") ->
     name = model.lower()
     if key in ("o200k_base", "cl100k_base"):
         if "gpt-oss" in name:
-            return chat_vendors.harmony(conversation, key, content, settings.data_dir)
+            return chat_vendors.harmony(conversation, key, content, registry.settings.data_dir)
         return _openai(conversation, key, content)
     try:
         if key.startswith("mistral_"):
@@ -54,9 +56,11 @@ def _template(conversation: Conversation, key: str, content: int, name: str) -> 
     messages = openai_messages(conversation)
     tools = [t.as_openai() for t in conversation.tools]
 
-    def framed(with_tools: list[dict]) -> int:
-        rendered = chat_templates.render(settings.data_dir, key, messages, with_tools)
-        return chat_templates.count_rendered(settings.data_dir, key, rendered, lambda t: count_tokens(t, key))
+    def framed(with_tools: list[dict[str, Any]]) -> int:
+        rendered = chat_templates.render(registry.settings.data_dir, key, messages, with_tools)
+        return chat_templates.count_rendered(
+            registry.settings.data_dir, key, rendered, lambda t: count_tokens(t, key)
+        )
 
     total = framed(tools)
     tool_tokens = total - framed([]) if tools else 0
@@ -125,9 +129,10 @@ def _claude(conversation: Conversation, key: str, content: int) -> ChatCount:
 
 
 def _per_message(conversation: Conversation, key: str, content: int, why: str) -> ChatCount:
-    framing = _PER_MESSAGE.get(key, 3) * len(conversation.messages)
+    per_message = SPECS[key].chat_frame
+    framing = per_message * len(conversation.messages)
     tools = _tools_as_json(conversation, key)
-    source = f"{_PER_MESSAGE.get(key, 3)} tokens per message, an approximation ({why})"
+    source = f"{per_message} tokens per message, an approximation ({why})"
     return ChatCount(key, content, tools, framing, ESTIMATED, source)
 
 

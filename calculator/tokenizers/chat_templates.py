@@ -13,7 +13,9 @@ import functools
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .conversation import FramingRefused
 from .types import TokenizerUnavailable
@@ -30,7 +32,7 @@ CONFIGS = {
 
 
 @functools.cache
-def _template(data_dir: Path, filename: str) -> tuple[str, dict[str, str], re.Pattern]:
+def _template(data_dir: Path, filename: str) -> tuple[str, dict[str, str], re.Pattern[str]]:
     """(chat template, its bos/eos variables, a pattern splitting the special tokens out)."""
     from .assets import ASSETS, is_verified
 
@@ -63,15 +65,18 @@ def _tokenizer_json_specials(path: Path) -> set[str]:
     return {token["content"] for token in added}
 
 
-def render(data_dir: Path, key: str, messages: list[dict], tools: list[dict] | None) -> str:
+def render(
+    data_dir: Path, key: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
+) -> str:
     """The conversation as the model reads it, with the reply primed (add_generation_prompt)."""
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found" per process
     from jinja2 import TemplateError
     from transformers.utils.chat_template_utils import render_jinja_template
 
     template, variables, _ = _template(data_dir, CONFIGS[key])
+    renderer: Any = render_jinja_template  # annotated "-> str", it returns (texts, indices)
     try:
-        rendered, _indices = render_jinja_template(
+        rendered, _indices = renderer(
             conversations=[_adapt(key, messages)],
             tools=tools or None,
             chat_template=template,
@@ -80,17 +85,17 @@ def render(data_dir: Path, key: str, messages: list[dict], tools: list[dict] | N
         )
     except (TemplateError, TypeError, KeyError, ValueError) as exc:
         raise FramingRefused(f"{CONFIGS[key]}: the chat template refuses this conversation ({exc})") from exc
-    return rendered[0]
+    return str(rendered[0])
 
 
-def _adapt(key: str, messages: list[dict]) -> list[dict]:
+def _adapt(key: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """DeepSeek's template tells a tool-calling turn by ``content is none``, as the API sends it."""
     if key != "deepseek_v3":
         return messages
     return [m | {"content": None} if m.get("tool_calls") and not m.get("content") else m for m in messages]
 
 
-def count_rendered(data_dir: Path, key: str, rendered: str, count) -> int:
+def count_rendered(data_dir: Path, key: str, rendered: str, count: Callable[[str], int]) -> int:
     """Tokens of a rendered conversation: one per special token, ``count(text)`` for the rest."""
     _, _, specials = _template(data_dir, CONFIGS[key])
     total = 0

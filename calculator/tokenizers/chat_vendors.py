@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from .conversation import ChatCount, Conversation, FramingRefused, Message, openai_messages
 
@@ -20,7 +21,7 @@ _MISTRAL = {"mistral_tekken": ("v3", True), "mistral_spm_v3": ("v3", False), "mi
 
 
 @functools.cache
-def _mistral_tokenizer(key: str):
+def _mistral_tokenizer(key: str) -> Any:
     from mistral_common.tokens.tokenizers.mistral import MistralTokenizer
 
     version, tekken = _MISTRAL[key]
@@ -37,12 +38,12 @@ def mistral_tokens(conversation: Conversation, key: str) -> list[int]:
     tools = [t.as_openai() for t in conversation.tools] or None
     try:
         request = ChatCompletionRequest.from_openai(messages=messages, tools=tools)
-        return _mistral_tokenizer(key).encode_chat_completion(request).tokens
+        return list(_mistral_tokenizer(key).encode_chat_completion(request).tokens)
     except (MistralCommonException, ValidationError, ValueError) as exc:
         raise FramingRefused(f"mistral-common refuses this conversation ({exc})") from exc
 
 
-def _mistral_ids(message: dict) -> dict:
+def _mistral_ids(message: dict[str, Any]) -> dict[str, Any]:
     """Mistral's tool-call ids are 9 letters or digits; map any other id onto such a one."""
     if message.get("tool_calls"):
         calls = [c | {"id": _nine(c["id"])} for c in message["tool_calls"]]
@@ -68,7 +69,7 @@ def mistral(conversation: Conversation, key: str, content: int) -> ChatCount:
 
 
 @functools.cache
-def _harmony_encoding(data_dir: Path):
+def _harmony_encoding(data_dir: Path) -> Any:
     # openai-harmony reads o200k from tiktoken-rs's cache, whose file names are tiktoken's: ours.
     os.environ.setdefault("TIKTOKEN_RS_CACHE_DIR", str(data_dir.resolve()))
     from openai_harmony import HarmonyEncodingName, load_harmony_encoding
@@ -82,12 +83,13 @@ def harmony_tokens(conversation: Conversation, data_dir: Path) -> list[int]:
     from openai_harmony import Role
 
     messages = _harmony_messages(conversation)
-    return _harmony_encoding(data_dir).render_conversation_for_completion(
+    rendered = _harmony_encoding(data_dir).render_conversation_for_completion(
         HarmonyConversation.from_messages(messages), Role.ASSISTANT
     )
+    return list(rendered)
 
 
-def _harmony_messages(conversation: Conversation) -> list:
+def _harmony_messages(conversation: Conversation) -> list[Any]:
     from openai_harmony import DeveloperContent, Role, SystemContent, ToolDescription
     from openai_harmony import Message as HarmonyMessage
 
@@ -111,7 +113,7 @@ def _harmony_messages(conversation: Conversation) -> list:
     return out
 
 
-def _harmony_turn(message: Message, call_names: dict[str, str]) -> list:
+def _harmony_turn(message: Message, call_names: dict[str, str]) -> list[Any]:
     from openai_harmony import Author, Role
     from openai_harmony import Message as HarmonyMessage
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .types import TokenizerError
 
@@ -52,9 +53,9 @@ class Message:
 class Tool:
     name: str
     description: str
-    parameters: Mapping
+    parameters: Mapping[str, Any]
 
-    def as_openai(self) -> dict:
+    def as_openai(self) -> dict[str, Any]:
         """The OpenAI ``tools`` entry, the shape chat templates and SDKs take."""
         function = {"name": self.name, "description": self.description, "parameters": dict(self.parameters)}
         return {"type": "function", "function": function}
@@ -136,7 +137,7 @@ def _content(value: object, where: str, *, optional: bool) -> str:
     if isinstance(value, list) and all(isinstance(p, Mapping) for p in value):
         texts = [p.get("text") for p in value if p.get("type") == "text"]
         if len(texts) == len(value) and all(isinstance(t, str) for t in texts):
-            return "".join(texts)  # type: ignore[arg-type]
+            return "".join(texts)
         raise ConversationError("only text parts are counted here (images are not yet).", where)
     raise ConversationError("must be a string or a list of text parts.", where)
 
@@ -177,9 +178,9 @@ def _optional_str(value: object, where: str) -> str | None:
     raise ConversationError("must be a string.", where)
 
 
-def _message_json(message: Message) -> dict:
+def _message_json(message: Message) -> dict[str, Any]:
     """The OpenAI shape of one message, as chat templates and SDKs take it."""
-    data: dict = {"role": message.role, "content": message.content}
+    data: dict[str, Any] = {"role": message.role, "content": message.content}
     if message.name:
         data["name"] = message.name
     if message.tool_calls:
@@ -192,5 +193,5 @@ def _message_json(message: Message) -> dict:
     return data
 
 
-def openai_messages(conversation: Conversation) -> list[dict]:
+def openai_messages(conversation: Conversation) -> list[dict[str, Any]]:
     return [_message_json(m) for m in conversation.messages]

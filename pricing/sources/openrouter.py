@@ -88,7 +88,7 @@ def parse_entry(entry: Json) -> PriceRecord | str:
     )
 
 
-def _published_tokenizer(entry: Mapping) -> str | None:
+def _published_tokenizer(entry: Mapping[str, object]) -> str | None:
     """OpenRouter's ``architecture.tokenizer`` ("Llama3", "Qwen3", "GPT", "Other"...), if given."""
     architecture = entry.get("architecture")
     value = architecture.get("tokenizer") if isinstance(architecture, Mapping) else None
