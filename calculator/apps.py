@@ -17,3 +17,6 @@ class CalculatorConfig(AppConfig):
         register_tokenizer_choices(
             (info.key, f"{info.key} — {info.name}") for info in tokenizers.list_tokenizers()
         )
+        from . import provider_counts
+
+        provider_counts.configure(**getattr(settings, "PROVIDER_COUNTS", {}))

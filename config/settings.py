@@ -123,6 +123,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TEXT_BYTES + 256 * 1024
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).
 TOKENIZER_DATA_DIR = Path(envstr("TOKENIZER_DATA_DIR", str(VAR_DIR / "tokenizers")))
 
+# The providers' own token counts (calculator/provider_counts.py): off unless a key is set. A key is
+# passed to the provider's client only; it never reaches a page, an export or a log line.
+PROVIDER_COUNTS = {
+    "anthropic_api_key": envstr("ANTHROPIC_API_KEY", ""),
+    "anthropic_base_url": envstr("ANTHROPIC_BASE_URL", ""),
+    "gemini_api_key": envstr("GEMINI_API_KEY", ""),
+    "gemini_base_url": envstr("GEMINI_BASE_URL", ""),
+    "xai_api_key": envstr("XAI_API_KEY", ""),
+    "xai_base_url": envstr("XAI_BASE_URL", "https://api.x.ai"),
+    "timeout_seconds": envint("PROVIDER_COUNT_TIMEOUT_MS", 3000) / 1000,
+}
+
 # Celery: with no broker configured, tasks run in-process (eager) so nothing else is needed.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

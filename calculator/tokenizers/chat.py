@@ -36,9 +36,10 @@ def count_conversation(conversation: Conversation, key: str, model: str = "") ->
     framing where one vocabulary serves several formats (gpt-oss vs GPT-4o, Gemma vs Gemini)."""
     content = sum(count_tokens(text, key) for text in conversation.texts())
     name = model.lower()
-    if key in ("o200k_base", "cl100k_base"):
-        if "gpt-oss" in name:
-            return chat_vendors.harmony(conversation, key, content, registry.settings.data_dir)
+    variant = frame_variant(key, model)
+    if variant == "harmony":
+        return chat_vendors.harmony(conversation, key, content, registry.settings.data_dir)
+    if variant == "openai":
         return _openai(conversation, key, content)
     try:
         if key.startswith("mistral_"):
@@ -50,6 +51,17 @@ def count_conversation(conversation: Conversation, key: str, model: str = "") ->
     if key in CLAUDE_FRAMES:
         return _claude(conversation, key, content)
     return _per_message(conversation, key, content, "no framing source for this family")
+
+
+def frame_variant(key: str, model: str) -> str:
+    """Which framing a model of tokenizer ``key`` gets: one vocabulary can serve several formats
+    (o200k: gpt-oss's harmony or OpenAI's hosted chat; Gemma 3's: Gemma or Gemini)."""
+    name = model.lower()
+    if key in ("o200k_base", "cl100k_base"):
+        return "harmony" if "gpt-oss" in name else "openai"
+    if key in ("gemma3", "gemini3"):
+        return "gemma" if "gemma" in name else "gemini"
+    return ""
 
 
 def _template(conversation: Conversation, key: str, content: int, name: str) -> ChatCount:

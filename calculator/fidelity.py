@@ -1,0 +1,150 @@
+"""Per-model token counts for an estimate: the text or conversation counted once per tokenizer and
+framing, the provider's own count where the operator configured a key, and each count's label.
+
+A row's ``text_tokens`` is the content (the text, or what people and tools wrote in the
+conversation); ``chat_overhead_tokens`` is the framing plus the tool definitions, so the two still
+add up to ``input_tokens``. ``count_source`` and ``quality`` say how far to trust the number.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from . import provider_counts, tokenizers
+from .tokenizers.chat import count_conversation, frame_variant
+from .tokenizers.conversation import ChatCount, Conversation
+from .tokenizers.quality import PROVIDER_COUNT, quality_of
+from .tokenizers.registry import check_text
+
+_provider_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="provider-count")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    provider: str
+    model: str
+    tokenizer: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+
+@dataclass(frozen=True)
+class ModelCount:
+    """One model's prompt tokens (None when its tokenizer is unavailable) and their labels."""
+
+    text_tokens: int | None
+    chat_overhead_tokens: int
+    tools_tokens: int | None
+    available: bool
+    note: str
+    framing: str | None  # exact / documented / estimated; None for a plain text
+    count_source: str  # "offline tokenizer", "exact (provider count)" or why the provider failed
+    quality: str
+
+
+def count_models(
+    models: list[ModelRef],
+    *,
+    text: str | None = None,
+    conversation: Conversation | None = None,
+    chat_messages: int = 0,
+) -> dict[str, ModelCount]:
+    """Counts keyed by ``provider/model``; exactly one of ``text`` and ``conversation``."""
+    if conversation is not None:
+        check_text(conversation.dump())  # the size limit applies to the whole conversation
+        counted = _conversation_counts(models, conversation)
+    else:
+        assert text is not None
+        counted = _text_counts(models, text, chat_messages)
+    return _with_provider_counts(models, counted, text, conversation)
+
+
+def _text_counts(models: list[ModelRef], text: str, chat_messages: int) -> dict[str, ModelCount]:
+    counts = tokenizers.count_tokens_many(text, sorted({m.tokenizer for m in models}))
+    result = {}
+    for ref in models:
+        count = counts[ref.tokenizer]
+        overhead = tokenizers.chat_overhead_tokens(ref.tokenizer, chat_messages) if count.available else 0
+        info = tokenizers.get_info(ref.tokenizer)
+        result[ref.key] = ModelCount(
+            text_tokens=count.tokens,
+            chat_overhead_tokens=overhead,
+            tools_tokens=None,
+            available=count.available,
+            note=count.note,
+            framing="estimated" if chat_messages else None,
+            count_source="offline tokenizer",
+            quality=quality_of(ref.tokenizer, info.exact).label,
+        )
+    return result
+
+
+def _conversation_counts(models: list[ModelRef], conversation: Conversation) -> dict[str, ModelCount]:
+    """Each (tokenizer, framing) pair renders and counts the conversation once."""
+    by_frame: dict[tuple[str, str], ChatCount | str] = {}
+    for ref in models:
+        frame = (ref.tokenizer, frame_variant(ref.tokenizer, ref.model))
+        if frame not in by_frame:
+            try:
+                by_frame[frame] = count_conversation(conversation, ref.tokenizer, ref.model)
+            except tokenizers.TokenizerUnavailable as exc:
+                by_frame[frame] = str(exc)
+    result = {}
+    for ref in models:
+        chat = by_frame[(ref.tokenizer, frame_variant(ref.tokenizer, ref.model))]
+        info = tokenizers.get_info(ref.tokenizer)
+        quality = quality_of(ref.tokenizer, info.exact).label
+        if isinstance(chat, str):
+            result[ref.key] = ModelCount(None, 0, None, False, chat, None, "offline tokenizer", quality)
+            continue
+        note = "; ".join((f"Framing: {chat.source}.", *chat.notes))
+        result[ref.key] = ModelCount(
+            chat.content,
+            chat.framing + chat.tools,
+            chat.tools,
+            True,
+            note,
+            chat.framing_quality,
+            "offline tokenizer",
+            quality,
+        )
+    return result
+
+
+def _with_provider_counts(
+    models: list[ModelRef],
+    counted: dict[str, ModelCount],
+    text: str | None,
+    conversation: Conversation | None,
+) -> dict[str, ModelCount]:
+    """Replace offline counts by the provider's where a key is configured (calls in parallel)."""
+    asked = {ref.key: provider_counts.provider_for(ref.tokenizer, ref.provider) for ref in models}
+    futures = {
+        ref.key: _provider_threads.submit(
+            provider_counts.count, provider, ref.model, ref.tokenizer, text=text, conversation=conversation
+        )
+        for ref in models
+        if (provider := asked[ref.key]) and counted[ref.key].available
+    }
+    for key, future in futures.items():
+        answer = future.result()
+        offline = counted[key]
+        if answer.tokens is None:
+            counted[key] = replace(offline, count_source=answer.label)
+        elif conversation is None:
+            counted[key] = replace(
+                offline, text_tokens=answer.tokens, count_source=answer.label, quality=PROVIDER_COUNT.label
+            )
+        else:  # the provider counts the whole request; the content stays our offline count
+            overhead = max(0, answer.tokens - (offline.text_tokens or 0))
+            counted[key] = replace(
+                offline,
+                chat_overhead_tokens=overhead,
+                framing="exact",
+                count_source=answer.label,
+                quality=PROVIDER_COUNT.label,
+            )
+    return counted
