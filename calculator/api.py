@@ -20,6 +20,7 @@ from pricing.models import LanguageModel
 
 from . import tokenizers
 from .budgets import PRESETS, ratio
+from .coverage import coverage
 from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, run_estimate
 from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
@@ -32,8 +33,10 @@ from .schemas import (
     TokenizersOut,
     estimate_json,
 )
-from .coverage import coverage
+from .tokenizers.chat import count_conversation
+from .tokenizers.conversation import parse_conversation
 from .tokenizers.quality import quality_of
+from .tokenizers.registry import check_text
 
 MAX_TOKENS_LISTED = 20_000
 
@@ -79,6 +82,8 @@ def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate:
 )
 def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
     text, key = payload.text, payload.tokenizer
+    if text is None:
+        return _tokenize_conversation(payload)
     with domain_errors(tokenizer=key):
         info = tokenizers.get_info(key)
         tokens, boundaries_real = tokenizers.tokenize(text, key)
@@ -98,6 +103,37 @@ def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
         "words": words,
         "chars_per_token": ratio(len(text), count),
         "tokens_per_word": ratio(count, words),
+    }
+
+
+def _tokenize_conversation(payload: TokenizeRequest) -> dict[str, Any]:
+    """A conversation's count for one tokenizer, split into content, framing and tools."""
+    conversation = parse_conversation(payload.messages or [], payload.tools)
+    key = payload.tokenizer
+    with domain_errors(tokenizer=key):
+        info = tokenizers.get_info(key)
+        check_text(conversation.dump())
+        counted = count_conversation(conversation, key, payload.model)
+    dumped = conversation.dump()
+    words = sum(len(t.split()) for t in conversation.texts())
+    return {
+        "tokenizer": key,
+        "name": info.name,
+        "exact": info.exact and counted.framing_quality == "exact",
+        "boundaries_real": False,
+        "count": counted.total,
+        "spans": 0,
+        "truncated": False,
+        "tokens": [],
+        "characters": len(dumped),
+        "words": words,
+        "chars_per_token": ratio(len(dumped), counted.total),
+        "tokens_per_word": ratio(counted.total, words),
+        "content_tokens": counted.content,
+        "framing_tokens": counted.framing,
+        "tools_tokens": counted.tools,
+        "framing": counted.framing_quality,
+        "framing_source": "; ".join((counted.source, *counted.notes)),
     }
 
 

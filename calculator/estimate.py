@@ -25,7 +25,9 @@ from pricing.selectors import CatalogueRow, models_with_prices
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
 from .columns import COUNTED, EstimateRow
+from .fidelity import ModelCount, ModelRef, count_models
 from .inputs import EstimateRequest
+from .tokenizers.quality import PROVIDER_COUNT
 
 SCHEMA_VERSION = 1
 
@@ -34,16 +36,6 @@ class UnknownModel(Exception):
     def __init__(self, key: str):
         super().__init__(f"Unknown model: {key} (see GET /api/v1/models).")
         self.key = key
-
-
-@dataclass(frozen=True)
-class Counted:
-    """Tokens of the prompt for one tokenizer (None when the tokenizer is unavailable)."""
-
-    text_tokens: int | None
-    chat_overhead_tokens: int
-    available: bool
-    note: str
 
 
 @dataclass(frozen=True)
@@ -85,16 +77,17 @@ def run_estimate(request: EstimateRequest) -> Estimate:
     started = time.perf_counter()
     at = request.as_of or timezone.now()
     catalogue = _select_models(request, at)
-    keys = sorted({row.model.tokenizer_key for row in catalogue})
-    counted = _count(request, keys)
-    rows = [_row(request, row, counted[row.model.tokenizer_key]) for row in catalogue if row.version]
+    priced = [row for row in catalogue if row.version]
+    keys = sorted({row.model.tokenizer_key for row in priced})
+    counted = _count(request, priced)
+    rows = [_row(request, row, counted[row.model.key]) for row in priced]
     rows.sort(key=lambda r: (r.total_usd is None, r.total_usd or 0, r.provider, r.model))
     return Estimate(
         schema_version=SCHEMA_VERSION,
         as_of=at,
         inputs=request.normalised(),
-        text=_text_stats(request.text),
-        tokenizers=tuple(_tokenizer_count(key, counted[key], request.text) for key in keys),
+        text=_text_stats(_counted_text(request)),
+        tokenizers=tuple(_tokenizer_count(key, _first(priced, counted, key), request.text) for key in keys),
         results=tuple(rows),
         cheapest_fitting=_cheapest_fitting(rows),
         without_price=tuple(row.model.key for row in catalogue if row.version is None),
@@ -116,25 +109,33 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
     return rows
 
 
-def _count(request: EstimateRequest, keys: list[str]) -> dict[str, Counted]:
-    if request.text is None:
+def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:
+    """Each model's prompt tokens: given, or counted from the text or the conversation."""
+    refs = [ModelRef(r.model.provider.slug, r.model.slug, r.model.tokenizer_key) for r in priced]
+    conversation = request.conversation()
+    if request.text is None and conversation is None:
         assert request.input_tokens is not None
-        return {key: Counted(request.input_tokens, 0, True, "") for key in keys}
-    counts = tokenizers.count_tokens_many(request.text, keys)
-    return {
-        key: Counted(
-            text_tokens=count.tokens,
-            chat_overhead_tokens=tokenizers.chat_overhead_tokens(key, request.chat_messages)
-            if request.chat_messages and count.available
-            else 0,
-            available=count.available,
-            note=count.note,
-        )
-        for key, count in counts.items()
-    }
+        return {ref.key: _given(ref, request.input_tokens) for ref in refs}
+    return count_models(
+        refs, text=request.text, conversation=conversation, chat_messages=request.chat_messages
+    )
 
 
-def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> EstimateRow:
+def _given(ref: ModelRef, tokens: int) -> ModelCount:
+    return ModelCount(tokens, 0, None, True, "", None, "given in the request", "as given")
+
+
+def _first(priced: list[CatalogueRow], counted: dict[str, ModelCount], key: str) -> ModelCount:
+    return next(counted[r.model.key] for r in priced if r.model.tokenizer_key == key)
+
+
+def _counted_text(request: EstimateRequest) -> str | None:
+    """What was counted, for its length and hash: the text, or the conversation's canonical JSON."""
+    conversation = request.conversation()
+    return conversation.dump() if conversation is not None else request.text
+
+
+def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> EstimateRow:
     model, version = row.model, row.version
     assert version is not None and request.output_tokens is not None
     info = tokenizers.get_info(model.tokenizer_key)
@@ -148,9 +149,12 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: Counted) -> Estim
         status=model.status,
         tokenizer=info.key,
         tokenizer_name=info.name,
-        exact=info.exact,
+        exact=info.exact or counted.quality == PROVIDER_COUNT.label,
         available=counted.available,
         note=counted.note or (None if info.exact else info.note),
+        quality=counted.quality,
+        count_source=counted.count_source,
+        framing=counted.framing,
         price_version=version.pk,
         effective_from=version.effective_from,
         effective_to=version.effective_to,
@@ -168,7 +172,7 @@ NO_COUNT: dict[str, Any] = dict.fromkeys(COUNTED)
 def _costs(
     request: EstimateRequest,
     version: PriceVersion,
-    counted: Counted,
+    counted: ModelCount,
     context_window: int | None,
     max_output: int | None,
 ) -> dict[str, Any]:
@@ -186,6 +190,7 @@ def _costs(
     return {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
+        "tools_tokens": counted.tools_tokens,
         "input_tokens": input_tokens,
         "cached_input_tokens": cached,
         "input_usd": cost.prompt_usd,
@@ -229,7 +234,7 @@ def _text_stats(text: str | None) -> TextStats | None:
     )
 
 
-def _tokenizer_count(key: str, counted: Counted, text: str | None) -> TokenizerCount:
+def _tokenizer_count(key: str, counted: ModelCount, text: str | None) -> TokenizerCount:
     info = tokenizers.get_info(key)
     tokens = counted.text_tokens if text is not None else None
     return TokenizerCount(

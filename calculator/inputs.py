@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from config.api import AsOf
 
 from .budgets import PRESETS
+from .tokenizers.conversation import Conversation, ConversationError, parse_conversation
 
 MAX_TOKENS = 100_000_000  # per request; far above any context window, far below overflow
 MAX_REQUESTS_PER_MONTH = 10_000_000_000
@@ -107,6 +108,17 @@ ModelKeys = Annotated[
     Field(description='Models as "provider/model"; default: the featured models.'),
 ]
 Share = Annotated[Decimal, BeforeValidator(_share), Field(ge=0, le=1)]
+Messages = Annotated[
+    list[dict[str, Any]] | None,
+    Field(
+        description="A conversation to count instead of text: OpenAI-style messages (role, content, "
+        "optional name, tool_calls, tool_call_id), each family framed as its API reads it."
+    ),
+]
+Tools = Annotated[
+    list[dict[str, Any]] | None,
+    Field(description='Tool definitions sent with the messages ({"type": "function", "function": {...}}).'),
+]
 
 
 class EstimateRequest(Schema):
@@ -127,20 +139,46 @@ class EstimateRequest(Schema):
     cached_input_share: Share = Decimal(0)
     requests_per_month: Annotated[int, _whole(MAX_REQUESTS_PER_MONTH, 1), Field(ge=0)] = 1
     chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
+    messages: Messages = None
+    tools: Tools = None
 
     @model_validator(mode="after")
     def _fill_from_preset(self) -> EstimateRequest:
-        """Text or input tokens, never both; a preset fills the token counts not given."""
+        """Text, messages or input tokens, only one; a preset fills the token counts not given."""
         if self.text is not None and self.input_tokens is not None:
             raise _invalid_field("input_tokens", "Send either text or input_tokens, not both.")
+        if self.messages is not None or self.tools is not None:
+            self._check_conversation()
+            return self._fill_output()
         preset = PRESETS[self.preset] if self.preset else None
         if self.text is None and self.input_tokens is None:
             if preset is None:
                 raise _invalid_field("text", "Send text to count, or input_tokens (or a preset).")
             object.__setattr__(self, "input_tokens", preset.input_tokens.typical)
+        return self._fill_output()
+
+    def _fill_output(self) -> EstimateRequest:
         if self.output_tokens is None:
+            preset = PRESETS[self.preset] if self.preset else None
             object.__setattr__(self, "output_tokens", preset.output_tokens.typical if preset else 0)
         return self
+
+    def _check_conversation(self) -> None:
+        if self.messages is None:
+            raise _invalid_field("tools", "tools go with messages.")
+        for other in ("text", "input_tokens"):
+            if getattr(self, other) is not None:
+                raise _invalid_field(other, f"Send either messages or {other}, not both.")
+        if self.chat_messages:
+            raise _invalid_field("chat_messages", "messages are framed as they are; drop chat_messages.")
+        try:
+            self.conversation()
+        except ConversationError as exc:
+            raise _invalid_field(exc.field, str(exc)) from None
+
+    def conversation(self) -> Conversation | None:
+        """The messages and tools, validated (None for a text or token-count request)."""
+        return None if self.messages is None else parse_conversation(self.messages, self.tools)
 
     def normalised(self) -> dict[str, Any]:
         """The inputs as JSON (text left out: it is stored, if at all, on its own)."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from config.api import Iso
@@ -16,6 +16,7 @@ from pricing.serializers import Money
 
 from .columns import COLUMNS, EstimateRow, columns_json
 from .estimate import Estimate
+from .tokenizers.conversation import ConversationError, parse_conversation
 
 # A ratio such as characters per token: a decimal string ("3.57"), or null.
 Ratio = Annotated[
@@ -105,6 +106,15 @@ def estimate_json(result: Estimate) -> dict[str, Any]:
     return EstimateBody.model_validate(result, from_attributes=True).model_dump(mode="json")
 
 
+def _string_or_none(message: str) -> Any:
+    def check(value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise PydanticCustomError("invalid", message)
+        return value
+
+    return BeforeValidator(check)
+
+
 def _string(message: str) -> Any:
     def check(value: Any) -> Any:
         if not isinstance(value, str):
@@ -115,10 +125,29 @@ def _string(message: str) -> Any:
 
 
 class TokenizeRequest(Schema):
+    """A text, or a conversation (``messages`` and optional ``tools``, with ``model`` choosing the
+    framing where one tokenizer serves several: gpt-oss or GPT-4o, Gemma or Gemini)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, _string("must be a string.")]
+    text: Annotated[str | None, _string_or_none("must be a string.")] = None
     tokenizer: Annotated[str, _string("must name a tokenizer (see GET /api/v1/tokenizers).")]
+    messages: list[dict[str, Any]] | None = None
+    tools: list[dict[str, Any]] | None = None
+    model: Annotated[str, _string("must be a model id.")] = ""
+
+    @model_validator(mode="after")
+    def _text_or_messages(self) -> TokenizeRequest:
+        if (self.text is None) == (self.messages is None):
+            raise PydanticCustomError("invalid", "Send either text or messages.", {"field": "text"})
+        if self.tools is not None and self.messages is None:
+            raise PydanticCustomError("invalid", "tools go with messages.", {"field": "tools"})
+        if self.messages is not None:
+            try:
+                parse_conversation(self.messages, self.tools)
+            except ConversationError as exc:
+                raise PydanticCustomError("invalid", str(exc), {"field": exc.field}) from None
+        return self
 
 
 class TokenOut(Schema):
@@ -141,6 +170,12 @@ class TokenizeOut(Schema):
     words: int
     chars_per_token: Ratio
     tokens_per_word: Ratio
+    # For a conversation: the count split into content, framing and tool definitions.
+    content_tokens: int | None = None
+    framing_tokens: int | None = None
+    tools_tokens: int | None = None
+    framing: str | None = None
+    framing_source: str | None = None
 
 
 class QualityOut(Schema):
