@@ -25,7 +25,7 @@ from pricing.selectors import CatalogueRow, models_with_prices
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
 from .columns import COUNTED, EstimateRow
-from .fidelity import ModelCount, ModelRef, count_models
+from .fidelity import ModelCount, ModelRef, average_counts, count_models
 from .inputs import EstimateRequest
 from .tokenizers.quality import PROVIDER_COUNT
 
@@ -112,13 +112,13 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
 def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:
     """Each model's prompt tokens: given, or counted from the text or the conversation."""
     refs = [ModelRef(r.model.provider.slug, r.model.slug, r.model.tokenizer_key) for r in priced]
-    conversation = request.conversation()
-    if request.text is None and conversation is None:
-        assert request.input_tokens is not None
-        return {ref.key: _given(ref, request.input_tokens) for ref in refs}
-    return count_models(
-        refs, text=request.text, conversation=conversation, chat_messages=request.chat_messages
-    )
+    conversations = request.conversation_list()
+    if request.text is not None:
+        return count_models(refs, text=request.text, chat_messages=request.chat_messages)
+    if conversations:
+        return average_counts(refs, conversations)
+    assert request.input_tokens is not None
+    return {ref.key: _given(ref, request.input_tokens) for ref in refs}
 
 
 def _given(ref: ModelRef, tokens: int) -> ModelCount:
@@ -131,8 +131,8 @@ def _first(priced: list[CatalogueRow], counted: dict[str, ModelCount], key: str)
 
 def _counted_text(request: EstimateRequest) -> str | None:
     """What was counted, for its length and hash: the text, or the conversation's canonical JSON."""
-    conversation = request.conversation()
-    return conversation.dump() if conversation is not None else request.text
+    conversations = request.conversation_list()
+    return "\n".join(c.dump() for c in conversations) if conversations else request.text
 
 
 def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> EstimateRow:

@@ -8,6 +8,7 @@ add up to ``input_tokens``. ``count_source`` and ``quality`` say how far to trus
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -60,6 +61,34 @@ def count_models(
         assert text is not None
         counted = _text_counts(models, text, chat_messages)
     return _with_provider_counts(models, counted, text, conversation)
+
+
+def average_counts(models: list[ModelRef], conversations: list[Conversation]) -> dict[str, ModelCount]:
+    """Per-request averages over many conversations (one is its own count), rounded to tokens."""
+    counts = [count_models(models, conversation=c) for c in conversations]
+    if len(counts) == 1:
+        return counts[0]
+    result = {}
+    for ref in models:
+        each = [c[ref.key] for c in counts]
+        if not all(c.available for c in each):
+            result[ref.key] = each[0] if not each[0].available else next(c for c in each if not c.available)
+            continue
+        note = f"Per-request average of {len(each)} conversations. {each[0].note}"
+        result[ref.key] = replace(
+            each[0],
+            text_tokens=round(sum(c.text_tokens or 0 for c in each) / len(each)),
+            chat_overhead_tokens=round(sum(c.chat_overhead_tokens for c in each) / len(each)),
+            tools_tokens=round(sum(c.tools_tokens or 0 for c in each) / len(each)),
+            note=note,
+            count_source=_common(c.count_source for c in each),
+        )
+    return result
+
+
+def _common(labels: Iterable[str]) -> str:
+    distinct = sorted(set(labels))
+    return distinct[0] if len(distinct) == 1 else "; ".join(distinct)
 
 
 def _text_counts(models: list[ModelRef], text: str, chat_messages: int) -> dict[str, ModelCount]:

@@ -115,6 +115,14 @@ Messages = Annotated[
         "optional name, tool_calls, tool_call_id), each family framed as its API reads it."
     ),
 ]
+Conversations = Annotated[
+    list[dict[str, Any]] | None,
+    Field(
+        description="Many conversations ({messages, tools} each, at most 200, e.g. a .jsonl log): rows "
+        "give the per-request average.",
+        max_length=200,
+    ),
+]
 Tools = Annotated[
     list[dict[str, Any]] | None,
     Field(description='Tool definitions sent with the messages ({"type": "function", "function": {...}}).'),
@@ -141,13 +149,14 @@ class EstimateRequest(Schema):
     chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
     messages: Messages = None
     tools: Tools = None
+    conversations: Conversations = None
 
     @model_validator(mode="after")
     def _fill_from_preset(self) -> EstimateRequest:
         """Text, messages or input tokens, only one; a preset fills the token counts not given."""
         if self.text is not None and self.input_tokens is not None:
             raise _invalid_field("input_tokens", "Send either text or input_tokens, not both.")
-        if self.messages is not None or self.tools is not None:
+        if self.messages is not None or self.tools is not None or self.conversations is not None:
             self._check_conversation()
             return self._fill_output()
         preset = PRESETS[self.preset] if self.preset else None
@@ -164,7 +173,9 @@ class EstimateRequest(Schema):
         return self
 
     def _check_conversation(self) -> None:
-        if self.messages is None:
+        if self.conversations is not None and (self.messages is not None or self.tools is not None):
+            raise _invalid_field("conversations", "Send either messages or conversations, not both.")
+        if self.messages is None and self.conversations is None:
             raise _invalid_field("tools", "tools go with messages.")
         for other in ("text", "input_tokens"):
             if getattr(self, other) is not None:
@@ -172,13 +183,15 @@ class EstimateRequest(Schema):
         if self.chat_messages:
             raise _invalid_field("chat_messages", "messages are framed as they are; drop chat_messages.")
         try:
-            self.conversation()
+            self.conversation_list()
         except ConversationError as exc:
             raise _invalid_field(exc.field, str(exc)) from None
 
-    def conversation(self) -> Conversation | None:
-        """The messages and tools, validated (None for a text or token-count request)."""
-        return None if self.messages is None else parse_conversation(self.messages, self.tools)
+    def conversation_list(self) -> list[Conversation]:
+        """The conversations to count, validated: none for a text or token-count request."""
+        if self.messages is not None:
+            return [parse_conversation(self.messages, self.tools)]
+        return [_one_of_many(item, i) for i, item in enumerate(self.conversations or [])]
 
     def normalised(self) -> dict[str, Any]:
         """The inputs as JSON (text left out: it is stored, if at all, on its own)."""
@@ -194,6 +207,16 @@ class EstimateRequest(Schema):
             "requests_per_month": self.requests_per_month,
             "chat_messages": self.chat_messages,
         }
+
+
+def _one_of_many(item: dict[str, Any], index: int) -> Conversation:
+    where = f"conversations[{index}]"
+    if set(item) - {"messages", "tools"}:
+        raise ConversationError("must be an object with messages (and optional tools).", where)
+    try:
+        return parse_conversation(item.get("messages"), item.get("tools"))
+    except ConversationError as exc:
+        raise ConversationError(str(exc), f"{where}.{exc.field}") from None
 
 
 class ComparisonRequest(EstimateRequest):

@@ -136,3 +136,30 @@ def test_the_key_never_reaches_an_export_a_page_or_a_log(client, anthropic_stand
     ):
         assert KEY not in text
     assert KEY not in caplog.text
+
+
+def test_many_conversations_give_per_request_averages(client):
+    short = [{"role": "user", "content": "Hi"}]
+    _, body = post(
+        client,
+        {"conversations": [{"messages": MESSAGES}, {"messages": short}], "models": ["openai/gpt-4.1-mini"]},
+    )
+    encoding = tiktoken_encoding("o200k_base")
+
+    def recipe(messages):
+        return 3 + sum(
+            3 + len(encoding.encode(m["role"])) + len(encoding.encode(m["content"])) for m in messages
+        )
+
+    mini = row(body, "openai/gpt-4.1-mini")
+    assert mini["input_tokens"] in {
+        (recipe(MESSAGES) + recipe(short)) // 2,
+        (recipe(MESSAGES) + recipe(short) + 1) // 2,
+    }
+    assert mini["note"].startswith("Per-request average of 2 conversations.")
+
+
+def test_a_bad_conversation_among_many_is_named_by_its_place(client):
+    bad = {"conversations": [{"messages": MESSAGES}, {"messages": [{"role": "wizard", "content": "x"}]}]}
+    status, answer = post(client, bad)
+    assert status == 400 and answer["error"]["field"] == "conversations[1].messages[0].role"
