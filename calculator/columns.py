@@ -74,7 +74,7 @@ class EstimateRow:
     fits_context: bool | None = _col("Fits?", "flag", table=True, counted=True)
     available: bool = _col("Tokenizer available", "flag")
     note: str | None = _col("Note", "text")
-    quality: str = _col("Count quality", "text")
+    quality: str = _col("Count quality", "text", table=True)
     count_source: str = _col("Counted by", "text")
     framing: str | None = _col("Chat framing", "text")
     tools_tokens: int | None = _col("Tool definition tokens", "tokens", counted=True)

@@ -2,6 +2,7 @@
  * render the table, the token view and the budget chart; keep the controls in the URL. */
 import * as api from "./api.js";
 import * as budget from "./budget.js";
+import * as conversation from "./conversation.js";
 import * as files from "./files.js";
 import { el, formatBytes, formatInt, formatUsd } from "./format.js";
 import * as share from "./share.js";
@@ -82,7 +83,10 @@ function estimateBody() {
   body.cached_input_share = Math.round(percent * 100) / 10000;
   if ($("as_of").value) body.as_of = $("as_of").value;
   if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
-  else body.text = textArea.value;
+  else if (source() === "conversation") {
+    delete body.chat_messages; // a conversation carries its own messages
+    Object.assign(body, conversation.parse(textArea.value));
+  } else body.text = textArea.value;
   return body;
 }
 
@@ -102,7 +106,8 @@ function setBusy(busy, body) {
     $("progress").hidden = true;
     return;
   }
-  const size = body.text !== undefined ? formatBytes(encoder.encode(body.text).length) : null;
+  const counted = body.text ?? (body.messages || body.conversations ? textArea.value : undefined);
+  const size = counted !== undefined ? formatBytes(encoder.encode(counted).length) : null;
   const count = state.lastTokenizerCount;
   const tokenizersText = count ? `${count} tokenizers` : "every tokenizer";
   $("progress-text").textContent = size
@@ -256,9 +261,14 @@ async function runTokenize() {
   }
   tokenParts.view.setAttribute("aria-busy", "true");
   try {
-    const result = await api.tokenizeChannel.send("POST", urls.tokenize, {
-      text, tokenizer: $("token-tokenizer").value,
-    });
+    const tokenizer = $("token-tokenizer").value;
+    let request = { text, tokenizer };
+    if (source() === "conversation") {
+      const parsed = conversation.parse(text);
+      // The token view shows one conversation: the first of a .jsonl log.
+      request = { ...(parsed.conversations ? parsed.conversations[0] : parsed), tokenizer };
+    }
+    const result = await api.tokenizeChannel.send("POST", urls.tokenize, request);
     tokens.showTokenization(tokenParts, result);
   } catch (error) {
     if (api.isAbort(error)) return;
@@ -291,7 +301,7 @@ function applyPreset(button) {
 /* ---------- wiring ---------- */
 
 function onTextChanged(delay = DEBOUNCE_MS) {
-  if (source() !== "text") setSource("text");
+  if (source() === "tokens") setSource("text");
   updateTextStats();
   reflectPresets();
   scheduleEstimate(delay);
@@ -316,6 +326,7 @@ function bind() {
     radio.addEventListener("change", () => {
       reflectPresets();
       scheduleEstimate(0);
+      scheduleTokenize(0);
     });
   }
   for (const id of ["filter-provider", "filter-tier", "filter-fits", "filter-search"]) {
@@ -348,7 +359,7 @@ function bind() {
 
 page = {
   $, form, urls, textArea, resultsTable, sort, maxTextBytes, source, setSource, showError, clearErrors, estimateBody,
-  scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged,
+  scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged, looksLikeConversation: conversation.looks,
 };
 const comparisonId = share.readUrl(page);
 bind();

@@ -2,7 +2,7 @@
  * into the text box; other types and oversized files are refused with a message. */
 import { formatBytes } from "./format.js";
 
-const FILE_TYPES = [".txt", ".md", ".markdown", ".json", ".csv", ".py"];
+const FILE_TYPES = [".txt", ".md", ".markdown", ".json", ".jsonl", ".csv", ".py"];
 
 function loadFile(page, file) {
   page.clearErrors();
@@ -18,6 +18,9 @@ function loadFile(page, file) {
   const reader = new FileReader();
   reader.addEventListener("load", () => {
     page.textArea.value = String(reader.result);
+    // A .jsonl log, or a .json holding messages, is counted as conversations with their framing.
+    const conversation = name.endsWith(".jsonl") || (name.endsWith(".json") && page.looksLikeConversation(page.textArea.value));
+    page.setSource(conversation ? "conversation" : "text");
     page.onTextChanged(0);
   });
   reader.addEventListener("error", () => page.showError("text", `${file.name} could not be read.`));

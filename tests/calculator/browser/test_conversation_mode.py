@@ -1,0 +1,56 @@
+"""Conversation mode on the calculator page: pasted JSON messages and a dropped .jsonl log are
+counted with each family's framing; the rows say how good each count is."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.reference import tiktoken_encoding
+
+from .helpers import TIMEOUT_MS, row
+
+pytestmark = pytest.mark.browser
+
+MINI = "openai/gpt-4.1-mini"
+MESSAGES = [
+    {"role": "system", "content": "You are a terse assistant."},
+    {"role": "user", "content": "What is the capital of France?"},
+]
+
+
+def recipe(messages) -> int:
+    """OpenAI's published recipe, counted by tiktoken: 3 + role + content per message, +3."""
+    encoding = tiktoken_encoding("o200k_base")
+    return 3 + sum(3 + len(encoding.encode(m["role"])) + len(encoding.encode(m["content"])) for m in messages)
+
+
+def test_pasted_messages_are_counted_with_their_chat_framing(calculator):
+    calculator.check("#source-conversation")
+    calculator.fill("#text", json.dumps(MESSAGES))
+
+    cell = row(calculator, MINI).locator('td[data-col="input_tokens"]')
+    expect(cell).to_have_attribute("data-value", str(recipe(MESSAGES)), timeout=TIMEOUT_MS)
+    quality = row(calculator, MINI).locator('td[data-col="quality"]')
+    expect(quality).to_contain_text("exact (official vocabulary)")
+    expect(calculator.locator("#token-stats")).to_contain_text(
+        f"{recipe(MESSAGES)} tokens", timeout=TIMEOUT_MS
+    )
+
+
+def test_a_dropped_jsonl_log_gives_per_request_averages(calculator, tmp_path):
+    short = [{"role": "user", "content": "Hi"}]
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps({"messages": MESSAGES}) + "\n" + json.dumps(short) + "\n")
+    calculator.set_input_files("#file", str(log))
+
+    expect(calculator.locator("#source-conversation")).to_be_checked()
+    cell = row(calculator, MINI).locator('td[data-col="input_tokens"]')
+    average = (recipe(MESSAGES) + recipe(short)) / 2
+    expect(cell).to_have_attribute("data-value", str(round(average)), timeout=TIMEOUT_MS)
+
+
+def test_json_that_is_not_a_conversation_is_refused_next_to_the_text(calculator):
+    calculator.check("#source-conversation")
+    calculator.fill("#text", '{"hello": 1}')
+    expect(calculator.locator("#error-text")).to_contain_text('{"messages": [...]}', timeout=TIMEOUT_MS)
