@@ -25,6 +25,15 @@ export function renderTokens(container, tokens) {
 }
 
 function describe(result) {
+  if (result.framing_tokens !== null && result.framing_tokens !== undefined) {
+    // A conversation: what people wrote, the chat framing and the tool definitions, apart.
+    return [
+      `${formatInt(result.count)} tokens`,
+      `${formatInt(result.content_tokens)} content`,
+      `${formatInt(result.framing_tokens)} chat framing (${result.framing})`,
+      `${formatInt(result.tools_tokens)} tool definitions`,
+    ].join(" · ");
+  }
   const parts = [
     `${formatInt(result.count)} tokens`,
     `${formatInt(result.characters)} characters`,
@@ -36,8 +45,9 @@ function describe(result) {
 
 function notes(result) {
   const lines = [];
+  if (result.framing_source) lines.push(`Framing: ${result.framing_source}.`);
   if (!result.exact) lines.push(`${result.name} is an estimate: the count is close, not exact.`);
-  if (!result.boundaries_real) {
+  if (!result.boundaries_real && !result.framing_source) {
     lines.push("The boundaries shown are illustrative: this tokenizer is not public, so only the count is estimated, not where it cuts.");
   }
   if (result.truncated) {

@@ -54,3 +54,13 @@ def test_json_that_is_not_a_conversation_is_refused_next_to_the_text(calculator)
     calculator.check("#source-conversation")
     calculator.fill("#text", '{"hello": 1}')
     expect(calculator.locator("#error-text")).to_contain_text('{"messages": [...]}', timeout=TIMEOUT_MS)
+
+
+def test_the_token_view_shows_a_conversations_framing_apart_from_its_content(calculator):
+    calculator.check("#source-conversation")
+    calculator.fill("#text", json.dumps(MESSAGES))
+    encoding = tiktoken_encoding("o200k_base")
+    content = sum(len(encoding.encode(m["content"])) for m in MESSAGES)
+    stats = calculator.locator("#token-stats")
+    expect(stats).to_contain_text(f"{content} content", timeout=TIMEOUT_MS)
+    expect(stats).to_contain_text(f"{recipe(MESSAGES) - content} chat framing (documented)")
