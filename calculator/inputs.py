@@ -177,6 +177,8 @@ class EstimateRequest(Schema):
             raise _invalid_field("conversations", "Send either messages or conversations, not both.")
         if self.messages is None and self.conversations is None:
             raise _invalid_field("tools", "tools go with messages.")
+        if self.conversations is not None and not self.conversations:
+            raise _invalid_field("conversations", "must hold at least one conversation.")
         for other in ("text", "input_tokens"):
             if getattr(self, other) is not None:
                 raise _invalid_field(other, f"Send either messages or {other}, not both.")

@@ -117,13 +117,14 @@ def _openai_tools(conversation: Conversation, count: Callable[[str], int], funct
     total = 12  # the block's end
     for tool in conversation.tools:
         total += function_init + count(f"{tool.name}:{tool.description.removesuffix('.')}")
-        properties = tool.parameters.get("properties") or {}
+        properties = tool.parameters.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
         if properties:
             total += 3
         for prop, schema in properties.items():
             total += 3
             schema = schema if isinstance(schema, dict) else {}
-            if "enum" in schema:
+            if isinstance(schema.get("enum"), list):
                 total += -3 + sum(3 + count(str(item)) for item in schema["enum"])
             description = str(schema.get("description", "")).removesuffix(".")
             total += count(f"{prop}:{schema.get('type', '')}:{description}")

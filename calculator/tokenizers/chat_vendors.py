@@ -39,7 +39,7 @@ def mistral_tokens(conversation: Conversation, key: str) -> list[int]:
     try:
         request = ChatCompletionRequest.from_openai(messages=messages, tools=tools)
         return list(_mistral_tokenizer(key).encode_chat_completion(request).tokens)
-    except (MistralCommonException, ValidationError, ValueError) as exc:
+    except (MistralCommonException, ValidationError, ValueError, KeyError, TypeError) as exc:
         raise FramingRefused(f"mistral-common refuses this conversation ({exc})") from exc
 
 
