@@ -49,6 +49,14 @@ def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
     )
     for key, reason in missing.items():
         server.log.warning("tokenizer %s unavailable: %s", key, reason)
+    from calculator.tokenizers.chat import preload_framing
+
+    started = time.perf_counter()
+    framing = preload_framing()
+    server.log.info("chat framing preloaded in %.1f s", time.perf_counter() - started)
+    for family, reason in framing.items():
+        if reason:
+            server.log.warning("chat framing %s unavailable: %s", family, reason)
 
 
 def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's Worker

@@ -154,3 +154,34 @@ def _tools_as_json(conversation: Conversation, key: str) -> int:
         return 0
     text = json.dumps([t.as_openai() for t in conversation.tools], ensure_ascii=False)
     return count_tokens(text, key)
+
+
+# One model per framing variant, to warm each framing's loaders (transformers, mistral-common,
+# openai-harmony, the chat templates) before a server forks its workers.
+_WARM = [
+    ("o200k_base", "gpt-4o"),
+    ("o200k_base", "gpt-oss"),
+    ("llama3", "llama-3"),
+    ("qwen2", "qwen3"),
+    ("deepseek_v3", "deepseek"),
+    ("gemma3", "gemma-3"),
+    ("mistral_tekken", "mistral"),
+    ("mistral_spm_v3", "mistral"),
+    ("mistral_spm_v7", "mistral"),
+]
+
+
+def preload_framing() -> dict[str, str | None]:
+    """Load every framing source now (about 8 s on first use otherwise); never raises. Returns
+    each family's failure, or None when it is ready."""
+    from .conversation import parse_conversation
+
+    conversation = parse_conversation([{"role": "user", "content": "warm up"}])
+    outcome: dict[str, str | None] = {}
+    for key, model in _WARM:
+        try:
+            count_conversation(conversation, key, model)
+            outcome[f"{key}/{model}"] = None
+        except Exception as exc:  # a missing file must not stop the server from starting
+            outcome[f"{key}/{model}"] = str(exc)
+    return outcome

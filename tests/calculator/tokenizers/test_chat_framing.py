@@ -203,3 +203,16 @@ def test_a_malformed_conversation_is_refused_naming_the_field(messages, tools, f
     with pytest.raises(ConversationError) as refused:
         parse_conversation(messages, tools)
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize("key", ["o200k_base", "mistral_tekken", "qwen2", "claude"])
+def test_an_odd_tool_schema_is_still_counted(key):
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"properties": "odd", "enum": 3}}}]
+    counted = count_conversation(parse_conversation(MESSAGES, tools), key, "model")
+    assert counted.total >= counted.content > 0
+
+
+def test_every_framing_source_preloads_for_a_forking_server():
+    from calculator.tokenizers.chat import preload_framing
+
+    assert set(preload_framing().values()) == {None}
