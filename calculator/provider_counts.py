@@ -178,7 +178,12 @@ def _gemini(model: str, key: str, text: str | None, conversation: Conversation |
     from google import genai
     from google.genai import types
 
-    if conversation is not None and (conversation.tools or any(m.tool_calls for m in conversation.messages)):
+    if conversation is not None and any(
+        m.tool_calls or m.role not in ("user", "assistant") for m in conversation.messages
+    ):
+        # google-genai's count_tokens refuses a system instruction for the Gemini API (not Vertex).
+        raise Unsupported("google-genai counts user and model turns only; counted offline")
+    if conversation is not None and conversation.tools:
         raise Unsupported("Gemini's countTokens is sent text turns only; tools are counted offline")
     calls["google"] += 1
     options = types.HttpOptions(

@@ -115,3 +115,22 @@ def test_a_wrong_key_is_a_labelled_fallback_with_the_status(server):
     counted = provider_counts.count("anthropic", "claude-opus-4-6", "claude", text=TEXT)
     assert counted.tokens is None and "401" in counted.label and "sk-wrong" not in counted.label
     assert "sk-wrong" not in repr(provider_counts.settings)
+
+
+def test_a_gemini_conversation_with_a_system_prompt_is_counted_offline_and_says_why(server):
+    configure(base_of(server))
+    conversation = parse_conversation(
+        [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
+    )
+    counted = provider_counts.count("google", "gemini-3.1-pro", "gemini3", conversation=conversation)
+    assert counted.tokens is None and "user and model turns only" in counted.label and not server.requests
+
+
+def test_a_gemini_conversation_of_user_and_model_turns_is_sent_as_contents(server):
+    configure(base_of(server))
+    conversation = parse_conversation(
+        [{"role": "user", "content": "Hi there"}, {"role": "assistant", "content": "Hello you"}]
+    )
+    counted = provider_counts.count("google", "gemini-3.1-pro", "gemini3", conversation=conversation)
+    _, _, body = server.requests[0]
+    assert counted.tokens == 4 and [c["role"] for c in body["contents"]] == ["user", "model"]
