@@ -1,11 +1,11 @@
-"""Migration 0006 marks as chosen exactly the keys the old import rule could not have given."""
+"""Migration 0007 marks as chosen exactly the keys the old import rule could not have given."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("pricing", "0005_source_lock_holder")]
-AFTER = [("pricing", "0006_model_tokenizer_chosen")]
+BEFORE = [("pricing", "0006_price_table_retired_on")]
+AFTER = [("pricing", "0007_model_tokenizer_chosen")]
 
 
 @pytest.mark.django_db(transaction=True)

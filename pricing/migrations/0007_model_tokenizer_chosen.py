@@ -59,7 +59,7 @@ def mark_chosen(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pricing", "0005_source_lock_holder"),
+        ("pricing", "0006_price_table_retired_on"),
     ]
 
     operations = [
