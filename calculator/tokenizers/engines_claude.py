@@ -1,0 +1,215 @@
+"""The Claude counting engine: ctok 1.3.0's counts, exactly, at compiled speed.
+
+ctok counts a text as the fewest tokens that tile its marked stream (``claude_stream``), every
+vocabulary piece costing one, a character no piece covers costing its byte-floor tiling. That is a
+shortest path, and a SentencePiece Unigram model whose pieces all score -1 finds exactly it: its
+Viterbi maximises the summed score, i.e. minimises the number of pieces, in C++. We build that
+model in memory from ctok's own vocabulary files (ctok stays installed: it is the reference the
+tests compare with, and its data is what we read). Characters in no piece are forced single tiles,
+so they go to the model as one placeholder piece and their byte-floor cost is added here.
+
+Long texts are cut into chunks whose counts add up (``claude_stream.chunks``); a chunk's count is
+kept in a bounded per-family table, so repeated words and lines are counted once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from . import claude_stream as cs
+
+# Our family key -> (ctok's vocabulary file, message frame tokens, frame ends in a BOW). The
+# frame sizes and v4.8's bow-less frame are ctok 1.3.0's published family facts.
+FAMILIES = {
+    "v3": ("pieces_v3.json", 7, True),
+    "v4.7": ("pieces_v4_7.json", 11, True),
+    "v4.8": ("pieces_v4_7.json", 6, False),
+}
+PLACEHOLDER = "\ue0ff"  # stands for any character no piece covers (private use never reaches here)
+CHUNK_CACHE_ENTRIES = 200_000
+_ATOM = re.compile("\u27e8(bow|eow|shift|caps|0x[0-9A-Fa-f]{2})\u27e9")
+_GLYPH = {"bow": cs.BOW, "eow": cs.EOW, "shift": cs.SHIFT, "caps": cs.CAPS}
+
+
+def parse_piece(public: str) -> str:
+    """ctok's file notation -> our stream form: named atoms to glyphs, byte atoms decoded."""
+    out, pending = [], bytearray()
+    pos = 0
+    for match in _ATOM.finditer(public):
+        if pending and (match.start() > pos or not match.group(1).startswith("0x")):
+            out.append(pending.decode("utf-8"))  # a byte run ends where text or a marker starts
+            pending.clear()
+        out.append(public[pos : match.start()])
+        atom = match.group(1)
+        if atom.startswith("0x"):
+            pending.append(int(atom[2:], 16))
+        else:
+            out.append(_GLYPH[atom])
+        pos = match.end()
+    if pending:
+        out.append(pending.decode("utf-8"))
+    out.append(public[pos:])
+    return "".join(out)
+
+
+def _varint(n: int) -> bytes:
+    n &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, wire: int, payload: bytes) -> bytes:
+    key = _varint(number << 3 | wire)
+    return key + (_varint(len(payload)) + payload if wire == 2 else payload)
+
+
+def unigram_model(pieces: list[tuple[str, float]]) -> bytes:
+    """A serialised SentencePiece ModelProto: id 0 unknown, then ``pieces`` (normal), Unigram,
+    identity normalisation, no dummy prefix, whitespace kept as it is, no BOS/EOS/PAD."""
+
+    def piece(text: str, score: float, kind: int) -> bytes:
+        body = _field(1, 2, text.encode()) + _field(2, 5, struct.pack("<f", score))
+        return _field(1, 2, body + _field(3, 0, _varint(kind)))
+
+    out = [piece("<unk>", 0.0, 2)] + [piece(text, score, 1) for text, score in pieces]
+    trainer = b"".join(_field(n, 0, _varint(v)) for n, v in ((3, 1), (40, 0), (41, -1), (42, -1), (43, -1)))
+    normalizer = _field(1, 2, b"identity") + b"".join(_field(n, 0, _varint(0)) for n in (3, 4, 5))
+    return b"".join(out) + _field(2, 2, trainer) + _field(3, 2, normalizer)
+
+
+class ByteFloor:
+    """What a character no piece covers costs: the fewest tokens over its UTF-8 bytes, each byte
+    one token, some multi-byte prefixes (and whole unit characters) one token too."""
+
+    def __init__(self, prefixes: set[bytes]) -> None:
+        self.prefixes = prefixes
+        self._costs: dict[str, int] = {}
+
+    def cost(self, char: str) -> int:
+        hit = self._costs.get(char)
+        if hit is None:
+            data = cs.UNESCAPE.get(char, char).encode()
+            best = [0] + [len(data)] * len(data)
+            for end in range(1, len(data) + 1):
+                for start in range(end):
+                    if end - start == 1 or data[start:end] in self.prefixes:
+                        best[end] = min(best[end], best[start] + 1)
+            hit = self._costs[char] = best[-1]
+        return hit
+
+
+@dataclass
+class Vocabulary:
+    pieces: frozenset[str]
+    singles: frozenset[str]
+    floor: ByteFloor
+    caps_min: int | None
+    fold_quotes: bool
+
+
+@cache
+def vocabulary(filename: str) -> Vocabulary:
+    doc = json.loads(files("ctok").joinpath("data", filename).read_text(encoding="utf-8"))
+    groups = doc["tokens"]
+    pieces = {parse_piece(p) for group, items in groups.items() if group != "bytes_fallback" for p in items}
+    pieces |= {parse_piece(p) + cs.EOW for p in groups["contractions"]}  # the encoder writes 's⟨eow⟩
+    singles = frozenset(p for p in pieces if len(p) == 1)
+    prefixes = {bytes.fromhex(h) for h in groups["bytes_fallback"]}
+    prefixes |= {c.encode() for c in singles if c not in cs.MARKERS}
+    meta = doc["meta"]
+    floor = ByteFloor(prefixes)
+    return Vocabulary(frozenset(pieces), singles, floor, meta["allcaps_min"], meta["fold_quotes"])
+
+
+class ClaudeEngine:
+    """One ctok family: ``count`` gives ctok's count less the message frame."""
+
+    def __init__(self, family: str) -> None:
+        import sentencepiece
+
+        filename, self.frame, self.frame_bow = FAMILIES[family]
+        vocab = vocabulary(filename)
+        self.caps_min, self.fold_quotes = vocab.caps_min, vocab.fold_quotes
+        self.floor = vocab.floor
+        chars = {c for piece in vocab.pieces for c in piece}
+        # A character inside longer pieces but no piece itself still tiles alone at its floor cost.
+        lone = {c: self.floor.cost(c) for c in chars - vocab.singles}
+        scored = [(p, -1.0) for p in sorted(vocab.pieces)] + [(c, -float(k)) for c, k in sorted(lone.items())]
+        scored.append((PLACEHOLDER, -1.0))
+        self._spm = sentencepiece.SentencePieceProcessor(model_proto=unigram_model(scored))
+        self._extra = {self._spm.piece_to_id(c): k - 1 for c, k in lone.items() if k != 1}
+        self._unknown = re.compile("[^" + re.escape("".join(sorted(chars))) + "]")
+        self._chunks: dict[str, int] = {}
+        self._ladder: dict[int, int] = {}
+
+    # -- counting ---------------------------------------------------------------------------
+
+    def count(self, text: str) -> int:
+        p = cs.prepare(text, self.fold_quotes, self.frame_bow)
+        split = cs.chunks(p.body) if p.body else None
+        if not split or not split[0]:
+            return self._count_streams([self._stream(p.body, True)])[0] + self.ladder(p.tail_newlines)
+        parts, tail = split
+        head = [self._stream(parts[0], True)] + ([self._stream(tail, False)] if tail else [])
+        return sum(self._count_streams(head)) + self._count_chunks(parts[1:]) + self.ladder(p.tail_newlines)
+
+    def _stream(self, body: str, head: bool) -> str:
+        return cs.stream(body, self.caps_min, self.frame_bow, head)
+
+    def _count_chunks(self, parts: list[str]) -> int:
+        table = self._chunks
+        known = {}
+        missing = []
+        for part in set(parts):
+            hit = table.get(part)
+            if hit is None:
+                missing.append(part)
+            else:
+                known[part] = hit
+        if missing:
+            counts = self._count_streams([cs.chunk_stream(part, self.caps_min) for part in missing])
+            if len(table) + len(missing) > CHUNK_CACHE_ENTRIES:
+                table.clear()  # bounded: a long-running server never grows past this
+            for part, n in zip(missing, counts, strict=True):
+                known[part] = table[part] = n
+        return sum(map(known.__getitem__, parts))
+
+    def _count_streams(self, streams: list[str]) -> list[int]:
+        """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
+        floors = []
+        inputs = []
+        for s in streams:
+            odd = self._unknown.findall(s)
+            floors.append(sum(map(self.floor.cost, odd)))
+            inputs.append(self._unknown.sub(PLACEHOLDER, s) if odd else s)
+        ids = self._spm.encode(inputs, num_threads=1)
+        counts = []
+        for tokens, floor in zip(ids, floors, strict=True):
+            n = len(tokens) - (tokens.count(self._placeholder_id) if floor else 0) + floor
+            if self._extra:
+                n += sum(tokens.count(i) * k for i, k in self._extra.items())
+            counts.append(n)
+        return counts
+
+    @property
+    def _placeholder_id(self) -> int:
+        return self._spm.piece_to_id(PLACEHOLDER)
+
+    def ladder(self, newlines: int) -> int:
+        """What content-final newlines cost beyond the frame's own closing token: the frame adds
+        two, one token may span into them, and the frame already pays for one."""
+        if not newlines:
+            return 0
+        hit = self._ladder.get(newlines)
+        if hit is None:
+            hit = self._ladder[newlines] = self._count_streams(["\n" * (newlines + 2)])[0] - 1
+        return hit
