@@ -10,7 +10,6 @@ forking, so workers share those pages copy-on-write and no first request pays a 
 """
 
 import os
-import threading
 import time
 
 from config.env import envbool
@@ -58,16 +57,3 @@ def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
         if reason:
             server.log.warning("chat framing %s unavailable: %s", family, reason)
 
-
-def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's Worker
-    """In each worker, after the fork: start the Claude counting processes in the background,
-    so the first long text does not wait seconds for them to spawn."""
-    from calculator.tokenizers import start_pools
-
-    def start() -> None:
-        try:
-            start_pools()
-        except Exception as error:  # noqa: BLE001 - a stop during start-up breaks the pool; say so
-            worker.log.warning("tokenizer counting processes did not start: %r", error)
-
-    threading.Thread(target=start, name="start-tokenizer-pools", daemon=True).start()

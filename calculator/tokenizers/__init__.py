@@ -17,7 +17,6 @@ from .registry import (
     is_available,
     list_tokenizers,
     preload,
-    start_pools,
     tokenize,
     unavailable_reason,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "is_available",
     "list_tokenizers",
     "preload",
-    "start_pools",
     "tokenize",
     "unavailable_reason",
 ]

@@ -153,7 +153,7 @@ class Ctok:
         from .claude import ClaudeEstimator
 
         assert spec.claude_family is not None  # Spec.__post_init__ guarantees it for ctok rows
-        return ClaudeEstimator(spec.claude_family, sample_bytes=settings.claude_sample_bytes)
+        return ClaudeEstimator(spec.claude_family)
 
 
 O200K_FILE = "fb374d419588a4632f3f557e76b4b70aebbca790"

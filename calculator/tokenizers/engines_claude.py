@@ -213,3 +213,26 @@ class ClaudeEngine:
         if hit is None:
             hit = self._ladder[newlines] = self._count_streams(["\n" * (newlines + 2)])[0] - 1
         return hit
+
+    # -- token view -------------------------------------------------------------------------
+
+    def tiles(self, text: str) -> tuple[list[int], cs.Prepared]:
+        """End offsets, in the prepared body, of one minimum tiling of the whole stream (the
+        model's tie-breaking, not Anthropic's boundaries: only the count is reproduced)."""
+        p = cs.prepare(text, self.fold_quotes, self.frame_bow)
+        marked = self._stream(p.body, True)
+        pieces = self._spm.encode(self._unknown.sub(PLACEHOLDER, marked), out_type=str)
+        ends, pos, at = [], 0, 0
+        for piece in pieces:
+            for _ in range(len(piece)):
+                char = marked[at]
+                at += 1
+                if char in cs.MARKERS:
+                    continue
+                # Seam spaces are in the body but not the stream; a head quote's space is the reverse.
+                while pos < len(p.body) and p.body[pos] == " " and char != " ":
+                    pos += 1
+                if not (char == " " and p.body[pos : pos + 1] != " "):
+                    pos += 1
+            ends.append(pos)
+        return ends, p

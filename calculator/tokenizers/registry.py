@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .assets import ASSETS, is_verified
-from .catalogue import SPECS, Spec, claude_families, loader_of
+from .catalogue import SPECS, Spec, loader_of
 from .types import (
     Adapter,
     Settings,
@@ -28,12 +28,6 @@ from .types import (
 CACHE_ENTRIES = 4096  # (text hash, engine) -> count; ints are small, texts are not kept
 
 
-class _Keep:
-    """``configure``'s "leave this setting as it is" (None is a meaningful sampling value)."""
-
-
-_KEEP = _Keep()
-
 settings = Settings()  # until the host application calls configure
 # How many real counts each engine has run (not cache hits); tests and the benchmark read it.
 count_calls: Counter[str] = Counter()
@@ -41,7 +35,7 @@ count_calls: Counter[str] = Counter()
 # Engines by (owner key, the settings they were loaded with): configuring back to earlier
 # settings finds the engines loaded then, so a test that needs a special configuration does not
 # make every later test load the vocabularies again.
-_adapters: dict[tuple[str, Path, int | None], Adapter] = {}
+_adapters: dict[tuple[str, Path], Adapter] = {}
 _load_locks: dict[str, threading.Lock] = {key: threading.Lock() for key in SPECS}
 _cache: OrderedDict[tuple[str, str], int] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -52,18 +46,13 @@ def configure(
     *,
     data_dir: str | Path | None = None,
     max_text_bytes: int | None = None,
-    claude_sample_bytes: int | None | _Keep = _KEEP,
 ) -> None:
-    """Set the data folder, the text size limit in UTF-8 bytes and the Claude estimator's sampling
-    threshold in characters (None: count everything); what is not given stays as it is.
-    Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
+    """Set the data folder and the text size limit in UTF-8 bytes; what is not given stays as it
+    is. Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
     global settings
     settings = Settings(
         data_dir=settings.data_dir if data_dir is None else Path(data_dir),
         max_text_bytes=settings.max_text_bytes if max_text_bytes is None else max_text_bytes,
-        claude_sample_bytes=(
-            settings.claude_sample_bytes if isinstance(claude_sample_bytes, _Keep) else claude_sample_bytes
-        ),
     )
     clear_cache()
 
@@ -74,9 +63,9 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _slot(spec: Spec, current: Settings) -> tuple[str, Path, int | None]:
+def _slot(spec: Spec, current: Settings) -> tuple[str, Path]:
     """Where the engine of ``spec`` is kept: its owner key and the settings loading depends on."""
-    return (spec.owner, current.data_dir, current.claude_sample_bytes)
+    return (spec.owner, current.data_dir)
 
 
 def _spec(key: str) -> Spec:
@@ -147,15 +136,6 @@ def preload(keys: Iterable[str] | None = None) -> dict[str, str | None]:
     return outcome
 
 
-def start_pools() -> None:
-    """Start the process pool of the estimators that count in other processes (Claude), when
-    ctok is installed. For a forking server: call it in each worker, after the fork."""
-    if is_available("claude"):
-        from .claude import start_pool
-
-        start_pool(claude_families())
-
-
 def check_text(text: str) -> bytes:
     """The UTF-8 bytes of ``text``; refuses non-str, lone surrogates and oversize text."""
     if not isinstance(text, str):
@@ -208,17 +188,6 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
     return adapter.tokenize(text)
 
 
-def _note(key: str, text: str) -> str:
-    note = SPECS[key].note
-    adapter = _adapters.get(_slot(SPECS[key], settings))
-    if adapter is not None and getattr(adapter, "is_sampled", lambda _t: False)(text):
-        note += (
-            f" Text over {settings.claude_sample_bytes:,} characters: extrapolated from "
-            "evenly spaced samples."
-        )
-    return note
-
-
 def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
     """Counts for several keys: each distinct engine counts once, distinct engines in parallel
     threads, results cached by the text's SHA-256. Unavailable or failing tokenizers come back
@@ -236,5 +205,5 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
         except Exception as exc:  # one broken tokenizer must not sink the others
             results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue
-        results[spec.key] = TokenCount(spec.key, tokens, spec.exact, True, _note(spec.key, text))
+        results[spec.key] = TokenCount(spec.key, tokens, spec.exact, True, spec.note)
     return results

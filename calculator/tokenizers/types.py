@@ -49,13 +49,11 @@ class TokenCount:
 class Settings:
     """What the host application passes in through ``configure`` (this package reads no Django).
 
-    ``max_text_bytes`` bounds one text's UTF-8 encoding; ``claude_sample_bytes`` is the length in
-    characters above which the Claude estimator counts samples (None: count everything).
+    ``max_text_bytes`` bounds one text's UTF-8 encoding.
     """
 
     data_dir: Path = Path("var/tokenizers")
     max_text_bytes: int = 5 * 1024 * 1024
-    claude_sample_bytes: int | None = 256 * 1024
 
 
 @runtime_checkable

@@ -69,13 +69,6 @@ def test_returning_to_earlier_settings_reuses_the_engines_loaded_then(tmp_path, 
     assert registry._adapter("o200k_base") is before
 
 
-def test_other_claude_sampling_gets_its_own_estimator_and_keeps_the_sessions(reconfigure):
-    session = registry._adapter("claude")
-    reconfigure(claude_sample_bytes=None)
-    assert registry._adapter("claude") is not session
-    assert registry._adapter("claude").sample_bytes is None
-
-
 def _imports_within_package(path: Path) -> set[str]:
     """Sibling modules ``path`` imports (``from .x import``, ``from . import x``), anywhere in it."""
     found = set()
