@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION_S = float(os.environ.get("LOAD_SECONDS", "20"))
+# The memory soak after the measured mix (make bench: 600 s); 0 skips it.
+SOAK_S = float(os.environ.get("SOAK_SECONDS", "0"))
 CONCURRENCY = int(os.environ.get("LOAD_CONCURRENCY", "8"))
 WORDS = (ROOT / "README.md").read_text(encoding="utf-8").split()
 
@@ -106,7 +108,7 @@ def server_memory_mb(server: subprocess.Popen[bytes]) -> tuple[float, float]:
 
 
 def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (workers, and the workers' counting processes)."""
+    """``pid`` and every process below it (the workers)."""
     found, queue = [], [pid]
     while queue:
         current = queue.pop()
@@ -116,11 +118,42 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def sample_pss(server: subprocess.Popen[bytes], samples: list[float], seconds: float) -> None:
-    """PSS at each fifth of the mix: a leak climbs steadily, a warm-up levels off."""
-    for _ in range(5):
-        time.sleep(seconds / 5)
+def sample_pss(server: subprocess.Popen[bytes], samples: list[float], seconds: float, n: int = 5) -> None:
+    """PSS at each n-th of a phase: a leak climbs steadily, a warm-up levels off."""
+    for _ in range(n):
+        time.sleep(seconds / n)
         samples.append(server_memory_mb(server)[1])
+
+
+def worker_pss_mb(server: subprocess.Popen[bytes]) -> list[float]:
+    """PSS of each gunicorn worker (the master's children), MB."""
+    out = []
+    for pid in descendants(server.pid)[1:]:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        out.append(sum(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) / 1024)
+    return out
+
+
+def soak(port: int, server: subprocess.Popen[bytes], pick) -> str:
+    """The mix for SOAK_S seconds, PSS sampled ten times: does server memory level off?"""
+    samples: list[float] = []
+    sampler = threading.Thread(target=sample_pss, args=(server, samples, SOAK_S, 10), daemon=True)
+    sampler.start()
+    result, wall = run_phase(port, pick, SOAK_S)
+    sampler.join()
+    second_half = samples[len(samples) // 2 :]
+    spread = (max(second_half) - min(second_half)) / min(second_half)
+    workers = ", ".join(f"{mb:.0f}" for mb in worker_pss_mb(server))
+    return "\n".join(
+        [
+            "### Memory soak",
+            "",
+            f"The same mix for {SOAK_S:.0f} s ({len(result.latencies_ms)} requests, {result.errors} errors). "
+            "Server PSS at each tenth: " + ", ".join(f"{mb:.0f}" for mb in samples) + " MB. Spread over the "
+            f"second half: {spread:.1%} (flat: within 5 %). PSS per worker at the end: {workers} MB.",
+            "",
+        ]
+    )
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -154,8 +187,13 @@ def cold_start(preload: bool) -> dict[str, float]:
         rss, pss = server_memory_mb(server)
     finally:
         stop_server(server)
-    return {"ready_s": ready, "slowest_first_s": max(waits), "median_first_s": statistics.median(waits),
-            "rss_mb": rss, "pss_mb": pss}
+    return {
+        "ready_s": ready,
+        "slowest_first_s": max(waits),
+        "median_first_s": statistics.median(waits),
+        "rss_mb": rss,
+        "pss_mb": pss,
+    }
 
 
 def paste(rng: random.Random, words: int) -> str:
@@ -226,7 +264,7 @@ def main() -> None:
             )
             assert status == 201, body
             exports.append(json.loads(body)["json_url"])
-        # Warm up (every worker's allocator and counting processes), then measure from there.
+        # Warm up (every worker's allocator and chunk tables), then measure from there.
         run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S / 4)
         memory_before = server_memory_mb(server)
         health, health_wall = run_phase(port, lambda rng: ("GET", "/healthz", None), DURATION_S / 2)
@@ -236,16 +274,24 @@ def main() -> None:
         mix, mix_wall = run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S)
         sampler.join()
         memory_after = server_memory_mb(server)
+        soaked = soak(port, server, lambda rng: mixed_request(rng, exports, document)) if SOAK_S else ""
     finally:
         stop_server(server)
-    print(report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples))
+    text = report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples) + soaked
+    print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
-        write_section(report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples))
+        write_section(text)
 
 
 def report(
-    cold: dict[bool, dict[str, float]], health: Result, health_wall: float, mix: Result, mix_wall: float,
-    memory_before: tuple[float, float], memory_after: tuple[float, float], samples: list[float],
+    cold: dict[bool, dict[str, float]],
+    health: Result,
+    health_wall: float,
+    mix: Result,
+    mix_wall: float,
+    memory_before: tuple[float, float],
+    memory_after: tuple[float, float],
+    samples: list[float],
 ) -> str:
     rows = [summary("/healthz (ceiling)", health, health_wall), summary("realistic mix", mix, mix_wall)]
     workers, threads = os.environ.get("WEB_CONCURRENCY", "2"), os.environ.get("WEB_THREADS", "4")
@@ -288,13 +334,14 @@ def report(
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
             *rows,
             "",
-            f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master, workers and their "
-            f"counting processes) after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
+            f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master and workers)"
+            f" after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
             f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
             f"({memory_after[0] - memory_before[0]:+.0f}), "
             f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
             f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
-            + ", ".join(f"{mb:.0f}" for mb in samples) + " MB (a leak climbs at every fifth; allocator "
+            + ", ".join(f"{mb:.0f}" for mb in samples)
+            + " MB (a leak climbs at every fifth; allocator "
             "warm-up levels off).",
             "",
         ]

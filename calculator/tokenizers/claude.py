@@ -8,6 +8,7 @@ so every text up to the size limit is counted whole, and equality with ctok is t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .engines_claude import ClaudeEngine
 from .offsets import NormalizedText, make_tokens
@@ -33,6 +34,9 @@ class ClaudeEstimator:
     def count(self, text: str) -> int:
         return self._engine.count(text)
 
+    def forget(self) -> None:
+        self._engine.forget()
+
     def tokenize(self, text: str) -> tuple[list[Token], bool]:
         """One tiling of ``text`` whose tokens are the engine's pieces; not real boundaries."""
         if not text:
@@ -47,7 +51,7 @@ class ClaudeEstimator:
         return make_tokens(text, [None] * len(spans), spans), False
 
 
-def _original_offsets(text: str):  # noqa: ANN202 - a closure over the alignment
+def _original_offsets(text: str) -> Callable[[int], int]:
     """Map an end offset in the normalised text back to the original text.
 
     Normalisation is NFC, then characters dropped (controls, private use) and the Thai SARA AM
@@ -75,4 +79,3 @@ def _advancing(ends: list[int]) -> list[int]:
         if end > (kept[-1] if kept else 0):
             kept.append(end)
     return kept
-

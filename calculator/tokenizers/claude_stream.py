@@ -87,7 +87,7 @@ def prepare(text: str, fold_quotes: bool, frame_bow: bool) -> Prepared:
 def _regex_marks() -> tuple[frozenset[str], frozenset[str]]:
     """BMP marks and Alphabetic marks as the ``regex`` package's Unicode data reads them (ctok
     asks ``regex`` for both properties, and its Unicode version can be newer than ``unicodedata``)."""
-    import regex
+    import regex  # type: ignore[import-untyped]
 
     mark, alpha = regex.compile(r"\p{M}"), regex.compile(r"\p{Alphabetic}")
     marks = frozenset(chr(o) for o in range(0x10000) if not 0xD800 <= o <= 0xDFFF and mark.fullmatch(chr(o)))
