@@ -180,6 +180,7 @@ class Tables:
     chunk: re.Pattern[str]  # non-word stuff then one word stretch: streams independent of context
     word_end_punct: re.Pattern[str]  # word characters that take right borders: chunks unsafe
     upper: re.Pattern[str]
+    punct_like: frozenset[str]  # BMP characters that take border markers (astral ones never do)
 
 
 KIND_OF_GROUP = (W, M, D, P, S, HP, HN, HL)
@@ -187,7 +188,7 @@ KIND_OF_GROUP = (W, M, D, P, S, HP, HN, HL)
 
 @cache
 def tables() -> Tables:
-    groups: dict[str, list[int]] = {k: [] for k in (W, M, D, P, S, HP, HN, HL, "sel", "up", "wp")}
+    groups: dict[str, list[int]] = {k: [] for k in (W, M, D, P, S, HP, HN, HL, "sel", "up", "wp", "pl")}
     for o in range(0x10000):
         if 0xD800 <= o <= 0xDFFF:
             continue
@@ -203,6 +204,8 @@ def tables() -> Tables:
             groups["up"].append(o)
         if kind == W and punct_like(c):
             groups["wp"].append(o)
+        if punct_like(c):
+            groups["pl"].append(o)
     sets = {k: _char_set(v) for k, v in groups.items()}
     word = sets[W] + sets[M]
     hl, sel = sets[HL] + "\U00010000-\U0010ffff", sets["sel"]
@@ -211,7 +214,8 @@ def tables() -> Tables:
         f"|([{sets[HP]}][{sets[HP]}{sel}]*)|([{sets[HN]}][{sets[HN]}{sel}]*)|([{hl}{sel}]+)"
     )
     chunk = re.compile(f"[^{word}]*[{word}]+")
-    return Tables(unit, chunk, re.compile(f"[{sets['wp']}]"), re.compile(f"[{sets['up']}]"))
+    punct = frozenset(map(chr, groups["pl"]))
+    return Tables(unit, chunk, re.compile(f"[{sets['wp']}]"), re.compile(f"[{sets['up']}]"), punct)
 
 
 # ---- case ----------------------------------------------------------------------------------
@@ -263,9 +267,8 @@ def mark_case(span: str, caps_min: int | None) -> str:
 # ---- the marked stream ---------------------------------------------------------------------
 
 
-@cache
 def _punct_like(c: str) -> bool:
-    return punct_like(c)
+    return c in tables().punct_like  # a fixed table: no per-character cache grows with input
 
 
 def hard_bow(body: str) -> bool:

@@ -103,6 +103,8 @@ class ByteFloor:
                 for start in range(end):
                     if end - start == 1 or data[start:end] in self.prefixes:
                         best[end] = min(best[end], best[start] + 1)
+            if len(self._costs) > 100_000:
+                self._costs.clear()  # bounded, whatever characters a text brings
             hit = self._costs[char] = best[-1]
         return hit
 
@@ -170,21 +172,16 @@ class ClaudeEngine:
         return cs.stream(body, self.caps_min, self.frame_bow, head)
 
     def _count_chunks(self, parts: list[str]) -> int:
-        table = self._chunks
-        known = {}
-        missing = []
-        for part in set(parts):
-            hit = table.get(part)
-            if hit is None:
-                missing.append(part)
-            else:
-                known[part] = hit
+        table, unique = self._chunks, set(parts)
+        known = {part: table[part] for part in unique if part in table}
+        missing = [part for part in unique if part not in known]
         if missing:
             counts = self._count_streams([cs.chunk_stream(part, self.caps_min) for part in missing])
-            if len(table) + len(missing) > CHUNK_CACHE_ENTRIES:
+            new = dict(zip(missing, counts, strict=True))
+            known.update(new)
+            if len(table) + len(new) > CHUNK_CACHE_ENTRIES:
                 table.clear()  # bounded: a long-running server never grows past this
-            for part, n in zip(missing, counts, strict=True):
-                known[part] = table[part] = n
+            table.update(new)
         return sum(map(known.__getitem__, parts))
 
     def _count_streams(self, streams: list[str]) -> list[int]:

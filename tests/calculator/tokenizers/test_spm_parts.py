@@ -1,0 +1,29 @@
+"""Mistral's SentencePiece counts by parts (cut at single spaces) equal the whole text's."""
+
+import pytest
+
+from calculator.tokenizers import registry
+from calculator.tokenizers.engines_spm import WORD_CUT
+
+from .claude_corpus import documents
+from .corpus import CORPUS
+
+
+@pytest.mark.parametrize("key", ["mistral_spm_v3", "mistral_spm_v7"])
+def test_the_ids_of_the_parts_are_the_ids_of_the_whole_text(key):
+    processor = registry._adapter(key).processor
+    texts = CORPUS + documents(seed=11, total_chars=150_000)
+    for text in texts:
+        parts = WORD_CUT.split(text)
+        by_parts = [i for ids in processor.encode(parts) for i in ids]
+        assert by_parts == processor.encode(text), text[:80]
+
+
+@pytest.mark.parametrize("key", ["mistral_spm_v3", "mistral_spm_v7"])
+def test_a_long_text_counts_the_same_with_an_empty_or_a_full_part_table(key):
+    adapter = registry._adapter(key)
+    text = "".join(documents(seed=12, total_chars=60_000))
+    whole = len(adapter.processor.encode(text))
+    adapter.forget()
+    assert adapter.count(text) == whole
+    assert adapter.count(text) == whole  # from the table now
