@@ -394,24 +394,42 @@ def stream(body: str, caps_min: int | None, frame_bow: bool, head: bool) -> str:
     return _SEAM.sub(EOW + r"\1" + BOW, marked)
 
 
-def chunks(body: str) -> tuple[list[str], str] | None:
-    """``body`` as chunks (non-word text, then one word stretch) and a tail, or None when some
-    word ends in a character that takes right borders (then streams depend on neighbours).
+def chunks(body: str) -> tuple[list[str], str]:
+    """``body`` as chunks (non-word text, then one word stretch) and a tail.
 
     Each chunk's stream ends in EOW, which no vocabulary piece crosses, and depends on nothing
-    outside the chunk except that a word precedes it: the first chunk is the message head."""
+    outside the chunk except that a word precedes it (the first chunk is the message head) and
+    that this word's last character takes no right border. Where one does (a circled letter, say),
+    the chunk after it is joined to it, so that context stays inside one chunk."""
     t = tables()
-    if t.word_end_punct.search(body):
-        return None
     parts = t.chunk.findall(body)
-    end = sum(map(len, parts))
-    return parts, body[end:]
+    tail = body[sum(map(len, parts)) :]
+    if not t.word_end_punct.search(body):
+        return parts, tail
+    joined, carry = [], ""
+    for part in parts:
+        part = carry + part
+        carry = part if t.word_end_punct.match(part, len(part) - 1) else ""
+        if not carry:
+            joined.append(part)
+    return joined, carry + tail
 
 
 # An ASCII chunk without apostrophes: most chunks of English and code. Its units are spaces,
 # digits (no markers) and punctuation runs (markers only towards a single space), then the word.
 _SIMPLE_CHUNK = re.compile(r"([^A-Za-z']*)([A-Za-z]+)")
 _ASCII_UNITS = re.compile(r"[ \t\n]+|[0-9]+|[^ \t\n0-9]+")
+
+
+def ascii_case(word: str, caps_min: int | None) -> str:
+    """``mark_case`` for an ASCII word (every letter cased, none exceptional)."""
+    if word.islower():
+        return word
+    if caps_min is not None and len(word) >= caps_min and word.isupper():
+        return CAPS + word.lower()
+    if word[0].isupper() and (len(word) == 1 or word[1:].islower()):
+        return SHIFT + word.lower()
+    return word
 
 
 def chunk_stream(chunk: str, caps_min: int | None) -> str:
@@ -421,16 +439,23 @@ def chunk_stream(chunk: str, caps_min: int | None) -> str:
         return stream(chunk, caps_min, True, False)
     prefix, word = simple.groups()
     parts = _ASCII_UNITS.findall(prefix)
-    out = [EOW]  # the previous chunk's word, for the seam; removed below
+    out = []
+    last_eow = True  # the previous chunk's word ended in EOW
     for i, part in enumerate(parts):
-        if part[0] in " \t\n0123456789":
+        after = parts[i + 1] if i + 1 < len(parts) else word
+        if part[0] in " \t\n":
+            # A lone space between an EOW and a BOW is the seam: it is not written.
+            if not (part == " " and last_eow and after[0] not in "0123456789"):
+                out.append(part)
+            last_eow = False
+        elif part[0] in "0123456789":
             out.append(part)
-            continue
-        after = parts[i + 1] if i + 1 < len(parts) else ""
-        bow = BOW if i and parts[i - 1][-1] == " " else ""
-        eow = EOW if after[:1] == " " and after[:2] != "  " else ""
-        out.append(bow + part + eow)
-    marked = word if word.islower() else mark_case(word, caps_min)
+            last_eow = False
+        else:
+            bow = BOW if i and parts[i - 1][-1] == " " else ""
+            last_eow = after[:1] == " " and after[:2] != "  "
+            out.append(bow + part + (EOW if last_eow else ""))
+    marked = ascii_case(word, caps_min)
     case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
     out.append(case + BOW + marked[len(case) :] + EOW)
-    return _SEAM.sub(EOW + r"\1" + BOW, "".join(out))[1:]
+    return "".join(out)

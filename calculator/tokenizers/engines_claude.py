@@ -157,10 +157,9 @@ class ClaudeEngine:
 
     def count(self, text: str) -> int:
         p = cs.prepare(text, self.fold_quotes, self.frame_bow)
-        split = cs.chunks(p.body) if p.body else None
-        if not split or not split[0]:
+        parts, tail = cs.chunks(p.body)
+        if not parts:
             return self._count_streams([self._stream(p.body, True)])[0] + self.ladder(p.tail_newlines)
-        parts, tail = split
         head = [self._stream(parts[0], True)] + ([self._stream(tail, False)] if tail else [])
         return sum(self._count_streams(head)) + self._count_chunks(parts[1:]) + self.ladder(p.tail_newlines)
 

@@ -9,7 +9,6 @@ from typing import cast
 from .offsets import byte_ends_to_char_ends, make_tokens
 from .types import Token
 
-
 # Where a text can be cut without changing its pieces: at a single space between two other
 # characters. Mistral's vocabularies have no piece with "▁" (the space) after anything but "▁",
 # so no merge crosses it, and a part encoded alone gets the "▁" back as SentencePiece's dummy
