@@ -28,11 +28,8 @@ def space_cut(doc: dict[str, object]) -> re.Pattern[str] | None:
     if not isinstance(model, dict) or model.get("type") != "BPE" or normalizer != spaces:
         return None
     added = doc.get("added_tokens")
-    pieces = (
-        list(model["vocab"]) + [t["content"] for t in added if isinstance(t, dict)]
-        if isinstance(added, list)
-        else []
-    )
+    extra = [t["content"] for t in added if isinstance(t, dict)] if isinstance(added, list) else []
+    pieces = [*model["vocab"], *extra]
     blocked = {"\u2581", " "}
     for piece in pieces:
         piece = piece.replace(" ", "\u2581")
