@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -132,25 +133,45 @@ def vocabulary(filename: str) -> Vocabulary:
     return Vocabulary(frozenset(pieces), singles, floor, meta["allcaps_min"], meta["fold_quotes"])
 
 
-class ClaudeEngine:
-    """One ctok family: ``count`` gives ctok's count less the message frame."""
+class Tiler:
+    """The minimum tiling over one vocabulary file, and its table of chunk counts. Families that
+    read the same file with the same stream rules (v4.7 and v4.8 differ only at the message
+    head, which is never a table entry) share one, so a text's chunks are tiled once for both."""
 
-    def __init__(self, family: str) -> None:
+    def __init__(self, filename: str) -> None:
         import sentencepiece
 
-        filename, self.frame, self.frame_bow = FAMILIES[family]
         vocab = vocabulary(filename)
-        self.caps_min, self.fold_quotes = vocab.caps_min, vocab.fold_quotes
         self.floor = vocab.floor
         chars = {c for piece in vocab.pieces for c in piece}
         # A character inside longer pieces but no piece itself still tiles alone at its floor cost.
         lone = {c: self.floor.cost(c) for c in chars - vocab.singles}
         scored = [(p, -1.0) for p in sorted(vocab.pieces)] + [(c, -float(k)) for c, k in sorted(lone.items())]
         scored.append((PLACEHOLDER, -1.0))
-        self._spm = sentencepiece.SentencePieceProcessor(model_proto=unigram_model(scored))
-        self._extra = {self._spm.piece_to_id(c): k - 1 for c, k in lone.items() if k != 1}
-        self._unknown = re.compile("[^" + re.escape("".join(sorted(chars))) + "]")
-        self._chunks: dict[str, int] = {}
+        self.spm = sentencepiece.SentencePieceProcessor(model_proto=unigram_model(scored))
+        self.extra = {self.spm.piece_to_id(c): k - 1 for c, k in lone.items() if k != 1}
+        self.unknown = re.compile("[^" + re.escape("".join(sorted(chars))) + "]")
+        self.placeholder_id = self.spm.piece_to_id(PLACEHOLDER)
+        self.chunks: dict[str, int] = {}
+        self.lock = threading.Lock()  # one thread tiles a text's new chunks, the other reuses them
+
+
+@cache
+def tiler(filename: str) -> Tiler:
+    return Tiler(filename)
+
+
+class ClaudeEngine:
+    """One ctok family: ``count`` gives ctok's count less the message frame."""
+
+    def __init__(self, family: str) -> None:
+        filename, self.frame, self.frame_bow = FAMILIES[family]
+        vocab = vocabulary(filename)
+        self.caps_min, self.fold_quotes = vocab.caps_min, vocab.fold_quotes
+        self._tiler = tiler(filename)
+        self.floor = self._tiler.floor
+        self._spm, self._extra, self._unknown = self._tiler.spm, self._tiler.extra, self._tiler.unknown
+        self._chunks = self._tiler.chunks
         self._ladder: dict[int, int] = {}
 
     # -- counting ---------------------------------------------------------------------------
@@ -172,15 +193,16 @@ class ClaudeEngine:
 
     def _count_chunks(self, parts: list[str]) -> int:
         table, unique = self._chunks, set(parts)
-        known = {part: table[part] for part in unique if part in table}
-        missing = [part for part in unique if part not in known]
-        if missing:
-            counts = self._count_streams([cs.chunk_stream(part, self.caps_min) for part in missing])
-            new = dict(zip(missing, counts, strict=True))
-            known.update(new)
-            if len(table) + len(new) > CHUNK_CACHE_ENTRIES:
-                table.clear()  # bounded: a long-running server never grows past this
-            table.update(new)
+        with self._tiler.lock:
+            known = {part: table[part] for part in unique if part in table}
+            missing = [part for part in unique if part not in known]
+            if missing:
+                counts = self._count_streams([cs.chunk_stream(part, self.caps_min) for part in missing])
+                new = dict(zip(missing, counts, strict=True))
+                known.update(new)
+                if len(table) + len(new) > CHUNK_CACHE_ENTRIES:
+                    table.clear()  # bounded: a long-running server never grows past this
+                table.update(new)
         return sum(map(known.__getitem__, parts))
 
     def _count_streams(self, streams: list[str]) -> list[int]:
@@ -202,7 +224,7 @@ class ClaudeEngine:
 
     @property
     def _placeholder_id(self) -> int:
-        return self._spm.piece_to_id(PLACEHOLDER)
+        return self._tiler.placeholder_id
 
     def ladder(self, newlines: int) -> int:
         """What content-final newlines cost beyond the frame's own closing token: the frame adds
