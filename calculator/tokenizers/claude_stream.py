@@ -415,9 +415,9 @@ def chunks(body: str) -> tuple[list[str], str]:
     return joined, carry + tail
 
 
-# An ASCII chunk without apostrophes: most chunks of English and code. Its units are spaces,
-# digits (no markers) and punctuation runs (markers only towards a single space), then the word.
-_SIMPLE_CHUNK = re.compile(r"([^A-Za-z']*)([A-Za-z]+)")
+# An ASCII chunk: most chunks of English and code. Its units are spaces, digits (no markers) and
+# punctuation runs (markers only towards a single space), then the word.
+_SIMPLE_CHUNK = re.compile(r"([^A-Za-z]*)([A-Za-z]+)")
 _ASCII_UNITS = re.compile(r"[ \t\n]+|[0-9]+|[^ \t\n0-9]+")
 
 
@@ -433,29 +433,40 @@ def ascii_case(word: str, caps_min: int | None) -> str:
 
 
 def chunk_stream(chunk: str, caps_min: int | None) -> str:
-    """``stream(chunk, head=False)``, with a shortcut for simple ASCII chunks."""
+    """``stream(chunk, head=False)``, with a shortcut for ASCII chunks."""
     simple = _SIMPLE_CHUNK.fullmatch(chunk) if chunk.isascii() else None
     if simple is None:
         return stream(chunk, caps_min, True, False)
     prefix, word = simple.groups()
     parts = _ASCII_UNITS.findall(prefix)
+    last = len(parts) - 1
+    # A lone apostrophe right before the word opens it (it takes no BOW); before a contraction
+    # suffix it is the word's boundary (the word takes none).
+    quote = last >= 0 and parts[last] == "'"
+    word_bow = not (quote and word in CONTRACTIONS)
+
+    def writes_bow(j: int) -> bool:
+        if j > last:
+            return word_bow
+        part = parts[j]
+        return part[0] not in " \t\n0123456789" and parts[j - 1][-1] == " " and not (quote and j == last)
+
     out = []
     last_eow = True  # the previous chunk's word ended in EOW
     for i, part in enumerate(parts):
-        after = parts[i + 1] if i + 1 < len(parts) else word
         if part[0] in " \t\n":
             # A lone space between an EOW and a BOW is the seam: it is not written.
-            if not (part == " " and last_eow and after[0] not in "0123456789"):
+            if not (part == " " and last_eow and writes_bow(i + 1)):
                 out.append(part)
             last_eow = False
         elif part[0] in "0123456789":
             out.append(part)
             last_eow = False
         else:
-            bow = BOW if i and parts[i - 1][-1] == " " else ""
+            after = parts[i + 1] if i < last else word
             last_eow = after[:1] == " " and after[:2] != "  "
-            out.append(bow + part + (EOW if last_eow else ""))
+            out.append((BOW if i and writes_bow(i) else "") + part + (EOW if last_eow else ""))
     marked = ascii_case(word, caps_min)
     case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
-    out.append(case + BOW + marked[len(case) :] + EOW)
+    out.append(case + (BOW if word_bow else "") + marked[len(case) :] + EOW)
     return "".join(out)

@@ -207,6 +207,8 @@ class ClaudeEngine:
 
     def _count_streams(self, streams: list[str]) -> list[int]:
         """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
+        if not self._unknown.search("".join(streams)):  # the usual case: every character has a piece
+            return self._lengths(self._spm.encode(streams, num_threads=1))
         floors = []
         inputs = []
         for s in streams:
@@ -221,6 +223,11 @@ class ClaudeEngine:
                 n += sum(tokens.count(i) * k for i, k in self._extra.items())
             counts.append(n)
         return counts
+
+    def _lengths(self, encoded: list[list[int]]) -> list[int]:
+        if not self._extra:
+            return [len(ids) for ids in encoded]
+        return [len(ids) + sum(ids.count(i) * k for i, k in self._extra.items()) for ids in encoded]
 
     @property
     def _placeholder_id(self) -> int:
