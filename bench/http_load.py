@@ -277,7 +277,8 @@ def main() -> None:
         soaked = soak(port, server, lambda rng: mixed_request(rng, exports, document)) if SOAK_S else ""
     finally:
         stop_server(server)
-    text = report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples) + soaked
+    text = report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples)
+    text += "\n" + soaked if soaked else ""
     print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
         write_section(text)
