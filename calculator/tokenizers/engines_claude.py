@@ -8,7 +8,7 @@ model in memory from ctok's own vocabulary files (ctok stays installed: it is th
 tests compare with, and its data is what we read). Characters in no piece are forced single tiles,
 so they go to the model as one placeholder piece and their byte-floor cost is added here.
 
-Long texts are cut into chunks whose counts add up (``claude_stream.chunks``); a chunk's count is
+Long texts are cut into chunks whose counts add up (``claude_chunks.chunks``); a chunk's count is
 kept in a bounded per-family table, so repeated words and lines are counted once per process.
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from . import claude_chunks
 from . import claude_stream as cs
 
 # Our family key -> (ctok's vocabulary file, message frame tokens, frame ends in a BOW). The
@@ -178,7 +179,7 @@ class ClaudeEngine:
 
     def count(self, text: str) -> int:
         p = cs.prepare(text, self.fold_quotes, self.frame_bow)
-        parts, tail = cs.chunks(p.body)
+        parts, tail = claude_chunks.chunks(p.body)
         if not parts:
             return self._count_streams([self._stream(p.body, True)])[0] + self.ladder(p.tail_newlines)
         head = [self._stream(parts[0], True)] + ([self._stream(tail, False)] if tail else [])
@@ -197,7 +198,9 @@ class ClaudeEngine:
             known = {part: table[part] for part in unique if part in table}
             missing = [part for part in unique if part not in known]
             if missing:
-                counts = self._count_streams([cs.chunk_stream(part, self.caps_min) for part in missing])
+                counts = self._count_streams(
+                    [claude_chunks.chunk_stream(part, self.caps_min) for part in missing]
+                )
                 new = dict(zip(missing, counts, strict=True))
                 known.update(new)
                 if len(table) + len(new) > CHUNK_CACHE_ENTRIES:

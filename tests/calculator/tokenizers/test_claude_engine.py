@@ -7,6 +7,7 @@ import ctok
 import pytest
 from ctok.normalize import _hard_kind, _stray_mark, classify
 
+from calculator.tokenizers import claude_chunks
 from calculator.tokenizers import claude_stream as cs
 from calculator.tokenizers.engines_claude import ClaudeEngine
 
@@ -75,7 +76,7 @@ def test_it_counts_200_kb_of_generated_text_as_ctok_does(family):
 def test_a_long_text_counted_in_chunks_equals_ctok_counting_it_whole(family):
     engine, version = family
     text = "".join(documents(seed=7, total_chars=60_000)) + " ⓐ's Ⓐ'll x"  # joined chunks too
-    assert len(cs.chunks(cs.prepare(text, engine.fold_quotes, engine.frame_bow).body)[0]) > 1000
+    assert len(claude_chunks.chunks(cs.prepare(text, engine.fold_quotes, engine.frame_bow).body)[0]) > 1000
     assert engine.count(text) == reference(text, version, engine)
 
 
@@ -83,11 +84,11 @@ def test_chunk_streams_join_into_the_stream_of_the_whole_text(family):
     engine, _ = family
     for doc in documents(seed=3, total_chars=30_000):
         body = cs.prepare(doc, engine.fold_quotes, engine.frame_bow).body
-        parts, tail = cs.chunks(body)
+        parts, tail = claude_chunks.chunks(body)
         if not parts:
             continue
         joined = cs.stream(parts[0], engine.caps_min, engine.frame_bow, True)
-        joined += "".join(cs.chunk_stream(part, engine.caps_min) for part in parts[1:])
+        joined += "".join(claude_chunks.chunk_stream(part, engine.caps_min) for part in parts[1:])
         joined += cs.stream(tail, engine.caps_min, engine.frame_bow, False) if tail else ""
         assert joined == cs.stream(body, engine.caps_min, engine.frame_bow, True)
 
