@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field
 from config.api import ERRORS, ApiError, AsOf, Iso
 from config.env import TRUE_WORDS
 
-from .selectors import find_model, models_with_prices, price_history
+from .selectors import MAX_SEARCH_CHARS, find_model, models_with_prices, price_history
 from .serializers import ModelOut, PriceVersionOut, model_json
 
 router = Router(tags=["catalogue"])
@@ -25,8 +25,8 @@ def _yes(value: Any) -> bool:
 
 class ModelsQuery(Schema):
     as_of: AsOf = Field(None, description="ISO date; default now.")
-    provider: str | None = Field(None, description="provider slug")
-    search: str | None = Field(None, description="text")
+    provider: str | None = Field(None, max_length=100, description="provider slug")
+    search: str | None = Field(None, max_length=MAX_SEARCH_CHARS, description="text in a name or id")
     featured: Annotated[bool, BeforeValidator(_yes)] = Field(False, description="true: featured models only")
 
 

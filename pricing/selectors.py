@@ -9,6 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from .models import ImportRun, LanguageModel, PriceVersion
 
+# Longer searches match nothing useful, and SQLite refuses LIKE patterns over 50,000 bytes.
+MAX_SEARCH_CHARS = 200
+
 
 @dataclass(frozen=True)
 class CatalogueRow:

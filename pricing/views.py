@@ -12,7 +12,14 @@ from django.shortcuts import render
 from config.api import ApiError, parse_as_of
 
 from .models import Provider
-from .selectors import CatalogueRow, find_model, last_refresh, models_with_prices, price_history
+from .selectors import (
+    MAX_SEARCH_CHARS,
+    CatalogueRow,
+    find_model,
+    last_refresh,
+    models_with_prices,
+    price_history,
+)
 
 SORTS = {
     "provider": lambda r: (r.model.provider.name.lower(), r.model.name.lower()),
@@ -38,6 +45,11 @@ def models_page(request: HttpRequest) -> HttpResponse:
         at, error = None, f"As-of date: {exc.message}"
     show_all = request.GET.get("all") == "1"
     search = request.GET.get("q", "").strip()
+    if len(search) > MAX_SEARCH_CHARS:
+        search, error = (
+            search[:MAX_SEARCH_CHARS],
+            f"Search: only the first {MAX_SEARCH_CHARS} characters are used.",
+        )
     rows = models_with_prices(
         at=at,
         provider=request.GET.get("provider") or None,

@@ -72,3 +72,18 @@ def test_healthz_is_ok_once_prices_are_loaded(client, seeded):
 def test_healthz_says_so_when_the_catalogue_is_empty(client, db):
     status, body = get(client, "/healthz")
     assert status == 503 and body["status"] == "empty"
+
+
+def test_a_search_longer_than_200_characters_is_a_400_naming_it(client, seeded):
+    # Found by the query-string sweep: SQLite refuses a LIKE pattern this long, which was a 503.
+    status, body = get(client, "/api/v1/models?search=" + "x" * 60_000)
+    assert status == 400
+    assert body["error"]["field"] == "search"
+    status, _ = get(client, "/api/v1/models?search=" + "x" * 200)
+    assert status == 200
+
+
+def test_the_models_page_uses_the_first_200_characters_of_a_long_search_and_says_so(client, seeded):
+    response = client.get("/models?q=" + "gpt" + "x" * 60_000)
+    assert response.status_code == 200
+    assert "only the first 200 characters are used" in response.content.decode()
