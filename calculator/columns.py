@@ -65,8 +65,8 @@ class EstimateRow:
     total_usd: Decimal | None = _col("Total $ / request", "money", table=True, counted=True)
     requests_per_month: int = _col("Requests per month", "count")
     monthly_usd: Decimal | None = _col("Monthly $", "money", table=True, counted=True)
-    price_version: int = _col("Price version", "id")
-    effective_from: datetime = _col("Price from", "moment")
+    price_version: int | None = _col("Price version", "id")
+    effective_from: datetime | None = _col("Price from", "moment")
     effective_to: datetime | None = _col("Price until", "moment")
     tier_applied: int | None = _col("Long-context tier above", "tokens", counted=True)
     batch_applied: bool | None = _col("Batch price", "flag", counted=True)
@@ -78,6 +78,11 @@ class EstimateRow:
     count_source: str = _col("Counted by", "text")
     framing: str | None = _col("Chat framing", "text")
     tools_tokens: int | None = _col("Tool definition tokens", "tokens", counted=True)
+    # How the price's start is known: "exact", or a "window" (set after effective_from_earliest,
+    # by effective_from), or "first_seen"; and why a row has no price at the chosen date.
+    effective_from_earliest: datetime | None = _col("Price set after", "moment")
+    start_basis: str | None = _col("Price start known", "text")
+    price_note: str | None = _col("Price note", "text")
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)

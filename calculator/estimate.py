@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pricing.costs import Usage, estimate_cost
 from pricing.models import PriceVersion
-from pricing.selectors import CatalogueRow, models_with_prices
+from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
@@ -77,20 +77,30 @@ def run_estimate(request: EstimateRequest) -> Estimate:
     started = time.perf_counter()
     at = request.as_of or timezone.now()
     catalogue = _select_models(request, at)
-    priced = [row for row in catalogue if row.version]
-    keys = sorted({row.model.tokenizer_key for row in priced})
-    counted = _count(request, priced)
-    rows = [_row(request, row, counted[row.model.key]) for row in priced]
+    # A model priced only later than ``as_of`` still gets a row: its tokens, and since when a price
+    # is known (never a price it did not have then).
+    first_known = first_price_dates([row.model.pk for row in catalogue if row.version is None])
+    shown = [row for row in catalogue if row.version or row.model.pk in first_known]
+    keys = sorted({row.model.tokenizer_key for row in shown})
+    counted = _count(request, shown)
+    rows = [
+        _row(request, row, counted[row.model.key])
+        if row.version
+        else _unpriced_row(request, row, counted[row.model.key], first_known[row.model.pk])
+        for row in shown
+    ]
     rows.sort(key=lambda r: (r.total_usd is None, r.total_usd or 0, r.provider, r.model))
     return Estimate(
         schema_version=SCHEMA_VERSION,
         as_of=at,
         inputs=request.normalised(),
         text=_text_stats(_counted_text(request)),
-        tokenizers=tuple(_tokenizer_count(key, _first(priced, counted, key), request.text) for key in keys),
+        tokenizers=tuple(_tokenizer_count(key, _first(shown, counted, key), request.text) for key in keys),
         results=tuple(rows),
         cheapest_fitting=_cheapest_fitting(rows),
-        without_price=tuple(row.model.key for row in catalogue if row.version is None),
+        without_price=tuple(
+            row.model.key for row in catalogue if row.version is None and row.model.pk not in first_known
+        ),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
 
@@ -137,10 +147,46 @@ def _counted_text(request: EstimateRequest) -> str | None:
 
 def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> EstimateRow:
     model, version = row.model, row.version
-    assert version is not None and request.output_tokens is not None
-    info = tokenizers.get_info(model.tokenizer_key)
+    assert version is not None
     costs = _costs(request, version, counted, model.context_window, model.max_output_tokens)
     return EstimateRow(
+        **_model_fields(request, row, counted),
+        price_version=version.pk,
+        effective_from=version.effective_from,
+        effective_to=version.effective_to,
+        effective_from_earliest=version.effective_from_earliest,
+        start_basis=version.start_basis,
+        price_note=None,
+        **costs,
+    )
+
+
+def _unpriced_row(
+    request: EstimateRequest, row: CatalogueRow, counted: ModelCount, first: datetime
+) -> EstimateRow:
+    """A model with no price known at ``as_of``: its tokens, no money, and since when it is priced."""
+    tokens = None if counted.text_tokens is None else counted.text_tokens + counted.chat_overhead_tokens
+    return EstimateRow(
+        **_model_fields(request, row, counted),
+        **dict.fromkeys(("price_version", "effective_from", "effective_to", "effective_from_earliest")),
+        start_basis=None,
+        price_note=f"no price known before {first:%Y-%m-%d}",
+        **NO_COUNT
+        | {
+            "text_tokens": counted.text_tokens,
+            "chat_overhead_tokens": counted.chat_overhead_tokens,
+            "tools_tokens": counted.tools_tokens,
+            "input_tokens": tokens,
+        },
+    )
+
+
+def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> dict[str, Any]:
+    """The row's fields that do not depend on a price."""
+    model = row.model
+    assert request.output_tokens is not None
+    info = tokenizers.get_info(model.tokenizer_key)
+    return dict(
         provider=model.provider.slug,
         model=model.slug,
         name=model.name,
@@ -155,14 +201,10 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> Es
         quality=counted.quality,
         count_source=counted.count_source,
         framing=counted.framing,
-        price_version=version.pk,
-        effective_from=version.effective_from,
-        effective_to=version.effective_to,
         context_window=model.context_window,
         max_output_tokens=model.max_output_tokens,
         requests_per_month=request.requests_per_month,
         output_tokens=request.output_tokens,
-        **costs,
     )
 
 

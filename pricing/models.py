@@ -146,11 +146,17 @@ class ImportRun(models.Model):
 
 
 class PriceVersionQuerySet(models.QuerySet):
+    def standing(self) -> PriceVersionQuerySet:
+        """Versions not withdrawn: the history the catalogue stands by."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def effective(self, at: datetime | None = None) -> PriceVersionQuerySet:
         """Versions in force at ``at`` (default: now); half-open [effective_from, effective_to)."""
         at = at or timezone.now()
-        return self.filter(effective_from__lte=at).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gt=at)
+        return (
+            self.standing()
+            .filter(effective_from__lte=at)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=at))
         )
 
     def update(self, **kwargs: object) -> int:
@@ -173,10 +179,31 @@ class PriceVersion(VersionRateColumns):
         ADMIN = "admin", "Admin"
         IMPORT = "import", "Import"
 
-    MUTABLE_FIELDS = frozenset({"effective_to", "verified_at"})
+    class StartBasis(models.TextChoices):
+        EXACT = "exact", "Exact (announced, or a date in the source's data)"
+        WINDOW = "window", "Set within a window (between two observations)"
+        FIRST_SEEN = "first_seen", "First seen (no earlier observation)"
+
+    # ``withdrawn_*``: a version found to rest on no evidence (e.g. the old placeholder start
+    # 2023-01-01) is withdrawn, never edited or deleted: it stays readable, in force at no date.
+    MUTABLE_FIELDS = frozenset({"effective_to", "verified_at", "withdrawn_at", "withdrawn_reason"})
 
     model = models.ForeignKey(LanguageModel, on_delete=models.PROTECT, related_name="price_versions")
     effective_from = models.DateTimeField()
+    effective_from_earliest = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="With a start dated by evidence: the price was set after this and by effective_from.",
+    )
+    start_basis = models.CharField(max_length=12, choices=StartBasis.choices, default=StartBasis.EXACT)
+    snapshot = models.ForeignKey(
+        "PriceSnapshot",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        help_text="The published snapshot of a source that first showed this price.",
+    )
     effective_to = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
@@ -189,6 +216,8 @@ class PriceVersion(VersionRateColumns):
     locked = models.BooleanField(
         default=False, help_text="Imports never overwrite a locked price; they propose instead."
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PriceVersionQuerySet.as_manager()
@@ -206,7 +235,11 @@ class PriceVersion(VersionRateColumns):
                 condition=Q(input_usd_per_mtok__gte=0) & Q(output_usd_per_mtok__gte=0),
                 name="price_version_rates_not_negative",
             ),
-            models.UniqueConstraint(fields=["model", "effective_from"], name="one_price_version_per_start"),
+            models.UniqueConstraint(
+                fields=["model", "effective_from"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_price_version_per_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +254,15 @@ class PriceVersion(VersionRateColumns):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Price versions are never deleted.")
+
+    @property
+    def start_text(self) -> str:
+        """How the start is known, in words: exact, within a window, or first seen."""
+        if self.start_basis == self.StartBasis.WINDOW and self.effective_from_earliest:
+            return f"set between {self.effective_from_earliest:%Y-%m-%d} and {self.effective_from:%Y-%m-%d}"
+        if self.start_basis == self.StartBasis.FIRST_SEEN:
+            return f"first seen {self.effective_from:%Y-%m-%d} (start unknown)"
+        return f"from {self.effective_from:%Y-%m-%d}"
 
     def to_rates(self) -> Rates:
         return Rates(**self.stored_rates(), tiers=tuple(tier.to_tier_rates() for tier in self.tiers.all()))
@@ -371,3 +413,29 @@ class PriceTable(models.Model):
 
     def __str__(self) -> str:
         return f"Price table #{self.pk} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class PriceSnapshot(models.Model):
+    """One release of a package that bundles price data, as the package index published it.
+
+    ``upload_time`` is the index's upload time of the wheel (its zip timestamps prove nothing);
+    ``wheel_sha256`` is the index's hash of the wheel, ``content_sha256`` the hash of the data
+    read from it (the whole wheel, or one member read by Range requests).
+    """
+
+    project = models.CharField(max_length=100)
+    version = models.CharField(max_length=60)
+    filename = models.CharField(max_length=300)
+    upload_time = models.DateTimeField()
+    wheel_sha256 = models.CharField(max_length=64)
+    member = models.CharField(max_length=300, blank=True)
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["project", "upload_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="one_snapshot_per_release")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.version} ({self.upload_time:%Y-%m-%d %H:%M} UTC)"

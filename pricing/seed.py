@@ -79,10 +79,10 @@ def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> Lan
 
 def _version(model: LanguageModel, entry: dict[str, Any], verified_at: datetime, report: SeedReport) -> None:
     effective_from = _start_of_day(entry["effective_from"])
-    if PriceVersion.objects.filter(model=model, effective_from=effective_from).exists():
+    if PriceVersion.objects.standing().filter(model=model, effective_from=effective_from).exists():
         report.versions_present += 1
         return
-    latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
     if latest is not None and latest.effective_from > effective_from:
         report.skipped.append(
             f"{model.key} {entry['effective_from']}: the catalogue already has later prices"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 
 from .models import ImportRun, LanguageModel, PriceVersion
 
@@ -28,7 +28,7 @@ def models_with_prices(
     keys: list[str] | None = None,
 ) -> list[CatalogueRow]:
     """Every selected model with the price version in force at ``at`` (None when it had none)."""
-    versions = PriceVersion.objects.effective(at=at).prefetch_related("tiers")
+    versions = PriceVersion.objects.effective(at=at).select_related("snapshot").prefetch_related("tiers")
     queryset: QuerySet[LanguageModel] = LanguageModel.objects.select_related("provider").prefetch_related(
         Prefetch("price_versions", queryset=versions, to_attr="versions_in_force")
     )
@@ -52,6 +52,17 @@ def models_with_prices(
     ]
 
 
+def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
+    """When each model's first standing price version starts (models with none are left out)."""
+    firsts = (
+        PriceVersion.objects.standing()
+        .filter(model_id__in=model_ids)
+        .values("model_id")
+        .annotate(first=Min("effective_from"))
+    )
+    return {row["model_id"]: row["first"] for row in firsts}
+
+
 def find_model(provider: str, model: str) -> LanguageModel | None:
     return (
         LanguageModel.objects.select_related("provider").filter(provider__slug=provider, slug=model).first()
@@ -62,7 +73,7 @@ def price_history(model: LanguageModel) -> QuerySet[PriceVersion]:
     """All versions of ``model``, newest first, with tiers and who made them."""
     return (
         PriceVersion.objects.filter(model=model)
-        .select_related("created_by", "import_run")
+        .select_related("created_by", "import_run", "snapshot")
         .prefetch_related("tiers")
         .order_by("-effective_from")
     )

@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema, create_model
 
 from config.api import Iso
 
 from .costs import RATE_FIELDS, TIER_RATE_FIELDS, money
-from .models import LanguageModel, PriceTier, PriceVersion
+from .models import LanguageModel, PriceSnapshot, PriceTier, PriceVersion
 
 MONEY_PATTERN = r"^\d+(\.\d+)?$"
 Money = Annotated[
@@ -66,9 +66,32 @@ PriceTierOut = create_model(
 )
 
 
+class SnapshotOut(Schema):
+    """The published snapshot of a price source that first showed a price (its evidence)."""
+
+    package: str = Field(alias="project")
+    version: str
+    upload_time: Iso
+    wheel_sha256: str
+    member: str | None
+    content_sha256: str
+
+    @staticmethod
+    def resolve_member(obj: PriceSnapshot) -> str | None:
+        return obj.member or None
+
+
 class _VersionFacts(Schema):
     price_version: int
     effective_from: Iso
+    effective_from_earliest: Iso | None = Field(
+        description="With start_basis 'window': the price was set after this, by effective_from."
+    )
+    start_basis: str = Field(description="exact | window | first_seen: how the start is known.")
+    start: str = Field(description="The start in words, e.g. 'set between 2025-04-03 and 2025-05-04'.")
+    evidence: SnapshotOut | None = Field(description="The published snapshot that dated this price.")
+    withdrawn_at: Iso | None = Field(description="Set when the version was found to rest on no evidence.")
+    withdrawn_reason: str | None
     effective_to: Iso | None
     tiers: list[PriceTierOut]  # type: ignore[valid-type]
     origin: str
@@ -88,6 +111,18 @@ class _VersionFacts(Schema):
     @staticmethod
     def resolve_source_url(obj: PriceVersion) -> str | None:
         return obj.source_url or None
+
+    @staticmethod
+    def resolve_start(obj: PriceVersion) -> str:
+        return obj.start_text
+
+    @staticmethod
+    def resolve_evidence(obj: PriceVersion) -> PriceSnapshot | None:
+        return obj.snapshot
+
+    @staticmethod
+    def resolve_withdrawn_reason(obj: PriceVersion) -> str | None:
+        return obj.withdrawn_reason or None
 
 
 PriceVersionOut = create_model("PriceVersion", __base__=_VersionFacts, **_rates(RATE_FIELDS))

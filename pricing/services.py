@@ -8,6 +8,7 @@ queued for review are decided here too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,11 +17,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from .costs import Rates, rate_values
-from .models import ImportRun, LanguageModel, PriceProposal, PriceTier, PriceVersion
+from .models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from .sources.diff import rates_from_json
 from .validation import Problem, validate_rates
 
 EDIT_PERMISSION = "pricing.edit_prices"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a version's start is known: exact (the default), or by evidence within a window."""
+
+    basis: str = PriceVersion.StartBasis.EXACT
+    earliest: datetime | None = None
+    snapshot: PriceSnapshot | None = None
+
+    @classmethod
+    def of(cls, *, dated_by_evidence: bool, earliest: datetime | None, snapshot: PriceSnapshot | None = None):
+        """The evidence of a change the diff planned (``pricing.sources.diff.Change``)."""
+        if not dated_by_evidence:
+            return cls(snapshot=snapshot)
+        basis = PriceVersion.StartBasis.WINDOW if earliest else PriceVersion.StartBasis.FIRST_SEEN
+        return cls(basis, earliest, snapshot)
 
 
 class PriceRejected(Exception):
@@ -47,16 +65,21 @@ def publish_price_version(
     import_run: ImportRun | None = None,
     verified_at: datetime | None = None,
     locked: bool = False,
+    evidence: Evidence | None = None,
 ) -> PriceVersion:
     """Publish ``rates`` for ``model`` from ``effective_from`` on, closing the version before.
 
     A new version must start after the latest one started; the latest is closed at the new
-    start. Raises ``PriceRejected`` naming each wrong field, ``PermissionDenied`` for an admin
-    change by someone without the price-editor permission.
+    start. ``evidence`` says how a start that no announcement gives is known (a window, a
+    snapshot). Raises ``PriceRejected`` naming each wrong field, ``PermissionDenied`` for an
+    admin change by someone without the price-editor permission.
     """
     if origin == PriceVersion.Origin.ADMIN and not can_edit_prices(created_by):
         raise PermissionDenied("Only price editors may publish prices.")
+    evidence = evidence or Evidence()
     problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
+    if evidence.earliest is not None and not evidence.earliest < effective_from:
+        problems.append(Problem("effective_from_earliest", "must be before effective_from"))
     if problems:
         raise PriceRejected(problems)
     with transaction.atomic():
@@ -72,6 +95,9 @@ def publish_price_version(
             import_run=import_run,
             change_reason=change_reason.strip(),
             locked=locked,
+            effective_from_earliest=evidence.earliest,
+            start_basis=evidence.basis,
+            snapshot=evidence.snapshot,
         )
         for tier in rates.tiers:
             PriceTier.objects.create(
@@ -93,7 +119,7 @@ def _close_latest(model: LanguageModel, effective_from: datetime) -> None:
     """Close the model's latest version at ``effective_from``, or refuse an overlapping start."""
     # Lock the model row: two publishers of one model serialise here.
     LanguageModel.objects.select_for_update().get(pk=model.pk)
-    latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
     overlap = _overlap(latest, effective_from)
     if overlap is not None:
         raise PriceRejected([overlap])
@@ -105,7 +131,7 @@ def _close_latest(model: LanguageModel, effective_from: datetime) -> None:
 def overlap_problem(model: LanguageModel, effective_from: datetime) -> Problem | None:
     """Why a version of ``model`` cannot start at ``effective_from``: history is append-only, so a
     new version must start after the latest one started. ``None`` when it may."""
-    latest = PriceVersion.objects.filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
     return _overlap(latest, effective_from)
 
 
@@ -173,3 +199,88 @@ def _decide(
     proposal.status, proposal.decided_by, proposal.decided_at = status, user, timezone.now()
     proposal.decision_note, proposal.published_version = note, version
     proposal.save()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version of a model's replayed history, ready to publish."""
+
+    rates: Rates
+    effective_from: datetime
+    change_reason: str
+    evidence: Evidence
+    import_run: ImportRun | None = None
+
+
+def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]]) -> int:
+    """Publish each model's history (oldest first) after its latest version; returns the count.
+
+    The same rules as ``publish_price_version`` (valid rates, a reason, starts after the latest
+    and ascending, nothing rewritten but the latest's ``effective_to``), written in bulk because
+    the history fixture holds thousands of versions. Raises ``PriceRejected``; then nothing is
+    written.
+    """
+    entries = [entry for history in histories.values() for entry in history]
+    problems = [p for entry in entries for p in validate_rates(entry.rates)]
+    missing_reason = [e for e in entries if not e.change_reason.strip()]
+    problems += [Problem("change_reason", "a reason is required") for _ in missing_reason]
+    if problems:
+        raise PriceRejected(problems)
+    with transaction.atomic():
+        ids = [model.pk for model in histories]
+        list(LanguageModel.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        latest = {
+            v.model_id: v
+            for v in PriceVersion.objects.standing().filter(model_id__in=ids).order_by("effective_from")
+        }
+        versions: list[PriceVersion] = []
+        for model, history in histories.items():
+            versions += _history_versions(model, history, latest.get(model.pk))
+        created = PriceVersion.objects.bulk_create(versions, batch_size=500)
+        tiers = [
+            PriceTier(version=v, threshold_tokens=t.threshold_tokens, **rate_values(t))
+            for v, e in zip(created, entries, strict=True)
+            for t in e.rates.tiers
+        ]
+        PriceTier.objects.bulk_create(tiers, batch_size=500)
+    return len(created)
+
+
+def _history_versions(
+    model: LanguageModel, history: list[HistoryEntry], latest: PriceVersion | None
+) -> list[PriceVersion]:
+    if not history:
+        return []
+    previous_start = latest.effective_from if latest else None
+    for entry in history:
+        if previous_start is not None and entry.effective_from <= previous_start:
+            raise PriceRejected(
+                [
+                    Problem(
+                        "effective_from",
+                        f"{model.key}: history must start after the latest version and ascend",
+                    )
+                ]
+            )
+        previous_start = entry.effective_from
+    if latest is not None and (
+        latest.effective_to is None or latest.effective_to > history[0].effective_from
+    ):
+        latest.effective_to = history[0].effective_from
+        latest.save(update_fields=["effective_to"])
+    ends = [entry.effective_from for entry in history[1:]] + [None]
+    return [
+        PriceVersion(
+            model=model,
+            **rate_values(entry.rates),
+            effective_from=entry.effective_from,
+            effective_to=end,
+            effective_from_earliest=entry.evidence.earliest,
+            start_basis=entry.evidence.basis,
+            snapshot=entry.evidence.snapshot,
+            origin=PriceVersion.Origin.IMPORT,
+            import_run=entry.import_run,
+            change_reason=entry.change_reason.strip(),
+        )
+        for entry, end in zip(history, ends, strict=True)
+    ]

@@ -102,7 +102,9 @@ def _one_per_version(wheels: list[IndexFile]) -> list[IndexFile]:
     return first
 
 
-def sample(wheels: list[IndexFile], *, since: datetime | None = None, every: timedelta | None = None) -> list[IndexFile]:
+def sample(
+    wheels: list[IndexFile], *, since: datetime | None = None, every: timedelta | None = None
+) -> list[IndexFile]:
     """Wheels uploaded on or after ``since``; with ``every``, the first one of each interval
     (the next one picked is the first uploaded at least ``every`` after the last pick)."""
     picked: list[IndexFile] = []

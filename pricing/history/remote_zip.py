@@ -27,6 +27,10 @@ class RemoteZipError(Exception):
     """The server or the zip did not behave as expected (no Range support, bad structure, CRC)."""
 
 
+class MemberMissing(RemoteZipError):
+    """The archive has no member of that name."""
+
+
 @dataclass(frozen=True)
 class Member:
     name: str
@@ -78,7 +82,7 @@ def find_member(directory: bytes, name: str) -> Member:
         if member_name == name:
             return Member(name, offset, compressed, size, method, crc)
         at += 46 + name_length + extra_length + comment_length
-    raise RemoteZipError(f"{name} is not in the archive")
+    raise MemberMissing(f"{name} is not in the archive")
 
 
 def inflate(member: Member, raw: bytes) -> bytes:
@@ -95,7 +99,9 @@ def inflate(member: Member, raw: bytes) -> bytes:
 
 def fetch_range(url: str, first: int, last: int, *, timeout_s: float = 60) -> bytes:
     """Bytes ``first``..``last`` (inclusive) of ``url``; the server must answer 206."""
-    request = urllib.request.Request(url, headers={"Range": f"bytes={first}-{last}", "User-Agent": USER_AGENT})
+    request = urllib.request.Request(
+        url, headers={"Range": f"bytes={first}-{last}", "User-Agent": USER_AGENT}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
             if response.status != 206:

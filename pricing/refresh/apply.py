@@ -15,9 +15,17 @@ from django.db.models import Q
 
 from ..families import tokenizer_key_for
 from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
-from ..services import publish_price_version
+from ..services import Evidence, publish_price_version
 from ..sources import SOURCES
-from ..sources.diff import PROPOSE, CatalogueState, Change, change_summary, plan_model, rates_to_json
+from ..sources.diff import (
+    EVIDENCE_DATE,
+    PROPOSE,
+    CatalogueState,
+    Change,
+    change_summary,
+    plan_model,
+    rates_to_json,
+)
 from ..sources.records import ParsedPayload, PriceRecord
 from ..validation import validate_rates
 from .errors import RefreshRefused
@@ -38,6 +46,7 @@ class Catalogue:
     listings: dict[int, SourceListing]
     pending: set[tuple[int, str]]
     providers: dict[str, Provider]
+    seen_since: datetime | None = None  # the source's previous observation: bounds a new price's start
     verify: list[int] = field(default_factory=list)
 
 
@@ -49,6 +58,7 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
         raise RefreshRefused(f"{len(records) - len(valid)} of {len(records)} models have invalid prices")
     run.models_seen = parsed.models_in_payload
     catalogue = _load(source)
+    catalogue.seen_since = _previous_observation(source, run)
     # A refused record is still listed upstream: its model is not "missing".
     valid_keys = {r.key for r in valid}
     refused = [catalogue.models.get((r.provider, r.model)) for r in records if r.key not in valid_keys]
@@ -100,7 +110,9 @@ def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
 def _load(source: str) -> Catalogue:
     models = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
     latest: dict[int, PriceVersion] = {}
-    for version in PriceVersion.objects.order_by("model_id", "effective_from").prefetch_related("tiers"):
+    for version in (
+        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related("tiers")
+    ):
         latest[version.model_id] = version
     higher = [name for name, info in SOURCES.items() if info.priority < SOURCES[source].priority]
     outranked = set(
@@ -118,6 +130,20 @@ def _load(source: str) -> Catalogue:
         pending=pending,
         providers={p.slug: p for p in Provider.objects.all()},
     )
+
+
+def _previous_observation(source: str, run: ImportRun) -> datetime | None:
+    """When this source was last fetched successfully: a price it did not show then was set after."""
+    done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
+    previous = (
+        ImportRun.objects.filter(source=source, status__in=done, dry_run=False)
+        .exclude(pk=run.pk)
+        .exclude(url__startswith="history:")
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return previous
 
 
 def _key(proposed: dict) -> str:
@@ -179,7 +205,7 @@ def _apply_record(
     if model.pk in catalogue.outranked:
         _cross_check(record, state, source, run, now)
         return
-    changes = plan_model(record, state, now=now, source=source)
+    changes = plan_model(record, state, now=now, source=source, seen_since=catalogue.seen_since)
     for change in changes:
         _publish_or_propose(change, model, latest, source, catalogue, run, now)
     if not changes and latest is not None:
@@ -257,6 +283,9 @@ def _publish_or_propose(
             source_url=url,
             import_run=run,
             verified_at=now,
+            evidence=Evidence.of(
+                dated_by_evidence=change.dated_by == EVIDENCE_DATE, earliest=change.earliest
+            ),
         )
         catalogue.latest[model.pk] = version
         run.versions_published += 1

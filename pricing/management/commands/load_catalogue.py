@@ -2,16 +2,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from pricing.history_load import HISTORY_PATH, load_price_history
 from pricing.seed import SEED_PATH, load_seed_catalogue
 
 
 class Command(BaseCommand):
-    help = "Load the seed price catalogue (idempotent: creates only what is missing)."
+    help = (
+        "Load the seed price catalogue, then the price history from published snapshots "
+        "(idempotent: creates only what is missing; seed versions win over snapshot evidence)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=SEED_PATH, help="Seed JSON file.")
+        parser.add_argument("--history", type=Path, default=HISTORY_PATH, help="Price-history fixture.")
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, history: Path, **options):
         report = load_seed_catalogue(path=path)
         self.stdout.write(
             f"Seed catalogue: {report.providers_created} providers and {report.models_created} models "
@@ -20,3 +25,8 @@ class Command(BaseCommand):
         )
         for line in report.skipped:
             self.stdout.write(self.style.WARNING(f"skipped: {line}"))
+        loaded = load_price_history(path=history)
+        self.stdout.write(
+            f"Price history: {loaded.models_created} models created, {loaded.versions_published} "
+            f"versions published, {loaded.models_already_current} models already current."
+        )

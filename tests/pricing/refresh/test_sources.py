@@ -132,9 +132,22 @@ def test_it_publishes_only_start_dates_after_the_latest_version() -> None:
     ]
 
 
-def test_it_gives_a_new_model_its_full_history() -> None:
-    changes = plan_model(record((None, "1"), (date(2026, 1, 1), "3")), None, now=NOW, source="t")
-    assert [c.action for c in changes] == [PUBLISH, PUBLISH]
+def test_it_gives_a_new_model_its_dated_history_and_no_made_up_start() -> None:
+    upstream = record((None, "1"), (date(2026, 1, 1), "3"), (date(2026, 12, 1), "2"))
+    changes = plan_model(upstream, None, now=NOW, source="t")
+    # The undated price was replaced on 2026-01-01 and nothing says when it began: left out.
+    assert [(c.effective_from.date(), c.dated_by) for c in changes] == [
+        (date(2026, 1, 1), "upstream"),
+        (date(2026, 12, 1), "upstream"),
+    ]
+
+
+def test_it_dates_an_undated_new_price_by_when_it_was_seen_within_the_window() -> None:
+    before = datetime(2026, 11, 24, 4, tzinfo=UTC)
+    [change] = plan_model(record((None, "1")), None, now=NOW, source="t", seen_since=before)
+    assert (change.effective_from, change.earliest, change.dated_by) == (NOW, before, "evidence")
+    [unknown] = plan_model(record((None, "1")), None, now=NOW, source="t")
+    assert (unknown.effective_from, unknown.earliest) == (NOW, None)
 
 
 def test_it_proposes_a_change_over_half_or_to_a_locked_price() -> None:

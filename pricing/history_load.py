@@ -1,0 +1,143 @@
+"""Load the price-history fixture into the catalogue (``load_catalogue`` and the backfill call it).
+
+Append-only: for a model the catalogue already prices, only versions that start after its
+latest standing version are published, so curated seed versions (dated by the provider's own
+announcement) win over snapshot evidence, and loading twice changes nothing. Versions are
+attached to one import run per source, so the refresh's source ranking sees who priced what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from .families import tokenizer_key_for
+from .history.fixture import FixtureModel, FixtureVersion, read_fixture
+from .history.timeline import SnapshotFacts
+from .models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
+from .services import Evidence, HistoryEntry, publish_price_history
+from .sources.diff import same_rates
+from .sources.records import ProviderInfo
+
+HISTORY_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "price_history.json.gz"
+
+
+@dataclass
+class HistoryReport:
+    models_created: int = 0
+    versions_published: int = 0
+    models_already_current: int = 0
+    runs: dict[str, ImportRun] = field(default_factory=dict)
+
+
+def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
+    """Publish what the fixture knows and the catalogue lacks; report what was done."""
+    report = HistoryReport()
+    if not path.exists():
+        return report
+    models, provider_info = read_fixture(path)
+    with transaction.atomic():
+        catalogue = _models_for(models, provider_info, report)
+        latest = _latest_versions()
+        snapshots: dict[SnapshotFacts, PriceSnapshot] = {}
+        histories: dict[LanguageModel, list[HistoryEntry]] = {}
+        for entry in models:
+            model = catalogue[(entry.provider, entry.model)]
+            versions = _after(latest.get(model.pk), entry.versions)
+            if not versions:
+                report.models_already_current += 1
+                continue
+            run = _run_for(entry.source, path, report)
+            histories[model] = [_entry(v, snapshots, run) for v in versions]
+        report.versions_published = publish_price_history(histories=histories)
+        for run in report.runs.values():
+            run.versions_published = run.versions.count()
+            run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
+            run.save()
+    return report
+
+
+def _models_for(
+    models: list[FixtureModel], info: dict[str, ProviderInfo], report: HistoryReport
+) -> dict[tuple[str, str], LanguageModel]:
+    """The catalogue's model for each fixture model, creating the missing ones in bulk."""
+    catalogue = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
+    providers = {p.slug: p for p in Provider.objects.all()}
+    missing = [entry for entry in models if (entry.provider, entry.model) not in catalogue]
+    for slug in sorted({entry.provider for entry in missing} - set(providers)):
+        named = info.get(slug, ProviderInfo(slug, slug))
+        providers[slug] = Provider.objects.create(
+            slug=slug, name=named.name[:100], pricing_url=named.pricing_url[:200]
+        )
+    created = LanguageModel.objects.bulk_create(
+        [_new_model(entry, providers) for entry in missing], batch_size=500
+    )
+    report.models_created = len(created)
+    catalogue.update({(m.provider.slug, m.slug): m for m in created})
+    return catalogue
+
+
+def _latest_versions() -> dict[int, PriceVersion]:
+    latest: dict[int, PriceVersion] = {}
+    for version in (
+        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related("tiers")
+    ):
+        latest[version.model_id] = version
+    return latest
+
+
+def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) -> list[FixtureVersion]:
+    """The versions after the catalogue's latest, without repeating the price in force."""
+    previous = latest.to_rates() if latest else None
+    kept = []
+    for version in versions:
+        if latest is not None and version.effective_from <= latest.effective_from:
+            continue
+        if previous is None or not same_rates(version.rates, previous):
+            kept.append(version)
+            previous = version.rates
+    return kept
+
+
+def _entry(
+    version: FixtureVersion, snapshots: dict[SnapshotFacts, PriceSnapshot], run: ImportRun
+) -> HistoryEntry:
+    facts = version.snapshot
+    if facts not in snapshots:
+        snapshots[facts], _ = PriceSnapshot.objects.get_or_create(
+            project=facts.project,
+            version=facts.version,
+            defaults={
+                "filename": facts.filename,
+                "upload_time": facts.upload_time,
+                "wheel_sha256": facts.wheel_sha256,
+                "member": facts.member,
+                "content_sha256": facts.content_sha256,
+            },
+        )
+    evidence = Evidence.of(
+        dated_by_evidence=version.dated_by_evidence, earliest=version.earliest, snapshot=snapshots[facts]
+    )
+    return HistoryEntry(version.rates, version.effective_from, version.reason, evidence, run)
+
+
+def _new_model(entry: FixtureModel, providers: dict[str, Provider]) -> LanguageModel:
+    return LanguageModel(
+        provider=providers[entry.provider],
+        slug=entry.model,
+        name=entry.name[:200],
+        status=LanguageModel.Status.DEPRECATED if entry.deprecated else LanguageModel.Status.ACTIVE,
+        context_window=entry.context_window,
+        max_output_tokens=entry.max_output_tokens,
+        tokenizer_key=tokenizer_key_for(entry.provider, entry.model),
+        notes=f"Added by the {entry.source} price history (upstream id {entry.upstream_id}).",
+    )
+
+
+def _run_for(source: str, path: Path, report: HistoryReport) -> ImportRun:
+    if source not in report.runs:
+        report.runs[source] = ImportRun.objects.create(source=source, url=f"history:{path.name}")
+    return report.runs[source]
