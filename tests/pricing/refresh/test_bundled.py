@@ -6,7 +6,7 @@ are genai-prices 0.2.3's own data and ../shared/PRODUCT.md "Facts for fixtures".
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -23,8 +23,9 @@ def history(provider: str, slug: str) -> list[PriceVersion]:
     return list(versions.order_by("effective_from").prefetch_related("tiers"))
 
 
-def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
-    call_command("load_catalogue", verbosity=0)
+def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue(tmp_path) -> None:
+    # The seed alone (no history fixture): what an install without the history gets.
+    call_command("load_catalogue", history=tmp_path / "none.json.gz", verbosity=0)
     seeded = LanguageModel.objects.count()
     run = refresh_prices(source="genai-prices", bundled=True)
     assert run.status == "succeeded", run.error
@@ -40,11 +41,16 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
         Decimal("1.6"),
         Decimal("0.1"),
     )
-    # A model new to the catalogue gets its full dated history, tiers included.
+    # A new model gets its upstream-dated history; an undated price is dated by this run, never
+    # by a constant, and one a dated price already replaced is left out.
     sonnet = history("anthropic", "claude-sonnet-4-5")
     assert [v.effective_from.date() for v in sonnet][-1] == date(2026, 10, 14)
     assert sonnet[-1].batch_input_usd_per_mtok == Decimal("1.5")
-    assert sonnet[0].tiers.get().threshold_tokens == 200000
+    imported = PriceVersion.objects.filter(import_run=run)
+    assert not imported.filter(effective_from__lt=datetime(2024, 1, 1, tzinfo=UTC)).exists()
+    starts = set(imported.exclude(start_basis="exact").values_list("effective_from", "start_basis"))
+    [(seen, basis)] = starts  # one moment: this run's; no earlier run, so "first seen"
+    assert run.started_at <= seen <= run.finished_at and basis == "first_seen"
     # A seeded model keeps its seed history; nothing earlier than its latest version is added.
     opus = history("anthropic", "claude-opus-4-6")
     assert [v.origin for v in opus] == ["seed", "seed"]
@@ -53,3 +59,14 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     assert "time-of-day prices" in problems and "price key not represented: web_searches_kcount" in problems
     again = refresh_prices(source="genai-prices", bundled=True)
     assert again.status == "no_change" and again.payload_sha256 == run.payload_sha256
+
+
+def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -> None:
+    call_command("load_catalogue", verbosity=0)
+    models = LanguageModel.objects.count()
+    assert models > 2000
+    run = refresh_prices(source="genai-prices", bundled=True)
+    assert run.status == "succeeded", run.error
+    # genai-prices 0.2.3 is the history's last snapshot: nothing new to publish or create.
+    assert (run.models_created, run.versions_published, run.proposals_created) == (0, 0, 0)
+    assert LanguageModel.objects.count() == models
