@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 
 from .costs import RATE_FIELDS, Rates, TierRates
 from .models import LanguageModel, PriceVersion, Provider
@@ -114,7 +114,11 @@ def rates_from_entry(entry: dict[str, Any]) -> Rates:
 
 
 def _start_of_day(value: str) -> datetime:
+    """An ISO date (the day's start, UTC) or, where the provider names the hour, a datetime."""
+    moment = parse_datetime(value) if "T" in value else None
+    if moment is not None and timezone.is_aware(moment):
+        return moment
     day = parse_date(value)
     if day is None:
-        raise ValueError(f"effective_from {value!r} is not an ISO date")
+        raise ValueError(f"effective_from {value!r} is not an ISO date or a datetime with a zone")
     return datetime.combine(day, time.min, tzinfo=UTC)

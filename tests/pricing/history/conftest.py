@@ -1,0 +1,174 @@
+"""A local package index on 127.0.0.1: PEP 691 JSON project pages and wheels with Range support.
+
+Wheels are made by the tests (small zips in each era's shape); nothing comes from the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+JSON_API = "application/vnd.pypi.simple.v1+json"
+
+
+@dataclass
+class Index:
+    """Projects → releases (filename, bytes, upload time); counts the bytes it served per file."""
+
+    base_url: str
+    releases: dict[str, list[tuple[str, bytes, str]]] = field(default_factory=dict)
+    served: dict[str, int] = field(default_factory=dict)
+    whole_gets: dict[str, int] = field(default_factory=dict)
+    tampered: set[str] = field(default_factory=set)
+
+    @property
+    def simple_url(self) -> str:
+        return self.base_url + "/simple"
+
+    def publish(self, project: str, version: str, wheel: bytes, upload_time: str) -> None:
+        name = f"{project.replace('-', '_')}-{version}-py3-none-any.whl"
+        self.releases.setdefault(project, []).append((name, wheel, upload_time))
+
+    def page(self, project: str) -> bytes:
+        files = [
+            {
+                "filename": name,
+                "url": f"../../files/{name}",
+                "hashes": {"sha256": hashlib.sha256(data).hexdigest()},
+                "size": len(data),
+                "upload-time": uploaded,
+                "yanked": False,
+            }
+            for name, data, uploaded in self.releases.get(project, [])
+        ]
+        return json.dumps({"meta": {"api-version": "1.1"}, "name": project, "files": files}).encode()
+
+    def file(self, name: str) -> bytes | None:
+        for releases in self.releases.values():
+            for filename, data, _ in releases:
+                if filename == name:
+                    return data + b"x" if name in self.tampered else data
+        return None
+
+
+def make_wheel(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def index() -> Iterator[Index]:
+    ref: dict[str, Index] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            served = ref["index"]
+            if self.path.startswith("/simple/"):
+                project = self.path.removeprefix("/simple/").strip("/")
+                if JSON_API not in self.headers.get("Accept", ""):
+                    self.send_error(406)
+                    return
+                self._send(200, served.page(project), JSON_API)
+                return
+            name = self.path.rsplit("/", 1)[-1]
+            data = served.file(name)
+            if data is None:
+                self.send_error(404)
+                return
+            wanted = self.headers.get("Range")
+            if wanted:
+                first, last = (int(x) for x in wanted.removeprefix("bytes=").split("-"))
+                part = data[first : last + 1]
+                served.served[name] = served.served.get(name, 0) + len(part)
+                self._send(206, part, "application/octet-stream", f"bytes {first}-{last}/{len(data)}")
+                return
+            served.whole_gets[name] = served.whole_gets.get(name, 0) + 1
+            served.served[name] = served.served.get(name, 0) + len(data)
+            self._send(200, data, "application/octet-stream")
+
+        def _send(self, status: int, body: bytes, kind: str, content_range: str = "") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            if content_range:
+                self.send_header("Content-Range", content_range)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    ref["index"] = Index(f"http://127.0.0.1:{httpd.server_address[1]}")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    previous = os.environ.get("PIP_INDEX_URL")
+    os.environ["PIP_INDEX_URL"] = ref["index"].simple_url
+    yield ref["index"]
+    if previous is None:
+        os.environ.pop("PIP_INDEX_URL", None)
+    else:
+        os.environ["PIP_INDEX_URL"] = previous
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def genai_data_py(models: str, *, era: str = "0.2") -> bytes:
+    """A ``genai_prices/data.py`` in the shape the package ships, one provider ``acme``."""
+    header = '"""DO NOT EDIT THIS FILE DIRECTLY"""\n\nimport datetime\nfrom decimal import Decimal\n\n'
+    header += "from .types import *\n\n__all__ = ('providers',)\n\n"
+    return (
+        header + "providers: list[Provider] = [\n    Provider(\n        id='acme',\n        name='Acme AI',\n"
+        "        pricing_urls=['https://acme.test/pricing'],\n        api_pattern='acme',\n"
+        f"        models=[\n{models}\n        ],\n    )\n]\n"
+    ).encode()
+
+
+def genai_wheel(models: str) -> bytes:
+    return make_wheel({"genai_prices/__init__.py": b"", "genai_prices/data.py": genai_data_py(models)})
+
+
+def model_py(model_id: str, input_mtok: str, output_mtok: str, extra: str = "") -> str:
+    """One ``ModelInfo(...)`` of the 0.0.x/0.2 eras with flat prices."""
+    return (
+        f"            ModelInfo(id='{model_id}', match=ClauseEquals(equals='{model_id}'), name='{model_id}',\n"
+        f"                context_window=100000,\n"
+        f"                prices=ModelPrice(input_mtok=Decimal('{input_mtok}'), output_mtok=Decimal('{output_mtok}')),"
+        f"{extra}),"
+    )
+
+
+def litellm_wheel(prices: dict[str, tuple[str, str]], filler_bytes: int = 300_000) -> bytes:
+    """A litellm wheel: its bundled price map (USD per token) and a large incompressible member."""
+    data = {
+        "sample_spec": {"input_cost_per_token": 0},
+        **{
+            key: {
+                "litellm_provider": key.split("/")[0],
+                "mode": "chat",
+                "input_cost_per_token": float(inp) / 1e6,
+                "output_cost_per_token": float(out) / 1e6,
+                "max_input_tokens": 128000,
+            }
+            for key, (inp, out) in prices.items()
+        },
+    }
+    return make_wheel(
+        {
+            "litellm/__init__.py": os.urandom(filler_bytes),
+            "litellm/model_prices_and_context_window_backup.json": json.dumps(data).encode(),
+        }
+    )
