@@ -34,7 +34,9 @@ LATER_ERA = """            ModelInfo(
                 match=ClauseOr(or_=[ClauseEquals(equals='deepseek-chat'), ClauseEquals(equals='ds')]),
                 name='DeepSeek Chat',
                 prices=[
-                    ConditionalPrice(prices=ModelPrice(input_mtok=Decimal('0.27'), output_mtok=Decimal('1.1'))),
+                    ConditionalPrice(
+                        prices=ModelPrice(input_mtok=Decimal('0.27'), output_mtok=Decimal('1.1'))
+                    ),
                     ConditionalPrice(
                         constraint=StartDateConstraint(start_date=datetime.date(2025, 9, 5)),
                         prices=ModelPrice(input_mtok=Decimal('0.56'), output_mtok=Decimal('1.68')),
@@ -45,7 +47,9 @@ LATER_ERA = """            ModelInfo(
                 id='gemini-pro',
                 match=ClauseEquals(equals='gemini-pro'),
                 prices=ModelPrice(
-                    input_mtok=TieredPrices(base=Decimal('1.25'), tiers=[Tier(start=200000, price=Decimal('2.5'))]),
+                    input_mtok=TieredPrices(
+                        base=Decimal('1.25'), tiers=[Tier(start=200000, price=Decimal('2.5'))]
+                    ),
                     output_mtok=Decimal('10'),
                 ),
                 price_variants=[

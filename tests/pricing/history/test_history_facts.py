@@ -1,0 +1,91 @@
+"""The committed history (seed + snapshot fixture, what `make run` loads) against published prices.
+
+Expected prices are the providers' own: OpenAI cut o3 from $10/$40 to $2/$8 on 2025-06-10;
+DeepSeek V3 (deepseek-chat) cost 0.14/0.28 until 2025-02-08, then 0.27/1.10, then 0.56/1.68 from
+2025-09-05 16:00 UTC, then 0.28/0.42 from 2025-09-29 (../shared/PRODUCT.md, "Facts for fixtures").
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from pricing.models import PriceVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> datetime:
+    return (
+        datetime.fromisoformat(text).replace(tzinfo=UTC)
+        if "T" in text
+        else datetime.fromisoformat(text + "T00:00").replace(tzinfo=UTC)
+    )
+
+
+def price(key: str, when: str) -> tuple[Decimal, Decimal] | None:
+    provider, model = key.split("/")
+    version = (
+        PriceVersion.objects.effective(at=at(when))
+        .filter(model__provider__slug=provider, model__slug=model)
+        .first()
+    )
+    return None if version is None else (version.input_usd_per_mtok, version.output_usd_per_mtok)
+
+
+def test_well_known_price_changes_come_out_right_on_both_sides() -> None:
+    call_command("load_catalogue", verbosity=0)
+    assert price("openai/o3", "2025-05-20") == (Decimal("10"), Decimal("40"))
+    assert price("openai/o3", "2025-06-20") == (Decimal("2"), Decimal("8"))
+    assert price("openai/o3", "2025-03-01") is None  # released 2025-04-16: no evidence before
+    chat = "deepseek/deepseek-chat"
+    assert price(chat, "2025-01-15") == (Decimal("0.14"), Decimal("0.28"))
+    assert price(chat, "2025-03-01") == (Decimal("0.27"), Decimal("1.1"))
+    assert price(chat, "2025-09-05T15:59") == (Decimal("0.27"), Decimal("1.1"))
+    assert price(chat, "2025-09-05T16:00") == (Decimal("0.56"), Decimal("1.68"))
+    assert price(chat, "2025-10-15") == (Decimal("0.28"), Decimal("0.42"))
+
+
+def test_the_catalogue_prices_only_what_evidence_shows_at_each_date() -> None:
+    call_command("load_catalogue", verbosity=0)
+
+    def priced(when: str) -> int:
+        return PriceVersion.objects.effective(at=at(when)).values("model").distinct().count()
+
+    assert priced("2023-03-01") < 50  # tens at most, not thousands
+    assert priced("2024-01-01") <= 300  # a few hundred at most
+    assert priced("2026-11-20") > 1900  # about 2,000 today
+    # No start is a constant: the old placeholder is gone, and each start is exact, a window or first seen.
+    assert not PriceVersion.objects.filter(effective_from=at("2023-01-01")).exists()
+    windows = PriceVersion.objects.filter(start_basis="window")
+    assert windows.count() > 1000
+    assert not windows.filter(effective_from_earliest__isnull=True).exists()
+    assert not PriceVersion.objects.filter(
+        start_basis="exact", snapshot__isnull=False, effective_from__second__gt=0
+    )
+
+
+def test_an_estimate_before_a_models_first_evidence_says_so_in_its_row(client) -> None:
+    call_command("load_catalogue", verbosity=0)
+    body = {"input_tokens": 1000, "output_tokens": 500, "models": ["openai/o3", "openai/gpt-4.1-mini"]}
+    response = client.post(
+        "/api/v1/estimate", json.dumps(body | {"as_of": "2025-03-01"}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    rows = {row["model"]: row for row in response.json()["results"]}
+    o3 = rows["o3"]
+    assert (o3["total_usd"], o3["price_version"], o3["input_tokens"]) == (None, None, 1000)
+    assert o3["price_note"] == "no price known before 2025-05-04"
+    assert rows["gpt-4.1-mini"]["price_note"] == "no price known before 2025-04-14"  # its release
+    later = client.post(
+        "/api/v1/estimate", json.dumps(body | {"as_of": "2025-05-20"}), content_type="application/json"
+    ).json()
+    may = {row["model"]: row for row in later["results"]}
+    assert may["gpt-4.1-mini"]["total_usd"] == "0.0012"  # PRODUCT.md's golden number
+    o3_may = may["o3"]
+    assert o3_may["total_usd"] == "0.03"  # 1,000 × $10/M + 500 × $40/M
+    assert (o3_may["start_basis"], o3_may["effective_from_earliest"][:10]) == ("window", "2025-04-03")
