@@ -36,19 +36,20 @@ def test_placeholder_dated_versions_are_withdrawn_and_the_curated_one_reopened()
         provider=provider, slug="imported", name="I", tokenizer_key="o200k_base"
     )
     rates = {"input_usd_per_mtok": 1, "output_usd_per_mtok": 2, "change_reason": "r"}
+    cut = datetime(2026, 10, 14, tzinfo=UTC)
     seed = PriceVersion.objects.create(
-        model=curated, effective_from=datetime(2022, 6, 1, tzinfo=UTC), origin="seed", **rates
+        model=curated,
+        effective_from=datetime(2022, 6, 1, tzinfo=UTC),
+        effective_to=PLACEHOLDER,
+        origin="seed",
+        **rates,
     )
-    undated = PriceVersion.objects.create(
-        model=imported, effective_from=PLACEHOLDER, origin="import", **rates
-    )
-    dated = PriceVersion.objects.create(
-        model=imported, effective_from=datetime(2026, 10, 14, tzinfo=UTC), origin="import", **rates
-    )
-    PriceVersion.objects.filter(pk=undated.pk).update(effective_to=dated.effective_from)
     # A seeded model an import later gave a placeholder-dated version (the wrong load order).
     late = PriceVersion.objects.create(model=curated, effective_from=PLACEHOLDER, origin="import", **rates)
-    PriceVersion.objects.filter(pk=seed.pk).update(effective_to=late.effective_from)
+    undated = PriceVersion.objects.create(
+        model=imported, effective_from=PLACEHOLDER, effective_to=cut, origin="import", **rates
+    )
+    dated = PriceVersion.objects.create(model=imported, effective_from=cut, origin="import", **rates)
 
     apps = migrate(AFTER)
     PriceVersion = apps.get_model("pricing", "PriceVersion")
