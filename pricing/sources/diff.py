@@ -104,14 +104,14 @@ def same_rates(first: Rates, second: Rates) -> bool:
     return _stored(first) == _stored(second)
 
 
-def _stored(rates: Rates) -> Rates:
+def _stored(rates: Rates) -> tuple[object, ...]:
     def stored(value: Decimal | None) -> Decimal | None:
         return None if value is None else value.quantize(Decimal("1e-10")).normalize()
 
     tiers = tuple(
-        replace(t, **{name: stored(getattr(t, name)) for name in TIER_RATE_FIELDS}) for t in rates.tiers
+        (t.threshold_tokens, *(stored(getattr(t, name)) for name in TIER_RATE_FIELDS)) for t in rates.tiers
     )
-    return Rates(**{name: stored(getattr(rates, name)) for name in RATE_FIELDS}, tiers=tiers)
+    return (*(stored(getattr(rates, name)) for name in RATE_FIELDS), tiers)
 
 
 def keep_batch(rates: Rates, previous: Rates) -> Rates:
