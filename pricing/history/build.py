@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pricing.sources import genai_prices_v2, litellm
-from pricing.sources.records import ParsedPayload, PayloadError
+from pricing.sources.records import ParsedPayload, PayloadError, ProviderInfo
 
 from .eras import EraError, v2_payload_from_wheel
 from .snapshots import Snapshot, cached_snapshots
@@ -63,7 +63,7 @@ def replay_cached(source: str, cache_dir: Path, progress: Callable[[str], None] 
 
 def merged_history(
     cache_dir: Path, *, new_providers: list[str], progress: Callable[[str], None] = lambda _: None
-) -> tuple[list[ModelHistory], dict, dict[str, Replay]]:
+) -> tuple[list[ModelHistory], dict[str, ProviderInfo], dict[str, Replay]]:
     """Both sources replayed from the cache and merged: (histories, providers, replays)."""
     replays = {source: replay_cached(source, cache_dir, progress) for source in (PRIMARY, SECONDARY)}
     histories = merge(replays[PRIMARY], replays[SECONDARY], new_providers=new_providers)

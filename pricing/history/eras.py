@@ -44,7 +44,7 @@ def v2_payload_from_wheel(wheel: bytes) -> bytes:
     return json.dumps(providers, sort_keys=True, separators=(",", ":")).encode()
 
 
-def providers_from_source(source: bytes) -> list:
+def providers_from_source(source: bytes) -> list[object]:
     """Evaluate the ``providers = [...]`` assignment of a ``data.py`` without running it."""
     tree = ast.parse(source)
     for node in tree.body:

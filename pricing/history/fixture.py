@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pricing.costs import Rates
 from pricing.sources.diff import EVIDENCE_DATE, rates_from_json, rates_to_json
@@ -92,7 +93,7 @@ def write_fixture(path: Path, histories: list[ModelHistory], providers: dict[str
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
-def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict:
+def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict[str, Any]:
     return {
         "provider": history.provider,
         "model": history.model,
@@ -116,7 +117,7 @@ def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict:
     }
 
 
-def _compact(rates: dict) -> dict:
+def _compact(rates: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in rates.items() if v is not None and v != []}
 
 

@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 JSON_API = "application/vnd.pypi.simple.v1+json"
 USER_AGENT = "llmcalc-price-history/1"
@@ -67,7 +68,7 @@ def list_wheels(project: str, *, base_url: str | None = None, timeout_s: float =
     return parse_project_page(project, data, page_url=url)
 
 
-def parse_project_page(project: str, data: dict, *, page_url: str = "") -> list[IndexFile]:
+def parse_project_page(project: str, data: dict[str, Any], *, page_url: str = "") -> list[IndexFile]:
     """PEP 691 project JSON → wheels, oldest first (files without an upload time are skipped)."""
     wheels = []
     for item in data.get("files", []):

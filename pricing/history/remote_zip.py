@@ -106,7 +106,7 @@ def fetch_range(url: str, first: int, last: int, *, timeout_s: float = 60) -> by
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
             if response.status != 206:
                 raise RemoteZipError(f"{url} ignored the Range request (HTTP {response.status})")
-            body = response.read()
+            body: bytes = response.read()
     except urllib.error.HTTPError as error:
         raise RemoteZipError(f"HTTP {error.code} for a byte range of {url}") from None
     if len(body) != last - first + 1:

@@ -88,7 +88,8 @@ def _fetch(wheel: IndexFile, member: str, timeout_s: float) -> bytes:
             return read_member(wheel.url, member, size=wheel.size, timeout_s=timeout_s)
         request = urllib.request.Request(wheel.url, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
-            return response.read()
+            whole: bytes = response.read()
+            return whole
     except OSError as error:
         raise SnapshotError(f"{wheel.filename}: {error}") from None
 
