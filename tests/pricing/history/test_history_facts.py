@@ -89,3 +89,16 @@ def test_an_estimate_before_a_models_first_evidence_says_so_in_its_row(client) -
     o3_may = may["o3"]
     assert o3_may["total_usd"] == "0.03"  # 1,000 × $10/M + 500 × $40/M
     assert (o3_may["start_basis"], o3_may["effective_from_earliest"][:10]) == ("window", "2025-04-03")
+
+
+def test_the_model_page_and_the_price_history_api_say_how_each_start_is_known(client) -> None:
+    call_command("load_catalogue", verbosity=0)
+    page = client.get("/models/openai/o3").content.decode()
+    assert "set between 2025-04-03 and 2025-05-04" in page
+    assert "evidence: litellm 1.68.0, published 2025-05-04 05:41 UTC" in page
+    history = client.get("/api/v1/models/openai/o3/prices").json()["history"]
+    first = history[-1]
+    assert first["start"] == "set between 2025-04-03 and 2025-05-04"
+    assert first["effective_from_earliest"].startswith("2025-04-03")
+    assert first["evidence"]["package"] == "litellm" and first["evidence"]["version"] == "1.68.0"
+    assert len(first["evidence"]["wheel_sha256"]) == 64
