@@ -86,6 +86,8 @@ function modelCell(row, isCheapest) {
   if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
   if (row.tier) td.append(el("span", "cell-detail", row.tier));
   if (!row.available && row.note) td.append(el("p", "row-note", row.note));
+  // A model with no price known at the chosen date: the row says since when it has one.
+  if (row.price_note) td.append(el("p", "row-note", row.price_note));
   return td;
 }
 
