@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=SEED_PATH, help="Seed JSON file.")
         parser.add_argument("--history", type=Path, default=HISTORY_PATH, help="Price-history fixture.")
+        parser.add_argument("--no-history", action="store_true", help="Load the seed catalogue only.")
 
-    def handle(self, *args, path: Path, history: Path, **options):
+    def handle(self, *args, path: Path, history: Path, no_history: bool, **options):
         report = load_seed_catalogue(path=path)
         self.stdout.write(
             f"Seed catalogue: {report.providers_created} providers and {report.models_created} models "
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         )
         for line in report.skipped:
             self.stdout.write(self.style.WARNING(f"skipped: {line}"))
+        if no_history:
+            return
         loaded = load_price_history(path=history)
         self.stdout.write(
             f"Price history: {loaded.models_created} models created, {loaded.versions_published} "

@@ -77,11 +77,12 @@ def test_output_tokens_batch_and_cache_share_change_the_costs_exactly(calculator
 
 
 def test_an_earlier_as_of_date_uses_the_price_then_in_force(calculator):
-    # DeepSeek V3 cost 0.14 / 0.28 until 2025-02-08, then 0.27 / 1.10 (PRODUCT.md).
+    # DeepSeek V3 cost 0.14 / 0.28 until 2025-02-08, then 0.27 / 1.10, ..., 0.28 / 0.42 from
+    # 2025-09-29 (PRODUCT.md).
     calculator.fill("#output_tokens", "1000")
     calculator.fill("#text", PROMPT)
     tokens = deepseek_count(PROMPT)
-    expect_usd(calculator, DEEPSEEK, "input_usd", tokens * Decimal("0.27") / MTOK)
+    expect_usd(calculator, DEEPSEEK, "input_usd", tokens * Decimal("0.28") / MTOK)
 
     calculator.fill("#as_of", "2025-01-15")
     expect_usd(calculator, DEEPSEEK, "input_usd", tokens * Decimal("0.14") / MTOK)

@@ -23,9 +23,9 @@ def history(provider: str, slug: str) -> list[PriceVersion]:
     return list(versions.order_by("effective_from").prefetch_related("tiers"))
 
 
-def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue(tmp_path) -> None:
+def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     # The seed alone (no history fixture): what an install without the history gets.
-    call_command("load_catalogue", history=tmp_path / "none.json.gz", verbosity=0)
+    call_command("load_catalogue", no_history=True, verbosity=0)
     seeded = LanguageModel.objects.count()
     run = refresh_prices(source="genai-prices", bundled=True)
     assert run.status == "succeeded", run.error
