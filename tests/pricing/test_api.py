@@ -41,9 +41,10 @@ def test_it_shows_the_catalogue_as_of_a_date(client, seeded):
 def test_it_returns_a_models_whole_history_newest_first(client, seeded):
     status, body = get(client, "/api/v1/models/deepseek/deepseek-chat/prices")
     assert status == 200
-    assert [v["input_usd_per_mtok"] for v in body["history"]] == ["0.27", "0.14"]
+    # DeepSeek V3: 0.14, 0.27 from 2025-02-08, 0.56 from 2025-09-05 16:00 UTC, 0.28 from 2025-09-29.
+    assert [v["input_usd_per_mtok"] for v in body["history"]] == ["0.28", "0.56", "0.27", "0.14"]
     assert body["history"][1]["effective_to"] == body["history"][0]["effective_from"]
-    assert body["in_force"]["input_usd_per_mtok"] == "0.27"
+    assert body["in_force"]["input_usd_per_mtok"] == "0.28"
 
 
 def test_it_finds_models_whose_ids_contain_slashes(client, seeded):
