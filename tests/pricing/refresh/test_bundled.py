@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from pricing.models import LanguageModel, PriceVersion
+from pricing.models import LanguageModel, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices
 
 pytestmark = pytest.mark.django_db
@@ -68,5 +68,9 @@ def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -
     run = refresh_prices(source="genai-prices", bundled=True)
     assert run.status == "succeeded", run.error
     # genai-prices 0.2.3 is the history's last snapshot: nothing new to publish or create.
-    assert (run.models_created, run.versions_published, run.proposals_created) == (0, 0, 0)
+    assert (run.models_created, run.versions_published) == (0, 0)
+    # Except where it contradicts the provider: it still lists deepseek-chat at V3's 0.27 / 1.10,
+    # DeepSeek announced 0.28 / 0.42 from 2025-09-29 (seeded): a proposal for review, not a publish.
+    [proposal] = PriceProposal.objects.filter(import_run=run)
+    assert proposal.model.key == "deepseek/deepseek-chat" and proposal.proposed["output_usd_per_mtok"] == "1.1"
     assert LanguageModel.objects.count() == models
