@@ -72,5 +72,7 @@ def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -
     # Except where it contradicts the provider: it still lists deepseek-chat at V3's 0.27 / 1.10,
     # DeepSeek announced 0.28 / 0.42 from 2025-09-29 (seeded): a proposal for review, not a publish.
     [proposal] = PriceProposal.objects.filter(import_run=run)
-    assert proposal.model.key == "deepseek/deepseek-chat" and proposal.proposed["output_usd_per_mtok"] == "1.1"
+    assert (
+        proposal.model.key == "deepseek/deepseek-chat" and proposal.proposed["output_usd_per_mtok"] == "1.1"
+    )
     assert LanguageModel.objects.count() == models
