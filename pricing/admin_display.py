@@ -93,7 +93,8 @@ class VersionHistory:
     def previous(self, version: PriceVersion) -> PriceVersion | None:
         if version.pk not in self._previous:
             versions = list(
-                PriceVersion.objects.filter(model_id=version.model_id)
+                PriceVersion.objects.standing()
+                .filter(model_id=version.model_id)
                 .order_by("effective_from")
                 .prefetch_related("tiers")
             )

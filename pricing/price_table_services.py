@@ -122,7 +122,9 @@ def _models_for(rows: list[TableRow]) -> dict[str, LanguageModel]:
 
 def _latest_versions(models: Iterable[LanguageModel]) -> dict[int, PriceVersion]:
     latest: dict[int, PriceVersion] = {}
-    versions = PriceVersion.objects.filter(model__in=list(models)).order_by("model_id", "effective_from")
+    versions = (
+        PriceVersion.objects.standing().filter(model__in=list(models)).order_by("model_id", "effective_from")
+    )
     for version in versions.prefetch_related("tiers"):
         latest[version.model_id] = version
     return latest
