@@ -1,4 +1,4 @@
-"""Migration 0007: versions dated by the old 2023-01-01 placeholder are withdrawn, never edited."""
+"""Migration 0008: versions dated by the old 2023-01-01 placeholder are withdrawn, never edited."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("pricing", "0006_price_table_retired_on")]
-AFTER = [("pricing", "0007_price_history_evidence")]
+BEFORE = [("pricing", "0007_model_tokenizer_chosen")]
+AFTER = [("pricing", "0008_price_history_evidence")]
 PLACEHOLDER = datetime(2023, 1, 1, tzinfo=UTC)
 
 

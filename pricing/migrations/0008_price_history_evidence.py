@@ -56,7 +56,7 @@ def withdraw_placeholder_starts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pricing', '0006_price_table_retired_on'),
+        ('pricing', '0007_model_tokenizer_chosen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
