@@ -1,0 +1,73 @@
+"""A sheet from the cost core's ``Rates`` (a version without variant rows). Pure: no Django.
+
+This keeps one engine: a version that only has base, batch and tier rates bills exactly as
+``pricing.costs.estimate_cost`` prices it. Batch there has its own input and output rates; its
+cache rates are the standard ones, and under a long-context tier the batch discount is the base
+batch/standard ratio applied to the tier's rates.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pricing.costs import Rates, TierRates
+
+from .sheet import STANDARD, PriceSheet, Provenance, TierRule, UnitPrice, Variant
+
+BATCH = "batch"
+CACHE_RATES = {
+    "cache_read": "cache_read_usd_per_mtok",
+    "cache_write_5m": "cache_write_5m_usd_per_mtok",
+    "cache_write_1h": "cache_write_1h_usd_per_mtok",
+}
+
+
+def sheet_from_rates(rates: Rates, provenance: Provenance | None = None) -> PriceSheet:
+    variants = {STANDARD: _variant(STANDARD, rates, rates.input_usd_per_mtok, rates.output_usd_per_mtok)}
+    if rates.offers_batch:
+        assert rates.batch_input_usd_per_mtok is not None and rates.batch_output_usd_per_mtok is not None
+        variants[BATCH] = _variant(
+            BATCH, rates, rates.batch_input_usd_per_mtok, rates.batch_output_usd_per_mtok
+        )
+    return PriceSheet(variants=variants, provenance=provenance or Provenance())
+
+
+def _variant(name: str, rates: Rates, input_usd: Decimal, output_usd: Decimal) -> Variant:
+    prices = _token_prices(rates, input_usd, output_usd)
+    if rates.request_usd is not None:
+        prices["request"] = UnitPrice(rates.request_usd, per=1)
+    tiers = tuple(_tier(name, rates, tier) for tier in rates.tiers)
+    return Variant(name=name, prices=prices, tiers=tiers)
+
+
+def _token_prices(
+    rates: Rates | TierRates, input_usd: Decimal, output_usd: Decimal, base: Rates | None = None
+) -> dict[str, UnitPrice]:
+    """Token prices; a tier's unset cache rates are the ``base`` ones."""
+    prices = {"input": UnitPrice(input_usd), "output": UnitPrice(output_usd)}
+    for kind, attribute in CACHE_RATES.items():
+        usd = getattr(rates, attribute)
+        if usd is None and base is not None:
+            usd = getattr(base, attribute)
+        if usd is not None:
+            prices[kind] = UnitPrice(usd)
+    # Without their own rate, cache reads and writes cost the (tier's) standard input rate,
+    # batch or not.
+    prices.setdefault("cache_read", UnitPrice(rates.input_usd_per_mtok))
+    prices.setdefault("cache_write_5m", UnitPrice(rates.input_usd_per_mtok))
+    return prices
+
+
+def _tier(name: str, rates: Rates, tier: TierRates) -> TierRule:
+    input_usd, output_usd = tier.input_usd_per_mtok, tier.output_usd_per_mtok
+    if name == BATCH:
+        input_usd = _scaled(rates.batch_input_usd_per_mtok, rates.input_usd_per_mtok, input_usd)
+        output_usd = _scaled(rates.batch_output_usd_per_mtok, rates.output_usd_per_mtok, output_usd)
+    return TierRule(
+        threshold_tokens=tier.threshold_tokens, prices=_token_prices(tier, input_usd, output_usd, rates)
+    )
+
+
+def _scaled(batch: Decimal | None, standard: Decimal, tier_standard: Decimal) -> Decimal:
+    assert batch is not None
+    return batch if standard == 0 else tier_standard * batch / standard
