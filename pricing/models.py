@@ -439,3 +439,8 @@ class PriceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.version} ({self.upload_time:%Y-%m-%d %H:%M} UTC)"
+
+
+# A version's variants, threshold rules and time bands (the bill engine's full price) live in
+# their own module; Django finds models through this one.
+from .bill_models import VariantBand, VariantRate, VariantThreshold  # noqa: E402, F401

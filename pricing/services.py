@@ -16,6 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from .bill.rules import sheet_problems
+from .bill.sheet import PriceSheet
+from .bill_models import store_sheet
 from .costs import Rates, rate_values
 from .models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from .sources.diff import rates_from_json
@@ -66,6 +69,7 @@ def publish_price_version(
     verified_at: datetime | None = None,
     locked: bool = False,
     evidence: Evidence | None = None,
+    sheet: PriceSheet | None = None,
 ) -> PriceVersion:
     """Publish ``rates`` for ``model`` from ``effective_from`` on, closing the version before.
 
@@ -73,6 +77,8 @@ def publish_price_version(
     start. ``evidence`` says how a start that no announcement gives is known (a window, a
     snapshot). Raises ``PriceRejected`` naming each wrong field, ``PermissionDenied`` for an
     admin change by someone without the price-editor permission.
+    ``sheet``, when given, is the version in full (variants, per-unit prices, threshold rules,
+    bands), checked by the same rules and stored with it.
     """
     if origin == PriceVersion.Origin.ADMIN and not can_edit_prices(created_by):
         raise PermissionDenied("Only price editors may publish prices.")
@@ -80,6 +86,7 @@ def publish_price_version(
     problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
     if evidence.earliest is not None and not evidence.earliest < effective_from:
         problems.append(Problem("effective_from_earliest", "must be before effective_from"))
+    problems += [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
     if problems:
         raise PriceRejected(problems)
     with transaction.atomic():
@@ -103,6 +110,8 @@ def publish_price_version(
             PriceTier.objects.create(
                 version=version, threshold_tokens=tier.threshold_tokens, **rate_values(tier)
             )
+        if sheet is not None:
+            store_sheet(version, sheet)
     return version
 
 

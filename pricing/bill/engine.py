@@ -59,6 +59,7 @@ class Bill:
     lines: tuple[BillLine, ...]
     service_tier: str
     variant: str
+    tier_threshold_tokens: int | None
     threshold: ThresholdNotice | None
     provenance: Provenance
 
@@ -95,6 +96,7 @@ def compute_bill(
         lines=lines,
         service_tier=service_tier,
         variant=variant.name,
+        tier_threshold_tokens=threshold,
         threshold=None,
         provenance=sheet.provenance,
     )

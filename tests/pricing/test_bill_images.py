@@ -23,7 +23,9 @@ def test_anthropic_scales_a_large_image_down_first():
     assert image_tokens("anthropic", "claude-opus-4-6", ImageInput(4000, 4000)) <= 1600
 
 
-@pytest.mark.parametrize(("detail", "tokens"), [("low", 280), ("medium", 560), ("high", 1120), ("auto", 1120)])
+@pytest.mark.parametrize(
+    ("detail", "tokens"), [("low", 280), ("medium", 560), ("high", 1120), ("auto", 1120)]
+)
 def test_gemini_3_counts_per_image_by_media_resolution(detail, tokens):
     assert image_tokens("google", "gemini-3.1-pro-preview", ImageInput(3000, 2000, detail)) == tokens
 

@@ -1,0 +1,100 @@
+"""Bills from the catalogue: the version in force at a moment, read in full, through the engine.
+
+The estimate prices through here too (``estimate_breakdown``), so the page, the estimate API and
+the bill API share one engine and agree to the last digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from .bill import Bill, BillError, BillUsage, compute_bill
+from .bill.sheet import PROMPT_KINDS
+from .bill_models import price_sheet
+from .costs import CostBreakdown, Usage
+from .models import LanguageModel, PriceVersion
+
+SHEET_ROWS = ("tiers", "variant_rates", "variant_thresholds", "variant_bands")
+
+
+def bill_for(
+    *, model_key: str, usage: BillUsage, at: datetime | None = None, service_tier: str = "standard"
+) -> tuple[Bill, PriceVersion]:
+    """The bill for one request on ``model_key`` ("provider/model") made at ``at`` (default now).
+
+    ``BillError`` names the field: an unknown model, no price at that moment, a tier the model
+    does not offer, a quantity it has no price for.
+    """
+    moment = at or timezone.now()
+    model = _model(model_key)
+    version = (
+        PriceVersion.objects.filter(model=model).effective(at=moment).prefetch_related(*SHEET_ROWS).first()
+    )
+    if version is None:
+        raise BillError("at", f"{model_key} had no price in force at {moment.isoformat()}")
+    bill = compute_bill(
+        price_sheet(version),
+        usage,
+        at=moment,
+        service_tier=service_tier,
+        provider=model.provider.slug,
+        model=model.slug,
+    )
+    return bill, version
+
+
+def _model(model_key: str) -> LanguageModel:
+    provider, _, slug = model_key.partition("/")
+    found = (
+        LanguageModel.objects.select_related("provider").filter(provider__slug=provider, slug=slug).first()
+    )
+    if found is None:
+        raise BillError("model", f"unknown model {model_key!r} (see GET /api/v1/models)")
+    return found
+
+
+def prefetch_sheets(versions: Iterable[PriceVersion]) -> None:
+    """Load every row the sheets of ``versions`` need in a few queries (not one per version)."""
+    prefetch_related_objects([v for v in versions if v is not None], *SHEET_ROWS)
+
+
+def estimate_breakdown(version: PriceVersion, usage: Usage, *, batch: bool, at: datetime) -> CostBreakdown:
+    """The estimate's cost of one request, billed by the engine from the version in full.
+
+    ``usage.input_tokens`` is the whole prompt (the estimate's convention); batch applies where
+    the version offers it, as the estimate always did.
+    """
+    sheet = price_sheet(version)
+    tier = "batch" if batch and "batch" in sheet.service_tiers else "standard"
+    bill_usage = BillUsage(
+        input_tokens=usage.input_tokens
+        - usage.cached_input_tokens
+        - usage.cache_write_5m_tokens
+        - usage.cache_write_1h_tokens,
+        cache_read_tokens=usage.cached_input_tokens,
+        cache_write_5m_tokens=usage.cache_write_5m_tokens,
+        cache_write_1h_tokens=usage.cache_write_1h_tokens,
+        output_tokens=usage.output_tokens,
+    )
+    bill = compute_bill(sheet, bill_usage, at=at, service_tier=tier)
+    return _breakdown(bill, tier == "batch")
+
+
+def _breakdown(bill: Bill, batch: bool) -> CostBreakdown:
+    def usd(*kinds: str) -> Decimal:
+        return sum((line.usd for line in bill.lines if line.what in kinds), Decimal(0))
+
+    return CostBreakdown(
+        input_usd=usd(*(PROMPT_KINDS - {"cache_read", "cache_write_5m", "cache_write_1h"})),
+        cached_input_usd=usd("cache_read"),
+        cache_write_usd=usd("cache_write_5m", "cache_write_1h"),
+        output_usd=bill.total_usd - usd(*PROMPT_KINDS) - usd("request"),
+        request_usd=usd("request"),
+        tier_threshold_tokens=bill.tier_threshold_tokens,
+        batch_applied=batch,
+    )
