@@ -1,0 +1,107 @@
+"""A price sheet as JSON and back (proposals awaiting review, the admin's sheet field). Pure.
+
+Money stays an exact decimal string. The shape::
+
+    {"variants": {"standard": {"prices": {"input": {"usd": "5", "per": 1000000}, ...},
+                               "tiers": [{"threshold_tokens": 200000, "inclusive": false,
+                                          "counted_kinds": ["cache_read", "input", ...],
+                                          "prices": {...}}]},
+                  "batch": {...}},
+     "bands": [{"variant": "peak", "tier": "standard", "start": "09:00", "end": "12:00",
+                "weekdays": [0, 1, 2, 3, 4], "time_zone": "Asia/Shanghai"}]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
+
+
+class SheetFormatError(ValueError):
+    """The JSON does not describe a sheet; the message says where."""
+
+
+def sheet_to_json(sheet: PriceSheet) -> dict[str, Any]:
+    return {
+        "variants": {name: _variant_json(variant) for name, variant in sheet.variants.items()},
+        "bands": [
+            {
+                "variant": band.variant,
+                "tier": band.tier,
+                "start": band.start.strftime("%H:%M"),
+                "end": band.end.strftime("%H:%M"),
+                "weekdays": sorted(band.weekdays),
+                "time_zone": band.time_zone,
+            }
+            for band in sheet.bands
+        ],
+    }
+
+
+def _variant_json(variant: Variant) -> dict[str, Any]:
+    return {
+        "prices": _prices_json(variant.prices),
+        "tiers": [
+            {
+                "threshold_tokens": tier.threshold_tokens,
+                "inclusive": tier.inclusive,
+                "counted_kinds": sorted(tier.counted_kinds),
+                "prices": _prices_json(tier.prices),
+            }
+            for tier in variant.tiers
+        ],
+    }
+
+
+def _prices_json(prices: Mapping[str, UnitPrice]) -> dict[str, Any]:
+    return {kind: {"usd": _money(price.usd), "per": price.per} for kind, price in prices.items()}
+
+
+def _money(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
+def sheet_from_json(data: object) -> PriceSheet:
+    """The sheet ``data`` describes; ``SheetFormatError`` saying where it does not."""
+    try:
+        assert isinstance(data, Mapping), "a sheet is a JSON object"
+        variants = {name: _variant(name, raw) for name, raw in data["variants"].items()}
+        bands = tuple(_band(raw) for raw in data.get("bands", []))
+    except (AssertionError, KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as error:
+        raise SheetFormatError(f"not a price sheet: {type(error).__name__} {error}") from None
+    return PriceSheet(variants=variants, bands=bands)
+
+
+def _variant(name: str, raw: Mapping[str, Any]) -> Variant:
+    tiers = tuple(
+        TierRule(
+            threshold_tokens=int(tier["threshold_tokens"]),
+            prices=_prices(tier["prices"]),
+            counted_kinds=frozenset(tier.get("counted_kinds") or PROMPT_KINDS),
+            inclusive=bool(tier.get("inclusive", False)),
+        )
+        for tier in raw.get("tiers", [])
+    )
+    return Variant(name=name, prices=_prices(raw["prices"]), tiers=tiers)
+
+
+def _prices(raw: Mapping[str, Any]) -> dict[str, UnitPrice]:
+    return {
+        kind: UnitPrice(Decimal(str(price["usd"])), int(price.get("per", MTOK)))
+        for kind, price in raw.items()
+    }
+
+
+def _band(raw: Mapping[str, Any]) -> TimeBand:
+    return TimeBand(
+        variant=str(raw["variant"]),
+        start=time.fromisoformat(str(raw["start"])),
+        end=time.fromisoformat(str(raw["end"])),
+        weekdays=frozenset(int(day) for day in raw.get("weekdays", range(7))),
+        time_zone=str(raw.get("time_zone", "UTC")),
+        tier=str(raw.get("tier", "standard")),
+    )
