@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .costs import RATE_FIELDS, Rates, TierRates
 from .models import LanguageModel, PriceVersion, Provider
+from .seed_sheets import sheet_from_entry
 from .services import publish_price_version
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue.json"
@@ -88,14 +89,16 @@ def _version(model: LanguageModel, entry: dict[str, Any], verified_at: datetime,
             f"{model.key} {entry['effective_from']}: the catalogue already has later prices"
         )
         return
+    rates = rates_from_entry(entry)
     publish_price_version(
         model=model,
-        rates=rates_from_entry(entry),
+        rates=rates,
         effective_from=effective_from,
         origin=PriceVersion.Origin.SEED,
         change_reason=entry["change_reason"],
         source_url=entry.get("source_url", ""),
         verified_at=verified_at,
+        sheet=sheet_from_entry(rates, entry),
     )
     report.versions_published += 1
 

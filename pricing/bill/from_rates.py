@@ -8,6 +8,8 @@ batch/standard ratio applied to the tier's rates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from pricing.costs import Rates, TierRates
@@ -22,14 +24,30 @@ CACHE_RATES = {
 }
 
 
-def sheet_from_rates(rates: Rates, provenance: Provenance | None = None) -> PriceSheet:
+def sheet_from_rates(
+    rates: Rates, provenance: Provenance | None = None, *, batch_discounts_cache: bool = False
+) -> PriceSheet:
+    """``batch_discounts_cache``: the batch discount (batch input / input) applies to cache reads
+    and writes too, as Anthropic bills them; otherwise batch caches at the standard rates."""
     variants = {STANDARD: _variant(STANDARD, rates, rates.input_usd_per_mtok, rates.output_usd_per_mtok)}
     if rates.offers_batch:
         assert rates.batch_input_usd_per_mtok is not None and rates.batch_output_usd_per_mtok is not None
-        variants[BATCH] = _variant(
-            BATCH, rates, rates.batch_input_usd_per_mtok, rates.batch_output_usd_per_mtok
-        )
+        batch = _variant(BATCH, rates, rates.batch_input_usd_per_mtok, rates.batch_output_usd_per_mtok)
+        if batch_discounts_cache and rates.input_usd_per_mtok:
+            batch = _discount_cache(batch, rates.batch_input_usd_per_mtok / rates.input_usd_per_mtok)
+        variants[BATCH] = batch
     return PriceSheet(variants=variants, provenance=provenance or Provenance())
+
+
+def _discount_cache(variant: Variant, ratio: Decimal) -> Variant:
+    def scaled(prices: Mapping[str, UnitPrice]) -> dict[str, UnitPrice]:
+        return {
+            kind: UnitPrice(price.usd * ratio, price.per) if kind in CACHE_RATES else price
+            for kind, price in prices.items()
+        }
+
+    tiers = tuple(replace(tier, prices=scaled(tier.prices)) for tier in variant.tiers)
+    return replace(variant, prices=scaled(variant.prices), tiers=tiers)
 
 
 def _variant(name: str, rates: Rates, input_usd: Decimal, output_usd: Decimal) -> Variant:

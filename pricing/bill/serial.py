@@ -70,7 +70,7 @@ def sheet_from_json(data: object) -> PriceSheet:
     try:
         assert isinstance(data, Mapping), "a sheet is a JSON object"
         variants = {name: _variant(name, raw) for name, raw in data["variants"].items()}
-        bands = tuple(_band(raw) for raw in data.get("bands", []))
+        bands = tuple(band_from_json(raw) for raw in data.get("bands", []))
     except (AssertionError, KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as error:
         raise SheetFormatError(f"not a price sheet: {type(error).__name__} {error}") from None
     return PriceSheet(variants=variants, bands=bands)
@@ -96,7 +96,7 @@ def _prices(raw: Mapping[str, Any]) -> dict[str, UnitPrice]:
     }
 
 
-def _band(raw: Mapping[str, Any]) -> TimeBand:
+def band_from_json(raw: Mapping[str, Any]) -> TimeBand:
     return TimeBand(
         variant=str(raw["variant"]),
         start=time.fromisoformat(str(raw["start"])),
