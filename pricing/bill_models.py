@@ -29,6 +29,8 @@ from .bill.sheet import (
 
 MONEY = {"max_digits": 20, "decimal_places": 10}
 BASE = 0  # threshold_tokens of a variant's own (untiered) price
+# What a version's sheet is read from: prefetch these for many versions at once.
+SHEET_ROWS = ("tiers", "variant_rates", "variant_thresholds", "variant_bands")
 
 
 class AppendOnly(models.Model):

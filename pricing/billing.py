@@ -15,11 +15,9 @@ from django.utils import timezone
 
 from .bill import Bill, BillError, BillUsage, compute_bill
 from .bill.sheet import PROMPT_KINDS
-from .bill_models import price_sheet
+from .bill_models import SHEET_ROWS, price_sheet
 from .costs import CostBreakdown, Usage
 from .models import LanguageModel, PriceVersion
-
-SHEET_ROWS = ("tiers", "variant_rates", "variant_thresholds", "variant_bands")
 
 
 def bill_for(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .bill.rules import sheet_problems
+from .bill.serial import sheet_from_json
 from .bill.sheet import PriceSheet
 from .bill_models import store_sheet
 from .costs import Rates, rate_values
@@ -179,6 +180,7 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         version = publish_price_version(
             model=proposal.model,
             rates=rates_from_json(proposal.proposed),
+            sheet=sheet_from_json(proposal.proposed["sheet"]) if "sheet" in proposal.proposed else None,
             effective_from=proposal.effective_from,
             origin=PriceVersion.Origin.ADMIN,
             change_reason=f"Accepted proposal #{proposal.pk}: {proposal.reason}",

@@ -13,21 +13,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from ..bill.rules import sheet_problems
+from ..bill.serial import sheet_to_json
+from ..bill.sheet import PriceSheet
+from ..bill_models import SHEET_ROWS, price_sheet
 from ..families import tokenizer_key_for
 from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
 from ..services import Evidence, publish_price_version
 from ..sources import SOURCES
-from ..sources.diff import (
-    EVIDENCE_DATE,
-    PROPOSE,
-    CatalogueState,
-    Change,
-    change_summary,
-    plan_model,
-    rates_to_json,
-)
+from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
 from ..sources.records import ParsedPayload, PriceRecord
-from ..validation import validate_rates
+from ..sources.sheet_diff import plan_prices
+from ..validation import Problem, validate_rates
 from .errors import RefreshRefused
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
@@ -101,17 +98,21 @@ def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
             "message": f"refused: {problem.message}",
         }
         for point in record.history
-        for problem in validate_rates(point.rates)
+        for problem in validate_rates(point.rates) + _sheet_problems(point.sheet)
     ]
     run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
     return not problems
+
+
+def _sheet_problems(sheet: PriceSheet | None) -> list[Problem]:
+    return [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
 
 
 def _load(source: str) -> Catalogue:
     models = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
     latest: dict[int, PriceVersion] = {}
     for version in (
-        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related("tiers")
+        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related(*SHEET_ROWS)
     ):
         latest[version.model_id] = version
     higher = [name for name, info in SOURCES.items() if info.priority < SOURCES[source].priority]
@@ -201,11 +202,15 @@ def _apply_record(
     _fill_limits(record, model)
     _list(record, model, source, catalogue, now)
     latest = catalogue.latest.get(model.pk)
-    state = CatalogueState(latest.effective_from, latest.to_rates(), latest.locked) if latest else None
+    state = (
+        CatalogueState(latest.effective_from, latest.to_rates(), latest.locked, price_sheet(latest))
+        if latest
+        else None
+    )
     if model.pk in catalogue.outranked:
         _cross_check(record, state, source, run, now)
         return
-    changes = plan_model(record, state, now=now, source=source, seen_since=catalogue.seen_since)
+    changes = plan_prices(record, state, now=now, source=source, seen_since=catalogue.seen_since)
     for change in changes:
         _publish_or_propose(change, model, latest, source, catalogue, run, now)
     if not changes and latest is not None:
@@ -241,7 +246,7 @@ def _list(
 
 
 def _cross_check(record: PriceRecord, state: CatalogueState | None, source: str, run: ImportRun, now) -> None:
-    changes = plan_model(record, state, now=now, source=source)
+    changes = plan_prices(record, state, now=now, source=source)
     if changes:
         line = change_summary(changes[-1])
         line["action"] = "disagrees"
@@ -261,6 +266,8 @@ def _publish_or_propose(
     url = run.url if run.url.startswith("http") else ""
     if change.action == PROPOSE:
         proposed = rates_to_json(change.rates)
+        if change.sheet is not None:
+            proposed["sheet"] = sheet_to_json(change.sheet)
         if (model.pk, _key(proposed)) not in catalogue.pending:
             PriceProposal.objects.create(
                 model=model,
@@ -286,6 +293,7 @@ def _publish_or_propose(
             evidence=Evidence.of(
                 dated_by_evidence=change.dated_by == EVIDENCE_DATE, earliest=change.earliest
             ),
+            sheet=change.sheet,
         )
         catalogue.latest[model.pk] = version
         run.versions_published += 1

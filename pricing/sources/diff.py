@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from pricing.bill.sheet import PriceSheet
 from pricing.costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money, rate_values
 
 from .records import PriceRecord
@@ -35,6 +36,7 @@ class CatalogueState:
     latest_from: datetime
     latest_rates: Rates
     locked: bool = False
+    latest_sheet: PriceSheet | None = None  # the latest version in full (``sheet_diff``)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Change:
     reason: str
     earliest: datetime | None = None
     dated_by: str = UPSTREAM_DATE
+    sheet: PriceSheet | None = None  # the price in full, where the source says more than rates
 
 
 def start_of(day: date) -> datetime:

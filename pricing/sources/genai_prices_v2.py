@@ -2,13 +2,12 @@
 
 Pure: no Django imports. Prices upstream are already USD per million tokens (``*_mtok``).
 Json:
-- a ``start_date`` constraint starts a price point on that date; the unconstrained price is
-  the undated point before them; a batch variant (``{"processing": "batch"}``) supplies the
-  batch rates from its own start date;
-- cliff tiers (``{"base": .., "tiers": [{"start": n, "price": ..}]}``) become ``TierRates``;
-- time-of-day prices (DeepSeek's peak/off-peak windows) cannot be represented: the rate in
-  force for most of the day is kept and the other is reported in the record's notes;
-- any other price key or variant is reported in the notes, never dropped silently.
+- a ``start_date`` constraint (of a price or of any variant) starts a price point on that
+  date; the unconstrained price is the undated point before them;
+- each point has flat rates (``Rates``: a batch variant supplies the batch rates, cliff tiers
+  become ``TierRates``, daily windows keep the rate in force for most of the day) and the
+  price in full as a sheet (``genai_prices_sheets``: every variant, per-unit price and band);
+- a price key not even the sheet can hold is reported in the notes, never dropped silently.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from decimal import Decimal
 
 from pricing.costs import Rates, TierRates
 
+from .genai_prices_sheets import sheet_at, variant_start_dates
 from .records import (
     Json,
     ParsedPayload,
@@ -94,17 +94,15 @@ def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     windows = [(window, prices) for start, window, prices in entries if window is not None]
     if not any(start is None for start, _ in dated):
         return "no undated base price"
-    batch_variants, other_variants = _variants(raw.get("price_variants") or [])
-    if other_variants:
-        notes.append("price variants not represented: " + ", ".join(sorted(other_variants)))
-    starts = sorted({s for s, _ in dated if s} | {s for s, _ in batch_variants if s})
+    batch_variants = _batch_variants(raw.get("price_variants") or [])
+    starts = sorted({s for s, _ in dated if s} | variant_start_dates(raw))
     history = []
     for point_start in [None, *starts]:
-        standard = _standard_at(point_start, dated, windows, notes)
-        rates = _rates(standard, _batch_at(point_start, batch_variants), notes)
+        standard = _standard_at(point_start, dated, windows)
+        rates = _rates(standard, _batch_at(point_start, batch_variants))
         if rates is None:
             return "no per-token input and output price"
-        history.append(PricePoint(point_start, rates))
+        history.append(PricePoint(point_start, rates, sheet_at(raw, point_start, notes)))
     return PriceRecord(
         provider=provider,
         model=canonical_model(provider, upstream_id),
@@ -143,24 +141,20 @@ def _time(value: object) -> time:
     return time.fromisoformat(text)
 
 
-def _variants(raw: list[Json]) -> tuple[Dated, set[str]]:
+def _batch_variants(raw: list[Json]) -> Dated:
     batch: Dated = []
-    others: set[str] = set()
     for variant in raw:
         when = dict(variant.get("when") or {})
         constraint = variant.get("constraint") or {}
         if when == BATCH_WHEN and "start_time" not in constraint:
             start = constraint.get("start_date")
             batch.append((date.fromisoformat(str(start)) if start else None, variant.get("prices") or {}))
-        else:
-            others.add(",".join(f"{k}={v}" for k, v in sorted(when.items())))
-    return batch, others
+    return batch
 
 
-def _standard_at(
-    at: date | None, dated: Dated, windows: list[tuple[tuple[time, time], Json]], notes: list[str]
-) -> Json:
-    """The standard price on ``at``: genai-prices tries conditional prices last to first."""
+def _standard_at(at: date | None, dated: Dated, windows: list[tuple[tuple[time, time], Json]]) -> Json:
+    """The flat price on ``at``: genai-prices tries conditional prices last to first; with daily
+    windows, the price in force for most of the day (the sheet keeps every window as a band)."""
     standard = next(p for start, p in reversed(dated) if start is None or (at and start <= at))
     if not windows:
         return standard
@@ -172,13 +166,7 @@ def _standard_at(
         old = minutes_by_price.get(repr(prices), (0, prices))[0]
         minutes_by_price[repr(prices)] = (old + length, prices)
     best_minutes, best = max(minutes_by_price.values(), key=lambda pair: pair[0])
-    chosen = best if best_minutes > 24 * 60 - covered else standard
-    windows_text = ", ".join(f"{s:%H:%M}-{e:%H:%M} UTC" for (s, e), _ in windows)
-    notes.append(
-        f"time-of-day prices ({windows_text}) cannot be represented; kept the rate in force for "
-        f"most of the day (input {_plain(chosen.get('input_mtok'))}/MTok)"
-    )
-    return chosen
+    return best if best_minutes > 24 * 60 - covered else standard
 
 
 def _minutes(start: time, end: time) -> int:
@@ -186,16 +174,14 @@ def _minutes(start: time, end: time) -> int:
     return finish - begin if finish > begin else 24 * 60 - begin + finish
 
 
-def _plain(value: object) -> str:
-    return str(value.get("base") if isinstance(value, Mapping) else value)
-
-
 def _batch_at(at: date | None, variants: Dated) -> Json | None:
     active = [p for start, p in variants if start is None or (at and start <= at)]
     return active[-1] if active else None
 
 
-def _rates(prices: Json, batch: Json | None, notes: list[str]) -> Rates | None:
+def _rates(prices: Json, batch: Json | None) -> Rates | None:
+    """The flat rates; every other key is the sheet's (``genai_prices_sheets``), noted there if
+    not even the sheet can hold it."""
     flat: dict[str, Decimal] = {}
     tiered: dict[str, Json] = {}
     for key, value in prices.items():
@@ -208,8 +194,6 @@ def _rates(prices: Json, batch: Json | None, notes: list[str]) -> Rates | None:
             flat[RATE_KEYS[key]] = per_mtok(value)
         elif key == REQUESTS_KEY:
             flat["request_usd"] = per_mtok(value) / 1000
-        else:
-            notes.append(f"price key not represented: {key}")
     if "input_usd_per_mtok" not in flat or "output_usd_per_mtok" not in flat:
         return None
     if batch and ("input_mtok" in batch or "output_mtok" in batch):

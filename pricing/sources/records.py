@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pricing.bill.sheet import PriceSheet
 from pricing.costs import MTOK, Rates
 
 # A JSON object as parsed: each parser checks its shape as it reads it.
@@ -40,10 +41,13 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True)
 class PricePoint:
-    """Rates in force from ``effective_from`` (``None``: undated, before any dated point)."""
+    """Rates in force from ``effective_from`` (``None``: undated, before any dated point);
+    ``sheet``, where the source says more than flat rates hold (variants, per-unit prices,
+    bands), is the price in full."""
 
     effective_from: date | None
     rates: Rates
+    sheet: PriceSheet | None = None
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pricing.bill import BillError, BillUsage
+from pricing.bill.serial import sheet_to_json
 from pricing.bill.sheet import Provenance
 from pricing.bill_models import VariantRate, price_sheet
 from pricing.billing import bill_for
 from pricing.costs import Rates, TierRates
-from pricing.models import LanguageModel, PriceVersion, Provider
-from pricing.services import PriceRejected, publish_price_version
+from pricing.models import LanguageModel, PriceProposal, PriceVersion, Provider
+from pricing.services import PriceRejected, accept_proposal, publish_price_version
+from pricing.sources.diff import rates_to_json
 from tests.conftest import utc
 
 from . import bill_sheets as sheets
@@ -116,3 +118,12 @@ def test_an_unknown_model_or_a_moment_before_any_price_names_the_field(opus, key
     with pytest.raises(BillError) as caught:
         bill_for(model_key=key, usage=BillUsage(input_tokens=1), at=at)
     assert caught.value.field == field
+
+
+def test_an_accepted_proposal_publishes_its_sheet(opus, editor):
+    proposed = rates_to_json(Rates(D("5"), D("25"), D("0.5"))) | {"sheet": sheet_to_json(sheets.opus_4_6())}
+    proposal = PriceProposal.objects.create(
+        model=opus, proposed=proposed, effective_from=utc(2026, 12, 1), reason="locked price"
+    )
+    version = accept_proposal(proposal=proposal, user=editor)
+    assert price_sheet(version).variants == sheets.opus_4_6().variants

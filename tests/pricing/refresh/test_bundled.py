@@ -12,6 +12,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from pricing.bill import BillUsage
+from pricing.billing import bill_for
 from pricing.models import LanguageModel, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices
 
@@ -55,8 +57,19 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     opus = history("anthropic", "claude-opus-4-6")
     assert [v.origin for v in opus] == ["seed", "seed"]
     assert opus[-1].effective_from.date() == date(2026, 3, 13)
-    problems = " ".join(str(p) for p in run.problems)
-    assert "time-of-day prices" in problems and "price key not represented: web_searches_kcount" in problems
+    # Service tiers, peak hours and per-unit prices are kept, not noted as dropped (256 notes before).
+    assert [p for p in run.problems if "note" in p] == []
+    reasoner = "deepseek/deepseek-reasoner"  # peak 00:30-16:30 UTC at 0.55, else 0.135 per MTok
+    usage = BillUsage(input_tokens=1_000_000)
+    peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime(2026, 11, 27, 12, tzinfo=UTC))
+    off_peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime(2026, 11, 27, 20, tzinfo=UTC))
+    assert (peak.total_usd, off_peak.total_usd) == (Decimal("0.55"), Decimal("0.135"))
+    sonnet_batch, _ = bill_for(
+        model_key="anthropic/claude-sonnet-4-5",
+        usage=BillUsage(cache_read_tokens=100_000),
+        service_tier="batch",
+    )
+    assert sonnet_batch.total_usd == Decimal("0.015")  # batch halves Sonnet's 0.30 cache read
     again = refresh_prices(source="genai-prices", bundled=True)
     assert again.status == "no_change" and again.payload_sha256 == run.payload_sha256
 

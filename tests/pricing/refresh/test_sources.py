@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -98,10 +98,14 @@ def test_it_maps_genai_prices_start_dates_tiers_and_aliases(bundled: dict[str, P
     assert "xai/grok-4-0709" in bundled  # upstream provider x-ai
 
 
-def test_it_reports_time_of_day_prices_it_cannot_represent(bundled: dict[str, PriceRecord]) -> None:
+def test_it_keeps_time_of_day_prices_as_bands(bundled: dict[str, PriceRecord]) -> None:
     chat = bundled["deepseek/deepseek-chat"]
-    assert chat.history[0].rates.input_usd_per_mtok == Decimal("0.27")  # in force 16 h a day
-    assert any("time-of-day prices (00:30-16:30 UTC)" in note for note in chat.notes)
+    assert chat.history[0].rates.input_usd_per_mtok == Decimal("0.27")  # flat: in force 16 h a day
+    sheet = chat.history[0].sheet
+    assert [(b.variant, b.start, b.end) for b in sheet.bands] == [("peak", time(0, 30), time(16, 30))]
+    assert sheet.variants["peak"].prices["input"].usd == Decimal("0.27")
+    assert sheet.variants["standard"].prices["input"].usd == Decimal("0.135")
+    assert chat.notes == ()
     pro = bundled["deepseek/deepseek-v4-pro"]
     assert [p.effective_from for p in pro.history] == [None, date(2026, 8, 17)]
     assert pro.history[1].rates.input_usd_per_mtok == Decimal("0.66")
@@ -112,7 +116,8 @@ def test_it_takes_batch_rates_from_the_batch_variant_from_its_start(bundled: dic
     assert mini.history[0].rates.batch_input_usd_per_mtok is None
     assert mini.history[-1].effective_from == date(2026, 10, 14)
     assert mini.history[-1].rates.batch_input_usd_per_mtok == Decimal("0.2")
-    assert any("service_tier=priority" in note for note in mini.notes)
+    assert {"batch", "priority"} <= set(mini.history[-1].sheet.variants)
+    assert mini.notes == ()
 
 
 def record(*points: tuple[date | None, str]) -> PriceRecord:
