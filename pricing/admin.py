@@ -22,10 +22,12 @@ from .admin_display import (
     with_units,
 )
 from .admin_price_table import PriceTableViews
+from .bill_models import VariantBand, VariantRate, VariantThreshold, price_sheet
 from .costs import RATE_FIELDS, TIER_RATE_FIELDS
 from .forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from .models import LanguageModel, PriceTier, PriceVersion, Provider
 from .services import PriceRejected, can_edit_prices, publish_price_version
+from .sheet_notation import notation_of
 from .tokenizer_choices import tokenizer_choices
 from .version_changes import plain_rate
 
@@ -163,6 +165,36 @@ class PriceTierInline(rate_columns(TIER_RATE_FIELDS), admin.TabularInline):  # t
         return False
 
 
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VariantRateInline(_ReadOnlyInline):
+    model = VariantRate
+    fields = readonly_fields = ["variant", "kind", "threshold_tokens", "usd", "per_units"]
+    verbose_name_plural = "Variant prices (USD per per_units units; threshold 0: the variant's own price)"
+
+
+class VariantThresholdInline(_ReadOnlyInline):
+    model = VariantThreshold
+    fields = readonly_fields = ["variant", "threshold_tokens", "counted_kinds", "inclusive"]
+
+
+class VariantBandInline(_ReadOnlyInline):
+    model = VariantBand
+    fields = readonly_fields = ["tier", "variant", "weekdays", "start", "end", "time_zone"]
+
+
+SHEET_INLINES = [VariantRateInline, VariantThresholdInline, VariantBandInline]
+
+
 @admin.register(PriceVersion)
 class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.ModelAdmin):  # type: ignore[misc]
     """Viewing any version; adding a new one (price editors only). Never changing or deleting."""
@@ -201,6 +233,7 @@ class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.Model
                 "Long-context tiers: above the threshold, these rates apply to the whole request",
                 {"fields": tiers, "classes": ["collapse"]},
             ),
+            ("Service tiers, per-unit prices and time bands", {"fields": ["price_extras"]}),
         ]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
@@ -230,7 +263,7 @@ class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.Model
         return made_by(version)
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
-        return [PriceTierInline] if obj is not None else []
+        return [PriceTierInline, *SHEET_INLINES] if obj is not None else []
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -240,6 +273,8 @@ class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.Model
             for slot, tier in enumerate(current.tiers.all()[:TIER_SLOTS], start=1):
                 initial.update({f"tier{slot}_{name}": getattr(tier, name) for name in TIER_FIELDS})
             initial["source_url"] = current.source_url
+            if current.variant_rates.exists():  # start from what the current version bills by
+                initial["price_extras"] = notation_of(price_sheet(current), current.to_rates())
         return initial
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -264,6 +299,7 @@ class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.Model
                 source_url=form.cleaned_data["source_url"],
                 created_by=request.user,  # type: ignore[arg-type]
                 locked=form.cleaned_data["locked"],
+                sheet=form.sheet(),
             )
         except PriceRejected as rejected:  # lost a race with another editor since validation
             messages.error(request, f"Not published: {rejected}")

@@ -10,9 +10,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from .bill.rules import sheet_problems
+from .bill.sheet import PriceSheet
 from .costs import RATE_FIELDS, RATE_LABELS, TIER_RATE_FIELDS, Rates, TierRates, required_rate_fields
 from .models import MONEY, LanguageModel, PriceVersion
 from .services import overlap_problem
+from .sheet_notation import sheet_from_notation
 from .validation import validate_rates
 
 TIER_FIELDS = ("threshold_tokens", *TIER_RATE_FIELDS)
@@ -42,6 +45,17 @@ class _PriceVersionForm(forms.ModelForm):
             "change_reason": "Why the price changes (required; shown in the history).",
         }
 
+    price_extras = forms.JSONField(
+        label="Variants, per-unit prices and time bands",
+        required=False,
+        help_text=(
+            'What the rates above cannot say, as JSON: service tiers ("variants": {"flex": {"input": '
+            '"1.25", ...}}), per-unit prices ("unit_prices": {"web_search": {"usd": "10", '
+            '"per": 1000}}), peak hours ("bands": [...]), "batch_discounts_cache": true. '
+            "Empty: the rates say it all. See pricing/sheet_notation.py."
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["effective_from"].initial = timezone.now
@@ -53,11 +67,27 @@ class _PriceVersionForm(forms.ModelForm):
             return data
         for problem in validate_rates(self.rates()):
             self.add_error(self._form_field(problem.field), problem.message)
+        for message in self._sheet_problems():
+            self.add_error("price_extras", message)
         model, start = data.get("model"), data.get("effective_from")
         overlap = overlap_problem(model, start) if model and start else None
         if overlap is not None:
             self.add_error(overlap.field, f"{overlap.message[0].upper()}{overlap.message[1:]}.")
         return data
+
+    def sheet(self) -> PriceSheet | None:
+        """The version in full, when the extras say more than the rates."""
+        notation = self.cleaned_data.get("price_extras") or {}
+        return sheet_from_notation(self.rates(), notation) if isinstance(notation, dict) else None
+
+    def _sheet_problems(self) -> list[str]:
+        if not isinstance(self.cleaned_data.get("price_extras") or {}, dict):
+            return ["must be a JSON object"]
+        try:
+            sheet = self.sheet()
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            return [f"not readable: {type(error).__name__} {error}"]
+        return sheet_problems(sheet) if sheet else []
 
     def rates(self) -> Rates:
         values = {name: self.cleaned_data.get(name) for name in RATE_FIELDS}

@@ -20,8 +20,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .costs import RATE_FIELDS, Rates, TierRates
 from .models import LanguageModel, PriceVersion, Provider
-from .seed_sheets import sheet_from_entry
 from .services import publish_price_version
+from .sheet_notation import sheet_from_notation
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue.json"
 # The seed's short keys: a rate field without its unit suffix ("input", "cache_write_5m", "request_usd").
@@ -98,7 +98,7 @@ def _version(model: LanguageModel, entry: dict[str, Any], verified_at: datetime,
         change_reason=entry["change_reason"],
         source_url=entry.get("source_url", ""),
         verified_at=verified_at,
-        sheet=sheet_from_entry(rates, entry),
+        sheet=sheet_from_notation(rates, entry),
     )
     report.versions_published += 1
 

@@ -1,0 +1,106 @@
+"""A short notation for what flat rates cannot say, shared by the seed and the admin. Pure.
+
+Next to a version's flat rates (which imply a standard and a batch variant), the notation adds:
+- ``"batch_discounts_cache": true``: batch also discounts cache reads and writes (Anthropic);
+- ``"variants": {"flex": {"input": "1.25", "output": "7.50", "cache_read": "0.13",
+  "web_search": {"usd": "10", "per": 1000}, "tiers": [{"threshold_tokens": 272000,
+  "input": "2.50", ...}]}}``: a variant in full, replacing the one the flat rates imply; a bare
+  amount is USD per million tokens; a tier may say ``"counted_kinds"`` and ``"inclusive"``;
+- ``"unit_prices": {"web_search": {"usd": "10", "per": 1000}}``: per-unit prices of every variant;
+- ``"bands": [{"variant": "peak", "start": "09:00", "end": "12:00", "weekdays": [0, 1, 2, 3, 4],
+  "time_zone": "Asia/Shanghai"}]``: hours in which the standard tier bills by another variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from .bill.compare import bills_alike
+from .bill.from_rates import sheet_from_rates
+from .bill.serial import band_from_json, sheet_to_json
+from .bill.sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, UnitPrice, Variant
+from .costs import Rates
+
+EXTENSIONS = ("batch_discounts_cache", "variants", "unit_prices", "bands")
+TIER_KEYS = ("threshold_tokens", "counted_kinds", "inclusive")
+
+
+def sheet_from_notation(rates: Rates, notation: Mapping[str, Any]) -> PriceSheet | None:
+    """The sheet ``rates`` and ``notation`` describe, or ``None`` when the rates say it all.
+    ``KeyError``, ``TypeError`` or ``ValueError`` when the notation is malformed."""
+    if not any(key in notation for key in EXTENSIONS):
+        return None
+    sheet = sheet_from_rates(rates, batch_discounts_cache=bool(notation.get("batch_discounts_cache")))
+    own = {name: _variant(name, raw) for name, raw in notation.get("variants", {}).items()}
+    units = {kind: _price(raw) for kind, raw in notation.get("unit_prices", {}).items()}
+    variants = {**sheet.variants, **own}
+    return PriceSheet(
+        variants={name: replace(v, prices={**v.prices, **units}) for name, v in variants.items()},
+        bands=tuple(band_from_json(band) for band in notation.get("bands", [])),
+    )
+
+
+def notation_of(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
+    """The notation that gives back ``sheet`` from ``rates``: each variant the rates do not
+    imply, in full, and the bands (the admin's starting point for a new version)."""
+    implied = sheet_from_rates(rates).variants
+    variants = {
+        name: _variant_notation(variant)
+        for name, variant in sheet.variants.items()
+        if name not in implied or not _alike(variant, implied[name])
+    }
+    notation: dict[str, Any] = {"variants": variants} if variants else {}
+    if sheet.bands:
+        notation["bands"] = sheet_to_json(sheet)["bands"]
+    return notation
+
+
+def _alike(a: Variant, b: Variant) -> bool:
+    return bills_alike(PriceSheet({a.name: a}), PriceSheet({a.name: replace(b, name=a.name)}))
+
+
+def _variant(name: str, raw: Mapping[str, Any]) -> Variant:
+    tiers = tuple(
+        TierRule(
+            int(tier["threshold_tokens"]),
+            _prices(tier),
+            frozenset(tier.get("counted_kinds") or PROMPT_KINDS),
+            bool(tier.get("inclusive", False)),
+        )
+        for tier in raw.get("tiers", [])
+    )
+    return Variant(name, _prices(raw), tiers)
+
+
+def _prices(raw: Mapping[str, Any]) -> dict[str, UnitPrice]:
+    return {kind: _price(value) for kind, value in raw.items() if kind not in ("tiers", *TIER_KEYS)}
+
+
+def _price(value: object) -> UnitPrice:
+    if isinstance(value, Mapping):
+        return UnitPrice(Decimal(str(value["usd"])), int(value.get("per", MTOK)))
+    return UnitPrice(Decimal(str(value)))
+
+
+def _variant_notation(variant: Variant) -> dict[str, Any]:
+    data: dict[str, Any] = {kind: _price_notation(price) for kind, price in variant.prices.items()}
+    tiers = []
+    for tier in variant.tiers:
+        entry: dict[str, Any] = {"threshold_tokens": tier.threshold_tokens}
+        entry |= {kind: _price_notation(price) for kind, price in tier.prices.items()}
+        if tier.counted_kinds != PROMPT_KINDS:
+            entry["counted_kinds"] = sorted(tier.counted_kinds)
+        if tier.inclusive:
+            entry["inclusive"] = True
+        tiers.append(entry)
+    if tiers:
+        data["tiers"] = tiers
+    return data
+
+
+def _price_notation(price: UnitPrice) -> str | dict[str, Any]:
+    usd = format(price.usd.normalize(), "f") if price.usd else "0"
+    return usd if price.per == MTOK else {"usd": usd, "per": price.per}
