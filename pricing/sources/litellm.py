@@ -3,8 +3,9 @@
 Pure: no Django imports. Prices upstream are USD per token; they become USD per million tokens
 exactly. ``*_above_<N>k_tokens`` prices become cliff tiers at N × 1,000 prompt tokens. Context
 window (``max_input_tokens``) and ``max_output_tokens`` fill the model. LiteLLM gives no price
-history, so each record has one undated point. Price keys this catalogue cannot hold are
-reported in the record's notes.
+history, so each record has one undated point. Service tiers (flex, priority), modality and
+per-image prices go into the point's sheet (``litellm_sheets``); keys not even that can hold
+are reported in the record's notes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from pricing.costs import Rates, TierRates
 
+from .litellm_sheets import sheet_of_entry
 from .records import (
     Json,
     ParsedPayload,
@@ -81,22 +83,24 @@ def parse_entry(key: str, entry: Json) -> PriceRecord | str:
     provider = canonical_provider(upstream_provider)
     upstream_id = key.removeprefix(f"{upstream_provider}/")
     notes: list[str] = []
-    rates = _rates(entry, notes)
+    rates = _rates(entry)
     if rates is None:
         return "no per-token input and output price"
+    sheet = sheet_of_entry(entry, rates, notes)
     return PriceRecord(
         provider=provider,
         model=canonical_model(provider, upstream_id),
         name=upstream_id,
         upstream_id=key,
-        history=(PricePoint(None, rates),),
+        history=(PricePoint(None, rates, sheet),),
         context_window=to_int(entry.get("max_input_tokens")),
         max_output_tokens=to_int(entry.get("max_output_tokens")),
         notes=tuple(notes),
     )
 
 
-def _rates(entry: Json, notes: list[str]) -> Rates | None:
+def _rates(entry: Json) -> Rates | None:
+    """The flat rates; the rest is the sheet's (``litellm_sheets``), which notes what it drops."""
     flat: dict[str, Any] = {}  # rate field name -> Decimal | None
     tiers: dict[int, dict[str, Decimal]] = {}
     for key, value in entry.items():
@@ -107,8 +111,6 @@ def _rates(entry: Json, notes: list[str]) -> Rates | None:
         elif match := TIER_KEY.match(key):
             name = RATE_KEYS[match.group(1)]
             tiers.setdefault(int(match.group(2)) * 1000, {})[name] = per_token_to_per_mtok(value)
-        elif ("cost" in key or "price" in key) and value not in (0, "0"):
-            notes.append(f"price key not represented: {key}")
     if "input_usd_per_mtok" not in flat or "output_usd_per_mtok" not in flat:
         return None
     return Rates(**flat, tiers=_tiers(flat, tiers))

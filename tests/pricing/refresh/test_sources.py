@@ -42,7 +42,10 @@ def test_it_reads_litellm_limits_tiers_batch_and_reports_unknown_price_keys() ->
         Decimal("5"),
         Decimal("22.5"),
     )
-    assert "price key not represented: input_cost_per_token_priority" in records["openai/gpt-5.4"].notes
+    gpt = records["openai/gpt-5.4"]
+    priority = gpt.history[0].sheet.variants["priority"].prices  # LiteLLM's priority input, 5.00
+    assert (priority["input"].usd, priority["output"].usd, gpt.notes) == (Decimal("5"), Decimal("15"), ())
+    assert records["openai/gpt-4.1-mini"].history[0].sheet is None  # the flat rates say it all
     assert records["anthropic/claude-opus-4-6"].history[0].rates.cache_write_1h_usd_per_mtok == 10
     assert {"google/gemini-3.1-pro-preview", "alibaba/qwen-max", "xai/grok-4-0709"} <= set(records)
     assert any("text-embedding-3-small: mode embedding" in s for s in parsed.skipped)
