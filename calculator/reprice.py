@@ -1,0 +1,92 @@
+"""Re-price a saved comparison as of another moment: the same token counts and options, the
+prices then in force, the difference per model, and the price changes that explain it.
+
+The counts are the saved ones (the text may not be stored); only prices move. Costs come from
+the bill engine, as the estimate's do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from config.api import iso
+from pricing.billing import estimate_breakdown, prefetch_sheets
+from pricing.costs import Usage, money
+from pricing.models import PriceVersion
+
+from .models import Comparison
+
+
+def reprice_comparison(comparison: Comparison, at: datetime) -> dict[str, Any]:
+    """Every saved row priced again at ``at``, with what changed between the two moments."""
+    rows = [row for row in comparison.results.get("results", []) if row.get("total_usd") is not None]
+    in_force = _versions_in_force(rows, at)
+    prefetch_sheets(in_force.values())
+    batch = bool(comparison.inputs.get("batch"))
+    results = [_repriced(row, in_force.get(_key(row)), batch, at, comparison.as_of) for row in rows]
+    return {
+        "id": comparison.id,
+        "saved_as_of": iso(comparison.as_of),
+        "as_of": iso(at),
+        "results": results,
+    }
+
+
+def _key(row: dict[str, Any]) -> str:
+    return f"{row['provider']}/{row['model']}"
+
+
+def _versions_in_force(rows: list[dict[str, Any]], at: datetime) -> dict[str, PriceVersion]:
+    wanted = Q()
+    for row in rows:
+        wanted |= Q(model__provider__slug=row["provider"], model__slug=row["model"])
+    versions = PriceVersion.objects.effective(at=at).filter(wanted).select_related("model__provider")
+    return {version.model.key: version for version in versions} if rows else {}
+
+
+def _repriced(
+    row: dict[str, Any], version: PriceVersion | None, batch: bool, at: datetime, saved_at: datetime
+) -> dict[str, Any]:
+    saved = Decimal(row["total_usd"])
+    base = {
+        "provider": row["provider"],
+        "model": row["model"],
+        "saved_price_version": row["price_version"],
+        "saved_total_usd": money(saved),
+    }
+    if version is None:
+        return base | {"price_version": None, "total_usd": None, "difference_usd": None, "changes": []}
+    usage = Usage(
+        row["input_tokens"], row["output_tokens"], cached_input_tokens=row.get("cached_input_tokens") or 0
+    )
+    total = estimate_breakdown(version, usage, batch=batch, at=at).total_usd
+    return base | {
+        "price_version": version.pk,
+        "effective_from": iso(version.effective_from),
+        "total_usd": money(total),
+        "difference_usd": money(total - saved),
+        "changes": _changes(version, saved_at, at) if version.pk != row["price_version"] else [],
+    }
+
+
+def _changes(version: PriceVersion, saved_at: datetime, at: datetime) -> list[dict[str, Any]]:
+    """The versions that took effect between the two moments (either way round), oldest first."""
+    start, end = sorted((saved_at, at))
+    between = PriceVersion.objects.filter(
+        model_id=version.model_id, effective_from__gt=start, effective_from__lte=end
+    ).order_by("effective_from")
+    return [
+        {
+            "price_version": change.pk,
+            "effective_from": iso(change.effective_from),
+            "change_reason": change.change_reason,
+            "source_url": change.source_url,
+            "input_usd_per_mtok": money(change.input_usd_per_mtok),
+            "output_usd_per_mtok": money(change.output_usd_per_mtok),
+        }
+        for change in between
+    ]
