@@ -194,7 +194,9 @@ def _notice(
     counted = _counted(tier, quantities)
     over = counted - tier.threshold_tokens + (1 if tier.inclusive else 0)
     saving = None
-    if usage.input_tokens >= over:
+    # Trimming the prompt's uncached input is the saving a user controls; a rule that does not
+    # count input tokens has none to offer.
+    if "input" in tier.counted_kinds and usage.input_tokens >= over:
         trimmed = replace(usage, input_tokens=usage.input_tokens - over)
         cheaper = compute_bill(
             sheet, trimmed, at=at, service_tier=bill.service_tier, provider=provider, model=model

@@ -209,3 +209,11 @@ def test_an_image_without_a_published_rule_is_refused():
     with pytest.raises(BillError) as error:
         bill(sheets.sonar(), provider="perplexity", model="sonar", images=[(10, 10, "auto")])
     assert error.value.field == "usage.images"
+
+
+def test_a_threshold_that_does_not_count_input_offers_no_trimming_saving():
+    rule = TierRule(100, sheets.per_mtok(cache_read="1"), counted_kinds=frozenset({"cache_read"}))
+    prices = sheets.per_mtok(input="1", output="1", cache_read="0.5")
+    sheet = PriceSheet(variants={"standard": Variant("standard", prices, (rule,))})
+    result = bill(sheet, input_tokens=1_000, cache_read_tokens=101)
+    assert (result.threshold.tokens_over, result.threshold.saving_usd) == (1, None)
