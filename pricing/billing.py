@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from .bill import Bill, BillError, BillUsage, compute_bill
-from .bill.sheet import PROMPT_KINDS
 from .bill_models import SHEET_ROWS, price_sheet
-from .costs import CostBreakdown, Usage
+from .costs import CostBreakdown, Usage, bill_usage, breakdown_of
 from .models import LanguageModel, PriceVersion
 
 
@@ -69,30 +67,4 @@ def estimate_breakdown(version: PriceVersion, usage: Usage, *, batch: bool, at: 
     """
     sheet = price_sheet(version)
     tier = "batch" if batch and "batch" in sheet.service_tiers else "standard"
-    bill_usage = BillUsage(
-        input_tokens=usage.input_tokens
-        - usage.cached_input_tokens
-        - usage.cache_write_5m_tokens
-        - usage.cache_write_1h_tokens,
-        cache_read_tokens=usage.cached_input_tokens,
-        cache_write_5m_tokens=usage.cache_write_5m_tokens,
-        cache_write_1h_tokens=usage.cache_write_1h_tokens,
-        output_tokens=usage.output_tokens,
-    )
-    bill = compute_bill(sheet, bill_usage, at=at, service_tier=tier)
-    return _breakdown(bill, tier == "batch")
-
-
-def _breakdown(bill: Bill, batch: bool) -> CostBreakdown:
-    def usd(*kinds: str) -> Decimal:
-        return sum((line.usd for line in bill.lines if line.what in kinds), Decimal(0))
-
-    return CostBreakdown(
-        input_usd=usd(*(PROMPT_KINDS - {"cache_read", "cache_write_5m", "cache_write_1h"})),
-        cached_input_usd=usd("cache_read"),
-        cache_write_usd=usd("cache_write_5m", "cache_write_1h"),
-        output_usd=bill.total_usd - usd(*PROMPT_KINDS) - usd("request"),
-        request_usd=usd("request"),
-        tier_threshold_tokens=bill.tier_threshold_tokens,
-        batch_applied=batch,
-    )
+    return breakdown_of(compute_bill(sheet, bill_usage(usage), at=at, service_tier=tier))

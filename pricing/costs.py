@@ -3,22 +3,22 @@
 Pure: no Django imports. All rates are USD per million tokens (``*_usd_per_mtok``);
 every result is an unrounded ``Decimal`` (round only for display).
 
-Rules, as the providers bill them:
-- Long-context tiers: when a request's prompt (all input tokens, cached ones included) is
-  *strictly above* a tier's threshold, that tier's rates apply to the whole request. With
-  several tiers, the highest threshold exceeded wins.
-- Cached input: ``cached_input_tokens`` of the prompt are read from the prompt cache at the
-  cache-read rate (the input rate when the model has none); ``cache_write_*_tokens`` are
-  written at the cache-write rates (the input rate when the model has none).
-- Batch: uncached input and output are billed at the batch rates. Under a long-context tier,
-  the batch discount is the base batch/standard ratio applied to the tier's rates.
-- A per-request fee, when a model has one, is added once per request.
+The rules live in one place, the bill engine (``pricing.bill``): ``estimate_cost`` bills one
+request through it from the sheet the flat rates imply (``pricing.bill.from_rates`` says what
+flat rates mean: long-context tiers above a threshold reprice the whole request, cache reads
+and writes at their rates or the input rate, batch at its own rates).
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import UTC, datetime
 from decimal import Decimal
+
+from pricing.bill.engine import Bill, compute_bill
+from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.sheet import PROMPT_KINDS, STANDARD
+from pricing.bill.usage import BillUsage
 
 MTOK = Decimal(1_000_000)
 ZERO = Decimal(0)
@@ -131,68 +131,46 @@ class CostBreakdown:
         return self.prompt_usd + self.output_usd + self.request_usd
 
 
-def select_tier(rates: Rates, input_tokens: int) -> TierRates | None:
-    """The tier in force for a prompt of ``input_tokens``: the highest threshold exceeded."""
-    chosen = None
-    for tier in sorted(rates.tiers, key=lambda t: t.threshold_tokens):
-        if input_tokens > tier.threshold_tokens:
-            chosen = tier
-    return chosen
-
-
-def rates_in_force(rates: Rates, input_tokens: int) -> tuple[Rates, int | None]:
-    """The base rates with the applicable tier's rates laid over them (and its threshold)."""
-    tier = select_tier(rates, input_tokens)
-    if tier is None:
-        return rates, None
-    batch_input = _scaled(rates.batch_input_usd_per_mtok, rates.input_usd_per_mtok, tier.input_usd_per_mtok)
-    batch_output = _scaled(
-        rates.batch_output_usd_per_mtok, rates.output_usd_per_mtok, tier.output_usd_per_mtok
-    )
-    merged = replace(
-        rates,
-        input_usd_per_mtok=tier.input_usd_per_mtok,
-        output_usd_per_mtok=tier.output_usd_per_mtok,
-        cache_read_usd_per_mtok=_overlay(tier.cache_read_usd_per_mtok, rates.cache_read_usd_per_mtok),
-        cache_write_5m_usd_per_mtok=_overlay(
-            tier.cache_write_5m_usd_per_mtok, rates.cache_write_5m_usd_per_mtok
-        ),
-        cache_write_1h_usd_per_mtok=_overlay(
-            tier.cache_write_1h_usd_per_mtok, rates.cache_write_1h_usd_per_mtok
-        ),
-        batch_input_usd_per_mtok=batch_input,
-        batch_output_usd_per_mtok=batch_output,
-        tiers=(),
-    )
-    return merged, tier.threshold_tokens
+# A sheet from flat rates has no time bands: any moment bills the same.
+ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def estimate_cost(usage: Usage, rates: Rates, *, batch: bool = False) -> CostBreakdown:
-    """Cost of one request of ``usage`` at ``rates``; ``batch`` asks for batch pricing."""
-    active, threshold = rates_in_force(rates, usage.input_tokens)
-    use_batch = batch and active.offers_batch
-    input_rate = active.batch_input_usd_per_mtok if use_batch else active.input_usd_per_mtok
-    output_rate = active.batch_output_usd_per_mtok if use_batch else active.output_usd_per_mtok
-    assert input_rate is not None and output_rate is not None
-    uncached = (
-        usage.input_tokens
-        - usage.cached_input_tokens
-        - usage.cache_write_5m_tokens
-        - usage.cache_write_1h_tokens
+    """Cost of one request of ``usage`` at ``rates``; ``batch`` asks for batch pricing where the
+    rates offer it. Billed by the bill engine (``pricing.bill``), as every other cost is."""
+    sheet = sheet_from_rates(rates)
+    tier = "batch" if batch and rates.offers_batch else STANDARD
+    return breakdown_of(compute_bill(sheet, bill_usage(usage), at=ANY_MOMENT, service_tier=tier))
+
+
+def bill_usage(usage: Usage) -> BillUsage:
+    """The estimate's usage (the whole prompt in ``input_tokens``) as the bill engine reads it
+    (``input_tokens`` without cache reads or writes)."""
+    cached = usage.cached_input_tokens + usage.cache_write_5m_tokens + usage.cache_write_1h_tokens
+    return BillUsage(
+        input_tokens=usage.input_tokens - cached,
+        cache_read_tokens=usage.cached_input_tokens,
+        cache_write_5m_tokens=usage.cache_write_5m_tokens,
+        cache_write_1h_tokens=usage.cache_write_1h_tokens,
+        output_tokens=usage.output_tokens,
     )
-    base_input = active.input_usd_per_mtok
-    cache_read = _first(active.cache_read_usd_per_mtok, base_input)
-    write_5m = _first(active.cache_write_5m_usd_per_mtok, base_input)
-    write_1h = _first(active.cache_write_1h_usd_per_mtok, write_5m)
+
+
+def breakdown_of(bill: Bill) -> CostBreakdown:
+    """A bill's lines summed into the estimate's components."""
+
+    def usd(*kinds: str) -> Decimal:
+        return sum((line.usd for line in bill.lines if line.what in kinds), ZERO)
+
+    writes = ("cache_write_5m", "cache_write_1h")
     return CostBreakdown(
-        input_usd=_usd(uncached, input_rate),
-        cached_input_usd=_usd(usage.cached_input_tokens, cache_read),
-        cache_write_usd=_usd(usage.cache_write_5m_tokens, write_5m)
-        + _usd(usage.cache_write_1h_tokens, write_1h),
-        output_usd=_usd(usage.output_tokens, output_rate),
-        request_usd=rates.request_usd or ZERO,
-        tier_threshold_tokens=threshold,
-        batch_applied=use_batch,
+        input_usd=usd(*(PROMPT_KINDS - {"cache_read", *writes})),
+        cached_input_usd=usd("cache_read"),
+        cache_write_usd=usd(*writes),
+        output_usd=bill.total_usd - usd(*PROMPT_KINDS) - usd("request"),
+        request_usd=usd("request"),
+        tier_threshold_tokens=bill.tier_threshold_tokens,
+        batch_applied=bill.variant == "batch",
     )
 
 
@@ -202,24 +180,3 @@ def money(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return format(value.normalize(), "f") if value else "0"
-
-
-def _usd(tokens: int, usd_per_mtok: Decimal) -> Decimal:
-    return Decimal(tokens) * usd_per_mtok / MTOK
-
-
-def _first(value: Decimal | None, fallback: Decimal) -> Decimal:
-    return fallback if value is None else value
-
-
-def _overlay(tier_value: Decimal | None, base_value: Decimal | None) -> Decimal | None:
-    """A tier's optional rate where it sets one, else the base rate (which may be unset too)."""
-    return base_value if tier_value is None else tier_value
-
-
-def _scaled(batch: Decimal | None, standard: Decimal, tier_standard: Decimal) -> Decimal | None:
-    if batch is None:
-        return None
-    if standard == ZERO:
-        return batch
-    return tier_standard * batch / standard

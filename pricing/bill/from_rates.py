@@ -1,20 +1,62 @@
-"""A sheet from the cost core's ``Rates`` (a version without variant rows). Pure: no Django.
+"""A sheet from flat rates (the cost core's ``Rates``: a version without variant rows). Pure.
 
-This keeps one engine: a version that only has base, batch and tier rates bills exactly as
-``pricing.costs.estimate_cost`` prices it. Batch there has its own input and output rates; its
-cache rates are the standard ones, and under a long-context tier the batch discount is the base
-batch/standard ratio applied to the tier's rates.
+What flat rates mean: batch has its own input and output rates; its cache rates are the
+standard ones (unless ``batch_discounts_cache``), and under a long-context tier the batch
+discount is the base batch/standard ratio applied to the tier's rates. Cache reads and writes
+without a rate of their own cost the (tier's) standard input rate.
+
+Read through a protocol, not an import, so the cost core can bill through this engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
-
-from pricing.costs import Rates, TierRates
+from typing import Protocol
 
 from .sheet import STANDARD, PriceSheet, Provenance, TierRule, UnitPrice, Variant
+
+
+class TierRates(Protocol):
+    """What a long-context tier of flat rates says (``pricing.costs.TierRates``)."""
+
+    @property
+    def threshold_tokens(self) -> int: ...
+    @property
+    def input_usd_per_mtok(self) -> Decimal: ...
+    @property
+    def output_usd_per_mtok(self) -> Decimal: ...
+    @property
+    def cache_read_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def cache_write_5m_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def cache_write_1h_usd_per_mtok(self) -> Decimal | None: ...
+
+
+class Rates(Protocol):
+    """What flat rates say (``pricing.costs.Rates``)."""
+
+    @property
+    def input_usd_per_mtok(self) -> Decimal: ...
+    @property
+    def output_usd_per_mtok(self) -> Decimal: ...
+    @property
+    def cache_read_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def cache_write_5m_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def cache_write_1h_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def batch_input_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def batch_output_usd_per_mtok(self) -> Decimal | None: ...
+    @property
+    def request_usd(self) -> Decimal | None: ...
+    @property
+    def tiers(self) -> Sequence[TierRates]: ...
+
 
 BATCH = "batch"
 CACHE_RATES = {
@@ -30,11 +72,11 @@ def sheet_from_rates(
     """``batch_discounts_cache``: the batch discount (batch input / input) applies to cache reads
     and writes too, as Anthropic bills them; otherwise batch caches at the standard rates."""
     variants = {STANDARD: _variant(STANDARD, rates, rates.input_usd_per_mtok, rates.output_usd_per_mtok)}
-    if rates.offers_batch:
-        assert rates.batch_input_usd_per_mtok is not None and rates.batch_output_usd_per_mtok is not None
-        batch = _variant(BATCH, rates, rates.batch_input_usd_per_mtok, rates.batch_output_usd_per_mtok)
+    batch_input, batch_output = rates.batch_input_usd_per_mtok, rates.batch_output_usd_per_mtok
+    if batch_input is not None and batch_output is not None:
+        batch = _variant(BATCH, rates, batch_input, batch_output)
         if batch_discounts_cache and rates.input_usd_per_mtok:
-            batch = _discount_cache(batch, rates.batch_input_usd_per_mtok / rates.input_usd_per_mtok)
+            batch = _discount_cache(batch, batch_input / rates.input_usd_per_mtok)
         variants[BATCH] = batch
     return PriceSheet(variants=variants, provenance=provenance or Provenance())
 

@@ -8,8 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pricing.bill import BillUsage, PriceSheet, TierRule, UnitPrice, Variant, compute_bill
-from pricing.bill.from_rates import sheet_from_rates
-from pricing.costs import Rates, TierRates, Usage, estimate_cost
 
 AT = datetime(2026, 11, 27, 12, tzinfo=UTC)
 rate = st.decimals(min_value=0, max_value=100, places=3)
@@ -90,44 +88,3 @@ def test_the_lines_sum_exactly_to_the_total(sheet, usage, tier):
     for line in bill.lines:
         if line.per != 3600:  # per-hour prices of seconds are the only inexact division
             assert line.usd * line.per == line.quantity * line.rate_usd
-
-
-@st.composite
-def legacy_rates(draw):
-    input_usd, output_usd = draw(rate), draw(rate)
-    optional = {}
-    if draw(st.booleans()):
-        optional["cache_read_usd_per_mtok"] = input_usd * draw(share)
-    if draw(st.booleans()):
-        optional["cache_write_5m_usd_per_mtok"] = input_usd + draw(rate)
-    if draw(st.booleans()):
-        optional["cache_write_1h_usd_per_mtok"] = input_usd + draw(rate)
-    if draw(st.booleans()):
-        discount = draw(share)
-        optional["batch_input_usd_per_mtok"] = input_usd * discount
-        optional["batch_output_usd_per_mtok"] = output_usd * discount
-    if draw(st.booleans()):
-        optional["request_usd"] = draw(rate)
-    tiers = ()
-    if draw(st.booleans()):
-        tier_cache = draw(st.one_of(st.none(), rate))
-        tiers = (TierRates(draw(count), input_usd + draw(rate), output_usd + draw(rate), tier_cache),)
-    return Rates(input_usd, output_usd, tiers=tiers, **optional)
-
-
-@given(legacy_rates(), count, count, count, count, count, st.booleans())
-def test_the_estimate_and_the_bill_agree_on_a_version_without_variants(
-    rates, uncached, cached, write_5m, write_1h, output, batch
-):
-    usage = Usage(uncached + cached + write_5m + write_1h, output, cached, write_5m, write_1h)
-    estimate = estimate_cost(usage, rates, batch=batch)
-    bill_usage = BillUsage(
-        input_tokens=uncached,
-        cache_read_tokens=cached,
-        cache_write_5m_tokens=write_5m,
-        cache_write_1h_tokens=write_1h,
-        output_tokens=output,
-    )
-    tier = "batch" if batch and rates.offers_batch else "standard"
-    bill = compute_bill(sheet_from_rates(rates), bill_usage, at=AT, service_tier=tier)
-    assert bill.total_usd == estimate.total_usd

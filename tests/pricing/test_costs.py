@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from pricing.costs import Rates, TierRates, Usage, estimate_cost, select_tier
+from pricing.costs import Rates, TierRates, Usage, estimate_cost
 
 GPT_41_MINI = Rates(
     D("0.40"),
@@ -50,9 +50,8 @@ def test_it_keeps_the_base_rate_exactly_at_the_threshold_and_tiers_one_token_abo
 
 def test_it_picks_the_highest_threshold_exceeded_when_there_are_several_tiers():
     rates = Rates(D(1), D(2), tiers=(TierRates(100, D(2), D(3)), TierRates(1000, D(4), D(5))))
-    assert select_tier(rates, 100) is None
-    assert select_tier(rates, 101).threshold_tokens == 100
-    assert select_tier(rates, 1001).threshold_tokens == 1000
+    tier = [estimate_cost(Usage(tokens, 0), rates).tier_threshold_tokens for tokens in (100, 101, 1001)]
+    assert tier == [None, 100, 1000]
 
 
 def test_it_bills_cached_input_at_the_cache_read_rate():
