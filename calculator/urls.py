@@ -2,10 +2,11 @@ from django.urls import path
 
 from config.api import make_api
 from pricing.api import router as catalogue_router
+from pricing.bill_api import router as bill_router
 
-from . import api, views
+from . import api, reprice_api, views
 
-api_v1 = make_api([catalogue_router, api.router])
+api_v1 = make_api([catalogue_router, bill_router, api.router, reprice_api.router])
 
 urlpatterns = [
     path("", views.index, name="calculator"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, create_model
 
-from config.api import ApiError, AsOf, Iso
+from config.api import ERRORS, ApiError, AsOf, Iso
 
 from .bill import Bill, BillError, BillUsage, ImageInput
 from .billing import bill_for
@@ -89,7 +89,12 @@ class BillOut(Schema):
     threshold: ThresholdOut | None
 
 
-@router.post("/bill", response=BillOut, url_name="api-bill", summary="The provider's bill for one request")
+@router.post(
+    "/bill",
+    response={200: BillOut, **ERRORS},
+    url_name="api-bill",
+    summary="The provider's bill for one request",
+)
 def bill(request: HttpRequest, payload: BillIn) -> dict[str, Any]:
     """Usage of one request → the bill its provider would send, every line traced to a dated price."""
     moment = payload.at or timezone.now()

@@ -63,3 +63,15 @@ def test_repricing_at_the_saved_moment_changes_nothing(saved, price_rise):
 def test_a_moment_before_the_models_first_price_has_no_price(saved):
     (row,) = reprice_comparison(saved, utc(2020, 1, 1))["results"]
     assert row["total_usd"] is None and row["saved_total_usd"] == "0.4"
+
+
+def test_the_api_reprices_a_saved_comparison_as_of_a_date(client, saved, price_rise):
+    response = client.get(f"/api/v1/comparisons/{saved.pk}/reprice?as_of=2026-10-01")
+    assert response.status_code == 200, response.content
+    (row,) = json.loads(response.content)["results"]
+    assert (row["difference_usd"], row["changes"][0]["price_version"]) == ("0.1", price_rise.pk)
+
+
+def test_the_api_says_which_comparison_it_cannot_find(client, db):
+    response = client.get("/api/v1/comparisons/nope/reprice")
+    assert (response.status_code, json.loads(response.content)["error"]["field"]) == (404, "id")
