@@ -83,6 +83,8 @@ class EstimateRow:
     effective_from_earliest: datetime | None = _col("Price set after", "moment")
     start_basis: str | None = _col("Price start known", "text")
     price_note: str | None = _col("Price note", "text")
+    service_tier: str | None = _col("Billed as", "text", counted=True)
+    threshold_note: str | None = _col("Threshold", "text", table=True, counted=True)
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)

@@ -3,6 +3,7 @@ values and refuses bad ones naming the field (the API maps each refusal to its e
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ MAX_TOKENS = 100_000_000  # per request; far above any context window, far below
 MAX_REQUESTS_PER_MONTH = 10_000_000_000
 MAX_CHAT_MESSAGES = 10_000
 MAX_MODELS = 500
+SERVICE_TIER = re.compile(r"^[a-z][a-z0-9_.=,/-]{0,59}$")
 
 
 def _invalid(message: str) -> PydanticCustomError:
@@ -74,6 +76,14 @@ def _share(value: Any) -> Decimal:
     if not share.is_finite() or not Decimal(0) <= share <= Decimal(1):
         raise _invalid(f"must be between 0 and 1 (got {value}).")
     return share
+
+
+def _service_tier(value: Any) -> Any:
+    if value is None:
+        return "standard"
+    if not isinstance(value, str) or not SERVICE_TIER.match(value):
+        raise _invalid("must name a service tier such as standard, batch, flex or priority.")
+    return value
 
 
 def _preset(value: Any) -> Any:
@@ -144,6 +154,11 @@ class EstimateRequest(Schema):
     all_models: Flag = False
     as_of: AsOf = Field(None, examples=["2025-01-15"])
     batch: Flag = False
+    service_tier: Annotated[str, BeforeValidator(_service_tier)] = Field(
+        "standard",
+        description="standard, batch, flex, priority, ...: billed where a model offers it, else "
+        "standard (each row says which it got); batch: true is service_tier batch.",
+    )
     cached_input_share: Share = Decimal(0)
     requests_per_month: Annotated[int, _whole(MAX_REQUESTS_PER_MONTH, 1), Field(ge=0)] = 1
     chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
@@ -170,6 +185,12 @@ class EstimateRequest(Schema):
         if self.output_tokens is None:
             preset = PRESETS[self.preset] if self.preset else None
             object.__setattr__(self, "output_tokens", preset.output_tokens.typical if preset else 0)
+        if self.batch and self.service_tier not in ("standard", "batch"):
+            raise _invalid_field(
+                "service_tier", "batch: true asks for the batch tier; send one or the other."
+            )
+        if self.batch:
+            object.__setattr__(self, "service_tier", "batch")
         return self
 
     def _check_conversation(self) -> None:
@@ -205,6 +226,7 @@ class EstimateRequest(Schema):
             "all_models": self.all_models,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "batch": self.batch,
+            "service_tier": self.service_tier,
             "cached_input_share": str(self.cached_input_share),
             "requests_per_month": self.requests_per_month,
             "chat_messages": self.chat_messages,

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from config.api import iso
-from pricing.billing import estimate_breakdown, prefetch_sheets
+from pricing.billing import estimate_bill, prefetch_sheets
 from pricing.costs import Usage, money
 from pricing.models import PriceVersion
 
@@ -26,8 +26,9 @@ def reprice_comparison(comparison: Comparison, at: datetime) -> dict[str, Any]:
     rows = [row for row in comparison.results.get("results", []) if row.get("total_usd") is not None]
     in_force = _versions_in_force(rows, at)
     prefetch_sheets(in_force.values())
-    batch = bool(comparison.inputs.get("batch"))
-    results = [_repriced(row, in_force.get(_key(row)), batch, at, comparison.as_of) for row in rows]
+    inputs = comparison.inputs
+    tier = inputs.get("service_tier") or ("batch" if inputs.get("batch") else "standard")
+    results = [_repriced(row, in_force.get(_key(row)), tier, at, comparison.as_of) for row in rows]
     return {
         "id": comparison.id,
         "saved_as_of": iso(comparison.as_of),
@@ -49,7 +50,7 @@ def _versions_in_force(rows: list[dict[str, Any]], at: datetime) -> dict[str, Pr
 
 
 def _repriced(
-    row: dict[str, Any], version: PriceVersion | None, batch: bool, at: datetime, saved_at: datetime
+    row: dict[str, Any], version: PriceVersion | None, tier: str, at: datetime, saved_at: datetime
 ) -> dict[str, Any]:
     saved = Decimal(row["total_usd"])
     base = {
@@ -63,7 +64,7 @@ def _repriced(
     usage = Usage(
         row["input_tokens"], row["output_tokens"], cached_input_tokens=row.get("cached_input_tokens") or 0
     )
-    total = estimate_breakdown(version, usage, batch=batch, at=at).total_usd
+    total = estimate_bill(version, usage, service_tier=tier, at=at).total_usd
     return base | {
         "price_version": version.pk,
         "effective_from": iso(version.effective_from),

@@ -1,6 +1,6 @@
 """Bills from the catalogue: the version in force at a moment, read in full, through the engine.
 
-The estimate prices through here too (``estimate_breakdown``), so the page, the estimate API and
+The estimate prices through here too (``estimate_bill``), so the page, the estimate API and
 the bill API share one engine and agree to the last digit.
 """
 
@@ -12,9 +12,9 @@ from datetime import datetime
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from .bill import Bill, BillError, BillUsage, compute_bill
+from .bill import STANDARD, Bill, BillError, BillUsage, compute_bill
 from .bill_models import SHEET_ROWS, price_sheet
-from .costs import CostBreakdown, Usage, bill_usage, breakdown_of
+from .costs import Usage, bill_usage
 from .models import LanguageModel, PriceVersion
 
 
@@ -59,12 +59,12 @@ def prefetch_sheets(versions: Iterable[PriceVersion]) -> None:
     prefetch_related_objects([v for v in versions if v is not None], *SHEET_ROWS)
 
 
-def estimate_breakdown(version: PriceVersion, usage: Usage, *, batch: bool, at: datetime) -> CostBreakdown:
-    """The estimate's cost of one request, billed by the engine from the version in full.
+def estimate_bill(version: PriceVersion, usage: Usage, *, service_tier: str, at: datetime) -> Bill:
+    """One estimated request billed by the engine from the version in full, at ``at``.
 
-    ``usage.input_tokens`` is the whole prompt (the estimate's convention); batch applies where
-    the version offers it, as the estimate always did.
+    ``usage.input_tokens`` is the whole prompt (the estimate's convention). The tier applies
+    where the version offers it, else the standard one (the bill says which billed).
     """
     sheet = price_sheet(version)
-    tier = "batch" if batch and "batch" in sheet.service_tiers else "standard"
-    return breakdown_of(compute_bill(sheet, bill_usage(usage), at=at, service_tier=tier))
+    tier = service_tier if service_tier in sheet.service_tiers else STANDARD
+    return compute_bill(sheet, bill_usage(usage), at=at, service_tier=tier)

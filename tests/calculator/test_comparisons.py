@@ -139,6 +139,7 @@ def test_the_page_and_the_saved_comparison_head_their_tables_with_the_declared_c
         "Context window",
         "Fits?",
         "Count quality",
+        "Threshold",
     ]
     _, saved = post(client, "/api/v1/comparisons", BODY)
     for url, extra in (("/", []), (saved["url"], ["Price version"])):

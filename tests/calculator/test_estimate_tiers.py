@@ -1,0 +1,59 @@
+"""The estimate bills each model's service tier where it offers it, says which tier billed, and
+tells when a request passed a threshold (seed prices: GPT-5.4 2.50 / 15, above 272K 5 / 22.50;
+flex 1.25 / 7.50; GPT-4.1 mini 0.40 / 1.60)."""
+
+import json
+
+import pytest
+
+from pricing.seed import load_seed_catalogue
+
+pytestmark = pytest.mark.django_db
+MODELS = ["openai/gpt-5.4", "openai/gpt-4.1-mini"]
+
+
+@pytest.fixture(autouse=True)
+def seeded(db):
+    load_seed_catalogue()
+
+
+def estimate(client, **body):
+    response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+    return response.status_code, json.loads(response.content)
+
+
+def rows(body):
+    return {f"{r['provider']}/{r['model']}": r for r in body["results"]}
+
+
+def test_flex_bills_where_offered_and_standard_elsewhere(client):
+    status, body = estimate(
+        client,
+        input_tokens=10_000,
+        output_tokens=1_500,
+        models=MODELS,
+        as_of="2026-11-27",
+        service_tier="flex",
+    )
+    assert status == 200, body
+    gpt, mini = rows(body)["openai/gpt-5.4"], rows(body)["openai/gpt-4.1-mini"]
+    assert (gpt["service_tier"], gpt["total_usd"]) == ("flex", "0.02375")  # 0.0125 + 0.01125
+    assert (mini["service_tier"], mini["total_usd"]) == ("standard", "0.0064")  # 0.004 + 0.0024
+    assert body["inputs"]["service_tier"] == "flex"
+
+
+def test_a_request_over_272k_says_what_trimming_would_save(client):
+    _, body = estimate(
+        client, input_tokens=300_000, output_tokens=1_000, models=MODELS[:1], as_of="2026-11-27"
+    )
+    (row,) = body["results"]
+    # 1.5225 at the higher rate vs 272,000 x 2.50 + 1,000 x 15 = 0.695 at the base one.
+    assert row["threshold_note"] == (
+        "over 272,000 prompt tokens: the whole request is billed at the higher rate; "
+        "28,000 fewer tokens would save $0.83"
+    )
+
+
+def test_batch_and_another_tier_at_once_are_refused_naming_the_tier(client):
+    status, body = estimate(client, input_tokens=1, batch=True, service_tier="flex")
+    assert (status, body["error"]["field"]) == (400, "service_tier")
