@@ -82,6 +82,8 @@ function estimateBody() {
   }
   body.cached_input_share = Math.round(percent * 100) / 10000;
   if ($("as_of").value) body.as_of = $("as_of").value;
+  // Batch is its own switch; another tier goes with standard processing only.
+  if (!body.batch && $("service_tier").value !== "standard") body.service_tier = $("service_tier").value;
   if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
   else if (source() === "conversation") {
     delete body.chat_messages; // a conversation carries its own messages
@@ -321,7 +323,7 @@ function bind() {
     reflectPresets();
     scheduleEstimate();
   });
-  for (const id of ["batch", "all_models"]) $(id).addEventListener("change", () => scheduleEstimate(0));
+  for (const id of ["batch", "all_models", "service_tier"]) $(id).addEventListener("change", () => scheduleEstimate(0));
   for (const radio of form.querySelectorAll("input[name=source]")) {
     radio.addEventListener("change", () => {
       reflectPresets();

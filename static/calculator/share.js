@@ -50,6 +50,7 @@ export function writeUrl(page) {
   }
   if (page.source() !== "tokens") params.delete("input_tokens");
   else params.set("input_tokens", page.$("input_tokens").value);
+  if (page.$("service_tier").value !== "standard") params.set("service_tier", page.$("service_tier").value);
   const share = page.$("cached_input_share").value;
   if (share && share !== "0") params.set("cached_input_share", String(Number(share) / 100));
   for (const [name, id] of Object.entries(URL_FILTERS)) {
@@ -71,6 +72,8 @@ function applyInputs(page, values) {
     else page.$(id).value = id === "as_of" ? value.slice(0, 10) : value;
   }
   if (values.input_tokens !== undefined && values.input_tokens !== null) page.setSource("tokens");
+  const tier = values.service_tier && page.$("service_tier").querySelector(`option[value="${CSS.escape(values.service_tier)}"]`);
+  if (tier) page.$("service_tier").value = values.service_tier;
   if (values.cached_input_share !== undefined && values.cached_input_share !== null) {
     const percent = Number(values.cached_input_share) * 100;
     if (Number.isFinite(percent)) page.$("cached_input_share").value = String(Math.round(percent * 100) / 100);

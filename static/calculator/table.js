@@ -133,6 +133,7 @@ function totalCell(row) {
   const td = moneyCell(row, "total_usd");
   if (row.tier_applied) td.append(el("span", "cell-detail", `long-context rate (> ${formatInt(row.tier_applied)})`));
   if (row.batch_applied) td.append(el("span", "cell-detail", "batch price"));
+  else if (row.service_tier && row.service_tier !== "standard") td.append(el("span", "cell-detail", `${row.service_tier} price`));
   return td;
 }
 
