@@ -19,9 +19,10 @@ from django.utils import timezone
 from .bill.rules import sheet_problems
 from .bill.serial import sheet_from_json
 from .bill.sheet import PriceSheet
-from .bill_models import store_sheet
+from .bill_models import price_sheet, store_sheet
 from .costs import Rates, rate_values
 from .models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
+from .sheet_notation import notation_of, sheet_from_notation
 from .sources.diff import rates_from_json
 from .validation import Problem, validate_rates
 
@@ -53,6 +54,13 @@ class PriceRejected(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+class Carry:
+    """``publish_price_version``'s default: keep the latest version's extras."""
+
+
+CARRY = Carry()
+
+
 def can_edit_prices(user: AbstractBaseUser | None) -> bool:
     return bool(user and user.is_active and user.is_staff and user.has_perm(EDIT_PERMISSION))
 
@@ -70,20 +78,24 @@ def publish_price_version(
     verified_at: datetime | None = None,
     locked: bool = False,
     evidence: Evidence | None = None,
-    sheet: PriceSheet | None = None,
+    sheet: PriceSheet | None | Carry = CARRY,
 ) -> PriceVersion:
     """Publish ``rates`` for ``model`` from ``effective_from`` on, closing the version before.
 
     A new version must start after the latest one started; the latest is closed at the new
     start. ``evidence`` says how a start that no announcement gives is known (a window, a
     snapshot). Raises ``PriceRejected`` naming each wrong field, ``PermissionDenied`` for an
-    admin change by someone without the price-editor permission.
-    ``sheet``, when given, is the version in full (variants, per-unit prices, threshold rules,
-    bands), checked by the same rules and stored with it.
+    admin change by someone without the price-editor permission. ``sheet`` is the version in
+    full (variants, per-unit prices, threshold rules, bands), checked by the same rules and
+    stored with it; ``None``: the flat rates say it all; by default (``CARRY``) what the latest
+    version has beyond its flat rates is kept, laid over the new rates (a lock, a price table
+    or a source silent about service tiers removes none).
     """
     if origin == PriceVersion.Origin.ADMIN and not can_edit_prices(created_by):
         raise PermissionDenied("Only price editors may publish prices.")
     evidence = evidence or Evidence()
+    if isinstance(sheet, Carry):
+        sheet = carried_sheet(model, rates)
     problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
     if evidence.earliest is not None and not evidence.earliest < effective_from:
         problems.append(Problem("effective_from_earliest", "must be before effective_from"))
@@ -114,6 +126,15 @@ def publish_price_version(
         if sheet is not None:
             store_sheet(version, sheet)
     return version
+
+
+def carried_sheet(model: LanguageModel, rates: Rates) -> PriceSheet | None:
+    """The latest standing version's service tiers, per-unit prices and bands over ``rates``
+    (None: none)."""
+    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    if latest is None or not latest.variant_rates.exists():
+        return None
+    return sheet_from_notation(rates, notation_of(price_sheet(latest), latest.to_rates()))
 
 
 def _publication_problems(change_reason: str, effective_from: datetime) -> list[Problem]:
@@ -180,7 +201,7 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         version = publish_price_version(
             model=proposal.model,
             rates=rates_from_json(proposal.proposed),
-            sheet=sheet_from_json(proposal.proposed["sheet"]) if "sheet" in proposal.proposed else None,
+            sheet=sheet_from_json(proposal.proposed["sheet"]) if "sheet" in proposal.proposed else CARRY,
             effective_from=proposal.effective_from,
             origin=PriceVersion.Origin.ADMIN,
             change_reason=f"Accepted proposal #{proposal.pk}: {proposal.reason}",

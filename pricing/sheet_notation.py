@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import Any
 
 from .bill.compare import bills_alike
-from .bill.from_rates import sheet_from_rates
+from .bill.from_rates import BATCH, sheet_from_rates
 from .bill.serial import band_from_json, sheet_to_json
-from .bill.sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, UnitPrice, Variant
+from .bill.sheet import MTOK, PROMPT_KINDS, UNIT_KINDS, PriceSheet, TierRule, UnitPrice, Variant
 from .costs import Rates
 
 EXTENSIONS = ("batch_discounts_cache", "variants", "unit_prices", "bands")
@@ -44,18 +44,42 @@ def sheet_from_notation(rates: Rates, notation: Mapping[str, Any]) -> PriceSheet
 
 
 def notation_of(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
-    """The notation that gives back ``sheet`` from ``rates``: each variant the rates do not
-    imply, in full, and the bands (the admin's starting point for a new version)."""
-    implied = sheet_from_rates(rates).variants
+    """The notation that gives back ``sheet`` from ``rates``: per-unit prices every variant
+    shares, Anthropic's batch cache discount if that is what batch is, each other variant the
+    rates do not imply (in full), and the bands. Carried over new rates, a variant the old rates
+    implied follows the new ones."""
+    units = _shared_unit_prices(sheet)
     variants = {
-        name: _variant_notation(variant)
-        for name, variant in sheet.variants.items()
-        if name not in implied or not _alike(variant, implied[name])
+        name: replace(v, prices={k: p for k, p in v.prices.items() if k not in units})
+        for name, v in sheet.variants.items()
     }
-    notation: dict[str, Any] = {"variants": variants} if variants else {}
+    notation: dict[str, Any] = {}
+    implied = sheet_from_rates(rates).variants
+    discounted = sheet_from_rates(rates, batch_discounts_cache=True).variants
+    batch = variants.get(BATCH)
+    if batch and BATCH in implied and not _alike(batch, implied[BATCH]) and _alike(batch, discounted[BATCH]):
+        notation["batch_discounts_cache"] = True
+        implied = discounted
+    own = {
+        n: _variant_notation(v) for n, v in variants.items() if n not in implied or not _alike(v, implied[n])
+    }
+    if own:
+        notation["variants"] = own
+    if units:
+        notation["unit_prices"] = {kind: _price_notation(price) for kind, price in units.items()}
     if sheet.bands:
         notation["bands"] = sheet_to_json(sheet)["bands"]
     return notation
+
+
+def _shared_unit_prices(sheet: PriceSheet) -> dict[str, UnitPrice]:
+    """Per-unit prices (searches, requests, audio) that every variant has alike."""
+    first, *others = sheet.variants.values()
+    return {
+        kind: price
+        for kind, price in first.prices.items()
+        if kind in UNIT_KINDS and all(v.prices.get(kind) == price for v in others)
+    }
 
 
 def _alike(a: Variant, b: Variant) -> bool:

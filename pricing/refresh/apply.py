@@ -19,7 +19,7 @@ from ..bill.sheet import PriceSheet
 from ..bill_models import SHEET_ROWS, price_sheet
 from ..families import tokenizer_key_for
 from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
-from ..services import Evidence, publish_price_version
+from ..services import CARRY, Evidence, publish_price_version
 from ..sources import SOURCES
 from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
 from ..sources.records import ParsedPayload, PriceRecord
@@ -293,7 +293,7 @@ def _publish_or_propose(
             evidence=Evidence.of(
                 dated_by_evidence=change.dated_by == EVIDENCE_DATE, earliest=change.earliest
             ),
-            sheet=change.sheet,
+            sheet=CARRY if change.sheet is None else change.sheet,
         )
         catalogue.latest[model.pk] = version
         run.versions_published += 1

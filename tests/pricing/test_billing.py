@@ -14,7 +14,7 @@ from pricing.bill_models import VariantRate, price_sheet
 from pricing.billing import bill_for
 from pricing.costs import Rates, TierRates
 from pricing.models import LanguageModel, PriceProposal, PriceVersion, Provider
-from pricing.services import PriceRejected, accept_proposal, publish_price_version
+from pricing.services import CARRY, PriceRejected, accept_proposal, publish_price_version
 from pricing.sources.diff import rates_to_json
 from tests.conftest import utc
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 OPUS_PAGE = "https://platform.claude.com/docs/en/about-claude/pricing"
 
 
-def publish(model, start, rates, sheet=None, url=""):
+def publish(model, start, rates, sheet=CARRY, url=""):
     return publish_price_version(
         model=model,
         rates=rates,
@@ -127,3 +127,26 @@ def test_an_accepted_proposal_publishes_its_sheet(opus, editor):
     )
     version = accept_proposal(proposal=proposal, user=editor)
     assert price_sheet(version).variants == sheets.opus_4_6().variants
+
+
+def test_a_new_flat_price_keeps_the_service_tiers_and_follows_the_new_rates(opus):
+    publish(opus, utc(2026, 12, 1), Rates(D("4"), D("20"), D("0.4"), D("5"), D("8"), D("2"), D("10")))
+    usage = BillUsage(cache_read_tokens=100_000, web_searches=1)
+    bill, _ = bill_for(
+        model_key="anthropic/claude-opus-4-6", usage=usage, at=utc(2026, 12, 2), service_tier="batch"
+    )
+    # The batch discount still halves the (new) cache read, 0.40 -> 0.20; a search is still $0.01.
+    assert bill.total_usd == D("0.02") + D("0.01")
+
+
+def test_publishing_without_a_sheet_on_purpose_drops_the_extras(opus):
+    flat = Rates(D("4"), D("20"))
+    version = publish_price_version(
+        model=opus,
+        rates=flat,
+        effective_from=utc(2026, 12, 1),
+        origin="import",
+        change_reason="t",
+        sheet=None,
+    )
+    assert not version.variant_rates.exists()
