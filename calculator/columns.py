@@ -85,6 +85,7 @@ class EstimateRow:
     price_note: str | None = _col("Price note", "text")
     service_tier: str | None = _col("Billed as", "text", counted=True)
     threshold_note: str | None = _col("Threshold", "text", table=True, counted=True)
+    reasoning_tokens: int = _col("Reasoning tokens (assumed)", "tokens")
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)

@@ -147,6 +147,11 @@ class EstimateRequest(Schema):
     text: Text = Field(None, description="Text to count (UTF-8, at most MAX_TEXT_BYTES).")
     input_tokens: Tokens = Field(None, description="Prompt tokens, instead of text.")
     output_tokens: Tokens = Field(None, description="Default 0, or the preset's typical output.")
+    reasoning_tokens: Tokens = Field(
+        None,
+        description="An assumption: hidden reasoning tokens per request, billed as output (at a "
+        "model's own reasoning rate where it has one). Default 0.",
+    )
     preset: Annotated[
         str | None, BeforeValidator(_preset), Field(json_schema_extra={"enum": list(PRESETS)})
     ] = None
@@ -185,6 +190,8 @@ class EstimateRequest(Schema):
         if self.output_tokens is None:
             preset = PRESETS[self.preset] if self.preset else None
             object.__setattr__(self, "output_tokens", preset.output_tokens.typical if preset else 0)
+        if self.reasoning_tokens is None:
+            object.__setattr__(self, "reasoning_tokens", 0)
         if self.batch and self.service_tier not in ("standard", "batch"):
             raise _invalid_field(
                 "service_tier", "batch: true asks for the batch tier; send one or the other."
@@ -221,6 +228,7 @@ class EstimateRequest(Schema):
         return {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
+            "reasoning_tokens": self.reasoning_tokens,
             "preset": self.preset,
             "models": list(self.models) if self.models is not None else None,
             "all_models": self.all_models,

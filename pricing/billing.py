@@ -7,6 +7,7 @@ the bill API share one engine and agree to the last digit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db.models import prefetch_related_objects
@@ -59,12 +60,16 @@ def prefetch_sheets(versions: Iterable[PriceVersion]) -> None:
     prefetch_related_objects([v for v in versions if v is not None], *SHEET_ROWS)
 
 
-def estimate_bill(version: PriceVersion, usage: Usage, *, service_tier: str, at: datetime) -> Bill:
+def estimate_bill(
+    version: PriceVersion, usage: Usage, *, service_tier: str, at: datetime, reasoning_tokens: int = 0
+) -> Bill:
     """One estimated request billed by the engine from the version in full, at ``at``.
 
-    ``usage.input_tokens`` is the whole prompt (the estimate's convention). The tier applies
-    where the version offers it, else the standard one (the bill says which billed).
+    ``usage.input_tokens`` is the whole prompt (the estimate's convention); ``reasoning_tokens``
+    are hidden output tokens the estimate assumes. The tier applies where the version offers
+    it, else the standard one (the bill says which billed).
     """
     sheet = price_sheet(version)
     tier = service_tier if service_tier in sheet.service_tiers else STANDARD
-    return compute_bill(sheet, bill_usage(usage), at=at, service_tier=tier)
+    billed = replace(bill_usage(usage), reasoning_tokens=reasoning_tokens)
+    return compute_bill(sheet, billed, at=at, service_tier=tier)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from calculator.columns import COLUMNS
 from pricing.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,19 @@ def test_a_request_over_272k_says_what_trimming_would_save(client):
 def test_batch_and_another_tier_at_once_are_refused_naming_the_tier(client):
     status, body = estimate(client, input_tokens=1, batch=True, service_tier="flex")
     assert (status, body["error"]["field"]) == (400, "service_tier")
+
+
+def test_assumed_reasoning_tokens_are_billed_as_output_and_labelled(client):
+    _, body = estimate(
+        client,
+        input_tokens=1_000,
+        output_tokens=500,
+        reasoning_tokens=2_000,
+        models=MODELS[1:],
+        as_of="2026-11-27",
+    )
+    (row,) = body["results"]
+    # GPT-4.1 mini has no reasoning rate of its own: 2,500 output tokens at 1.60 + 1,000 in at 0.40.
+    assert (row["output_usd"], row["total_usd"], row["reasoning_tokens"]) == ("0.004", "0.0044", 2_000)
+    assert next(c.label for c in COLUMNS if c.name == "reasoning_tokens") == "Reasoning tokens (assumed)"
+    assert body["inputs"]["reasoning_tokens"] == 2_000
