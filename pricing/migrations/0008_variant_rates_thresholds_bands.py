@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pricing', '0006_price_table_retired_on'),
+        ('pricing', '0007_model_tokenizer_chosen'),
     ]
 
     operations = [
