@@ -104,11 +104,11 @@ def test_an_unknown_tier_lists_the_tiers_the_model_offers(client):
 
 def test_an_image_is_billed_as_the_tokens_of_openais_tile_rule(client):
     usage = {"images": [{"width": 1024, "height": 1024, "detail": "high"}]}
-    _, body = post(client, {"model": "openai/gpt-4.1-mini", "at": "2026-11-27T12:00:00Z", "usage": usage})
+    _, body = post(client, {"model": "openai/gpt-4.1", "at": "2026-11-27T12:00:00Z", "usage": usage})
     assert (body["lines"][0]["what"], body["lines"][0]["quantity"], body["total_usd"]) == (
         "input_image",
         765,
-        "0.000306",
+        "0.00153",  # GPT-4.1 input at 2.00 per MTok
     )
 
 

@@ -168,12 +168,11 @@ def test_a_per_request_fee_is_one_line():
     assert result.total_usd == D("0.002") + D("0.012")
 
 
-def test_an_image_on_gpt_4_1_mini_is_billed_as_its_tiles():
-    result = bill(
-        sheets.gpt_4_1_mini(), provider="openai", model="gpt-4.1-mini", images=[(1024, 1024, "high")]
-    )
+def test_an_image_on_gpt_4_1_is_billed_as_its_tiles():
+    sheet = PriceSheet(variants={"standard": Variant("standard", sheets.per_mtok(input="2", output="8"))})
+    result = bill(sheet, provider="openai", model="gpt-4.1", images=[(1024, 1024, "high")])
     assert (result.lines[0].what, result.lines[0].quantity) == ("input_image", 765)
-    assert result.total_usd == D("0.000306")
+    assert result.total_usd == D("0.00153")
 
 
 def test_an_unknown_service_tier_is_refused_naming_the_field():
@@ -191,6 +190,7 @@ def test_an_unknown_service_tier_is_refused_naming_the_field():
         ({"web_searches": 3}, "usage.web_searches"),
         ({"images": [(0, 10, "high")]}, "usage.images[0]"),
         ({"images": [(10, 10, "huge")]}, "usage.images[0].detail"),
+        ({"images": [(10, 10, "high")]}, "usage.images"),  # GPT-4.1 mini counts patches
     ],
 )
 def test_bad_usage_is_refused_naming_the_field(usage, field):

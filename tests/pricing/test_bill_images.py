@@ -35,6 +35,17 @@ def test_earlier_gemini_counts_a_small_image_once_and_a_large_one_per_tile():
     assert image_tokens("google", "gemini-2.0-flash", ImageInput(1536, 800)) == 258 * 4
 
 
+def test_gpt_4o_mini_and_the_o_series_have_their_own_tile_counts():
+    assert image_tokens("openai", "gpt-4o-mini", ImageInput(1024, 1024, "high")) == 2833 + 4 * 5667
+    assert image_tokens("openai", "o3", ImageInput(512, 512, "low")) == 75
+
+
+def test_openais_patch_models_are_refused_rather_than_miscounted():
+    for model in ("gpt-4.1-mini", "gpt-5.4-mini"):
+        with pytest.raises(NoImageRule, match="patches"):
+            image_tokens("openai", model, ImageInput(10, 10))
+
+
 def test_a_provider_without_a_published_rule_says_so():
     with pytest.raises(NoImageRule):
         image_tokens("deepseek", "deepseek-v4-pro", ImageInput(10, 10))
