@@ -18,7 +18,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from pricing.costs import Usage, estimate_cost
+from pricing.bill import ThresholdNotice
+from pricing.billing import estimate_bill, prefetch_sheets
+from pricing.costs import Usage, breakdown_of, money
 from pricing.models import PriceVersion
 from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices
 
@@ -83,8 +85,9 @@ def run_estimate(request: EstimateRequest) -> Estimate:
     shown = [row for row in catalogue if row.version or row.model.pk in first_known]
     keys = sorted({row.model.tokenizer_key for row in shown})
     counted = _count(request, shown)
+    prefetch_sheets(row.version for row in shown if row.version)
     rows = [
-        _row(request, row, counted[row.model.key])
+        _row(request, row, counted[row.model.key], at)
         if row.version
         else _unpriced_row(request, row, counted[row.model.key], first_known[row.model.pk])
         for row in shown
@@ -145,10 +148,10 @@ def _counted_text(request: EstimateRequest) -> str | None:
     return "\n".join(c.dump() for c in conversations) if conversations else request.text
 
 
-def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> EstimateRow:
+def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount, at: datetime) -> EstimateRow:
     model, version = row.model, row.version
     assert version is not None
-    costs = _costs(request, version, counted, model.context_window, model.max_output_tokens)
+    costs = _costs(request, version, counted, model.context_window, model.max_output_tokens, at)
     return EstimateRow(
         **_model_fields(request, row, counted),
         price_version=version.pk,
@@ -205,6 +208,7 @@ def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCou
         max_output_tokens=model.max_output_tokens,
         requests_per_month=request.requests_per_month,
         output_tokens=request.output_tokens,
+        reasoning_tokens=request.reasoning_tokens,
     )
 
 
@@ -217,18 +221,21 @@ def _costs(
     counted: ModelCount,
     context_window: int | None,
     max_output: int | None,
+    at: datetime,
 ) -> dict[str, Any]:
-    """The row's counted part: tokens, costs and fit (all None without a count)."""
+    """The row's counted part: tokens, costs (billed by the engine as of ``at``) and fit (all
+    None without a count)."""
     if counted.text_tokens is None:
         return NO_COUNT
     assert request.output_tokens is not None
     input_tokens = counted.text_tokens + counted.chat_overhead_tokens
     cached = cached_tokens(input_tokens, request.cached_input_share)
-    cost = estimate_cost(
-        Usage(input_tokens, request.output_tokens, cached_input_tokens=cached),
-        version.to_rates(),
-        batch=request.batch,
+    usage = Usage(input_tokens, request.output_tokens, cached_input_tokens=cached)
+    assert request.reasoning_tokens is not None
+    bill = estimate_bill(
+        version, usage, service_tier=request.service_tier, at=at, reasoning_tokens=request.reasoning_tokens
     )
+    cost = breakdown_of(bill)
     return {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
@@ -242,7 +249,20 @@ def _costs(
         "tier_applied": cost.tier_threshold_tokens,
         "batch_applied": cost.batch_applied,
         "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
+        "service_tier": bill.variant,
+        "threshold_note": _threshold_note(bill.threshold),
     }
+
+
+def _threshold_note(notice: ThresholdNotice | None) -> str | None:
+    """What the page and exports say when a request passed a threshold (rounded for display)."""
+    if notice is None:
+        return None
+    text = f"over {notice.threshold_tokens:,} prompt tokens: the whole request is billed at the higher rate"
+    if notice.saving_usd is None:
+        return text
+    saving = f"{notice.saving_usd:.2f}" if notice.saving_usd >= Decimal("0.01") else money(notice.saving_usd)
+    return f"{text}; {notice.tokens_over:,} fewer tokens would save ${saving}"
 
 
 def _fits(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pricing', '0007_model_tokenizer_chosen'),
+        ('pricing', '0008_price_history_evidence'),
     ]
 
     operations = [
