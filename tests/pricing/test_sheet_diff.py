@@ -15,6 +15,7 @@ from pricing.sources.sheet_diff import plan_prices
 from . import bill_sheets as sheets
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
+EARLIER = datetime(2026, 1, 1, tzinfo=UTC)  # when the catalogue's latest version started
 MINI = Rates(D("0.4"), D("1.6"), D("0.1"))
 
 
@@ -34,7 +35,7 @@ def test_a_new_service_tier_on_a_later_date_is_a_change_with_the_same_flat_rates
     upstream = record(
         PricePoint(None, MINI, sheets.gpt_4_1_mini()), PricePoint(date(2026, 10, 12), MINI, with_priority)
     )
-    state = CatalogueState(start_of(None), MINI)
+    state = CatalogueState(EARLIER, MINI)
     (change,) = plan_prices(upstream, state, now=NOW, source="genai-prices")
     assert (change.action, change.effective_from, change.rates) == (
         PUBLISH,
@@ -46,13 +47,13 @@ def test_a_new_service_tier_on_a_later_date_is_a_change_with_the_same_flat_rates
 
 def test_the_same_prices_spelt_differently_are_no_change():
     upstream = record(PricePoint(None, MINI, sheets.gpt_4_1_mini()))
-    state = CatalogueState(start_of(None), MINI, latest_sheet=sheet_from_rates(MINI))
+    state = CatalogueState(EARLIER, MINI, latest_sheet=sheet_from_rates(MINI))
     assert plan_prices(upstream, state, now=NOW, source="genai-prices") == []
 
 
 def test_a_sheet_change_to_a_locked_price_is_proposed():
     upstream = record(PricePoint(None, MINI, sheets.gpt_5_4()))
-    state = CatalogueState(start_of(None), MINI, locked=True)
+    state = CatalogueState(EARLIER, MINI, locked=True)
     (change,) = plan_prices(upstream, state, now=NOW, source="genai-prices")
     assert change.action == PROPOSE and change.effective_from == NOW
 
@@ -62,7 +63,7 @@ def test_a_source_silent_about_batch_keeps_the_catalogues_batch():
     no_batch = replace(opus, variants={"standard": opus.variants["standard"]})
     rates = Rates(D("5"), D("25"))
     upstream = record(PricePoint(None, rates, no_batch))
-    state = CatalogueState(start_of(None), rates, latest_sheet=opus)
+    state = CatalogueState(EARLIER, rates, latest_sheet=opus)
     assert plan_prices(upstream, state, now=NOW, source="genai-prices") == []
 
 

@@ -6,11 +6,12 @@ are genai-prices 0.2.3's own data and ../shared/PRODUCT.md "Facts for fixtures".
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from pricing.bill import BillUsage
 from pricing.billing import bill_for
@@ -61,8 +62,10 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     assert [p for p in run.problems if "note" in p] == []
     reasoner = "deepseek/deepseek-reasoner"  # peak 00:30-16:30 UTC at 0.55, else 0.135 per MTok
     usage = BillUsage(input_tokens=1_000_000)
-    peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime(2026, 11, 27, 12, tzinfo=UTC))
-    off_peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime(2026, 11, 27, 20, tzinfo=UTC))
+    # Its price has no upstream date, so it holds from this import on: bill it tomorrow.
+    tomorrow = (timezone.now() + timedelta(days=1)).date()
+    peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime.combine(tomorrow, time(12), UTC))
+    off_peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime.combine(tomorrow, time(20), UTC))
     assert (peak.total_usd, off_peak.total_usd) == (Decimal("0.55"), Decimal("0.135"))
     sonnet_batch, _ = bill_for(
         model_key="anthropic/claude-sonnet-4-5",
@@ -80,8 +83,12 @@ def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -
     assert models > 2000
     run = refresh_prices(source="genai-prices", bundled=True)
     assert run.status == "succeeded", run.error
-    # genai-prices 0.2.3 is the history's last snapshot: nothing new to publish or create.
-    assert (run.models_created, run.versions_published) == (0, 0)
+    # genai-prices 0.2.3 is the history's last snapshot: no model and no rate is new. What the
+    # history's versions do not hold (service tiers, peak hours, per-unit prices) is added, once.
+    assert run.models_created == 0
+    added = PriceVersion.objects.filter(import_run=run)
+    assert added.count() == run.versions_published
+    assert all("service tiers, per-unit prices or time bands" in v.change_reason for v in added)
     # Except where it contradicts the provider: it still lists deepseek-chat at V3's 0.27 / 1.10,
     # DeepSeek announced 0.28 / 0.42 from 2025-09-29 (seeded): a proposal for review, not a publish.
     [proposal] = PriceProposal.objects.filter(import_run=run)
