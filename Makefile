@@ -69,6 +69,7 @@ lint: install-dev
 	$(BIN)/mypy
 	@# The layer contracts in pyproject.toml: pure core without Django, no import back up, no cycles.
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python bin/check-function-length
 
 clean:
 	rm -rf $(VENV) var/staticfiles

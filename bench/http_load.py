@@ -294,59 +294,75 @@ def report(
     memory_after: tuple[float, float],
     samples: list[float],
 ) -> str:
-    rows = [summary("/healthz (ceiling)", health, health_wall), summary("realistic mix", mix, mix_wall)]
     workers, threads = os.environ.get("WEB_CONCURRENCY", "2"), os.environ.get("WEB_THREADS", "4")
-    ratio = (len(mix.latencies_ms) / mix_wall) / (len(health.latencies_ms) / health_wall)
-    on, off = cold[True], cold[False]
-    cold_rows = [
-        f"| WEB_PRELOAD={name} | {c['ready_s']:.1f} | {c['median_first_s']:.2f} | {c['slowest_first_s']:.2f} "
-        f"| {c['rss_mb']:.0f} | {c['pss_mb']:.0f} |"
-        for name, c in (("true (default)", on), ("false", off))
+    header = [
+        "## HTTP load",
+        "",
+        f"Date: {time.strftime('%Y-%m-%d')}. gunicorn ({workers} workers x {threads} threads, gthread) "
+        f"on 127.0.0.1, {CONCURRENCY} client threads, {os.cpu_count()} cores shared by client and "
+        f"server, load average at the end {os.getloadavg()[0]:.1f}. `make bench` (or "
+        "`BENCH_WRITE=1 .venv/bin/python bench/http_load.py`) rewrites this section.",
+        "",
     ]
-    return "\n".join(
-        [
-            "## HTTP load",
-            "",
-            f"Date: {time.strftime('%Y-%m-%d')}. gunicorn ({workers} workers x {threads} threads, gthread) "
-            f"on 127.0.0.1, {CONCURRENCY} client threads, {os.cpu_count()} cores shared by client and "
-            f"server, load average at the end {os.getloadavg()[0]:.1f}. `make bench` (or "
-            "`BENCH_WRITE=1 .venv/bin/python bench/http_load.py`) rewrites this section.",
-            "",
-            "### Cold start: tokenizers preloaded before forking, or not",
-            "",
-            f"A burst of {int(workers) * int(threads)} all-model estimates right after start; memory once "
-            "every worker has used every tokenizer.",
-            "",
-            "| server | s until /healthz | median first estimate s | slowest first estimate s "
-            "| RSS MB (sum) | PSS MB (real) |",
-            "| --- | --- | --- | --- | --- | --- |",
-            *cold_rows,
-            "",
-            "Slowest first estimate, preload / no preload: "
-            f"{on['slowest_first_s'] / off['slowest_first_s']:.3f}. "
-            f"Memory (PSS), preload / no preload: {on['pss_mb'] / off['pss_mb']:.2f}.",
-            "",
-            "### Throughput",
-            "",
-            "Mix: 65 % small pastes (20-400 words), 5 % 100 KB documents, 10 % catalogue API reads, "
-            "10 % /models pages, 10 % comparison exports. Every text is new, so no count is a cache hit.",
-            "",
-            "| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-            *rows,
-            "",
-            f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master and workers)"
-            f" after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
-            f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
-            f"({memory_after[0] - memory_before[0]:+.0f}), "
-            f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
-            f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
-            + ", ".join(f"{mb:.0f}" for mb in samples)
-            + " MB (a leak climbs at every fifth; allocator "
-            "warm-up levels off).",
-            "",
-        ]
-    )
+    throughput = _throughput_section(health, health_wall, mix, mix_wall, memory_before, memory_after, samples)
+    return "\n".join([*header, *_cold_section(cold, int(workers) * int(threads)), *throughput])
+
+
+def _cold_section(cold: dict[bool, dict[str, float]], burst: int) -> list[str]:
+    on, off = cold[True], cold[False]
+    return [
+        "### Cold start: tokenizers preloaded before forking, or not",
+        "",
+        f"A burst of {burst} all-model estimates right after start; memory once "
+        "every worker has used every tokenizer.",
+        "",
+        "| server | s until /healthz | median first estimate s | slowest first estimate s "
+        "| RSS MB (sum) | PSS MB (real) |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *(
+            f"| WEB_PRELOAD={name} | {c['ready_s']:.1f} | {c['median_first_s']:.2f} "
+            f"| {c['slowest_first_s']:.2f} | {c['rss_mb']:.0f} | {c['pss_mb']:.0f} |"
+            for name, c in (("true (default)", on), ("false", off))
+        ),
+        "",
+        "Slowest first estimate, preload / no preload: "
+        f"{on['slowest_first_s'] / off['slowest_first_s']:.3f}. "
+        f"Memory (PSS), preload / no preload: {on['pss_mb'] / off['pss_mb']:.2f}.",
+        "",
+    ]
+
+
+def _throughput_section(
+    health: Result,
+    health_wall: float,
+    mix: Result,
+    mix_wall: float,
+    memory_before: tuple[float, float],
+    memory_after: tuple[float, float],
+    samples: list[float],
+) -> list[str]:
+    ratio = (len(mix.latencies_ms) / mix_wall) / (len(health.latencies_ms) / health_wall)
+    return [
+        "### Throughput",
+        "",
+        "Mix: 65 % small pastes (20-400 words), 5 % 100 KB documents, 10 % catalogue API reads, "
+        "10 % /models pages, 10 % comparison exports. Every text is new, so no count is a cache hit.",
+        "",
+        "| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        summary("/healthz (ceiling)", health, health_wall),
+        summary("realistic mix", mix, mix_wall),
+        "",
+        f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master and workers)"
+        f" after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
+        f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
+        f"({memory_after[0] - memory_before[0]:+.0f}), "
+        f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
+        f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
+        + ", ".join(f"{mb:.0f}" for mb in samples)
+        + " MB (a leak climbs at every fifth; allocator warm-up levels off).",
+        "",
+    ]
 
 
 def write_section(report: str) -> None:

@@ -160,17 +160,7 @@ def publish_table(
     if not can_edit_prices(user):
         raise PermissionDenied("Only price editors may publish a price table.")
     with transaction.atomic():
-        # Every model of the table is locked for the plan and the publish: no other editor or
-        # refresh can change a price in between.
-        keys = {row.key.lower() for row in rows}
-        models = [model.pk for key, model in _models_for(rows).items() if key in keys]
-        list(LanguageModel.objects.select_for_update().filter(pk__in=models).order_by("pk"))
-        plan = plan_table(rows, effective_from=effective_from)
-        refused = [row for row in plan if row.action == REFUSED]
-        if refused:
-            raise TableNotPublished(f"{len(refused)} row(s) refused: nothing was published.", plan)
-        if fingerprint(plan) != previewed:
-            raise TableNotPublished("The catalogue changed since the preview: review the table again.", plan)
+        plan = _locked_plan(rows, effective_from=effective_from, previewed=previewed)
         table = PriceTable.objects.create(
             uploaded_by=user,
             filename=filename[:200],
@@ -183,6 +173,22 @@ def publish_table(
         )
         _apply(plan, table, user)
     return table
+
+
+def _locked_plan(rows: list[TableRow], *, effective_from: datetime, previewed: str) -> list[PlannedRow]:
+    """The table's plan with every model in it locked (no other editor or refresh can change a
+    price until the publish commits); refused when a row is refused or the plan is not the one
+    previewed."""
+    keys = {row.key.lower() for row in rows}
+    models = [model.pk for key, model in _models_for(rows).items() if key in keys]
+    list(LanguageModel.objects.select_for_update().filter(pk__in=models).order_by("pk"))
+    plan = plan_table(rows, effective_from=effective_from)
+    refused = [row for row in plan if row.action == REFUSED]
+    if refused:
+        raise TableNotPublished(f"{len(refused)} row(s) refused: nothing was published.", plan)
+    if fingerprint(plan) != previewed:
+        raise TableNotPublished("The catalogue changed since the preview: review the table again.", plan)
+    return plan
 
 
 def _apply(plan: list[PlannedRow], table: PriceTable, user: AbstractBaseUser) -> None:

@@ -96,12 +96,7 @@ def publish_price_version(
     evidence = evidence or Evidence()
     if isinstance(sheet, Carry):
         sheet = carried_sheet(model, rates)
-    problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
-    if evidence.earliest is not None and not evidence.earliest < effective_from:
-        problems.append(Problem("effective_from_earliest", "must be before effective_from"))
-    problems += [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
-    if problems:
-        raise PriceRejected(problems)
+    _refuse_unpublishable(rates, sheet, change_reason, effective_from, evidence)
     with transaction.atomic():
         _close_latest(model, effective_from)
         version = PriceVersion.objects.create(
@@ -126,6 +121,22 @@ def publish_price_version(
         if sheet is not None:
             store_sheet(version, sheet)
     return version
+
+
+def _refuse_unpublishable(
+    rates: Rates,
+    sheet: PriceSheet | None,
+    change_reason: str,
+    effective_from: datetime,
+    evidence: Evidence,
+) -> None:
+    """Raise ``PriceRejected`` naming every wrong field of a version about to be published."""
+    problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
+    if evidence.earliest is not None and not evidence.earliest < effective_from:
+        problems.append(Problem("effective_from_earliest", "must be before effective_from"))
+    problems += [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
+    if problems:
+        raise PriceRejected(problems)
 
 
 def carried_sheet(model: LanguageModel, rates: Rates) -> PriceSheet | None:

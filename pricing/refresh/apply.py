@@ -265,21 +265,7 @@ def _publish_or_propose(
 ) -> None:
     url = run.url if run.url.startswith("http") else ""
     if change.action == PROPOSE:
-        proposed = rates_to_json(change.rates)
-        if change.sheet is not None:
-            proposed["sheet"] = sheet_to_json(change.sheet)
-        if (model.pk, _key(proposed)) not in catalogue.pending:
-            PriceProposal.objects.create(
-                model=model,
-                import_run=run,
-                current_version=latest,
-                proposed=proposed,
-                effective_from=change.effective_from,
-                source_url=url,
-                reason=change.reason,
-            )
-            catalogue.pending.add((model.pk, _key(proposed)))
-            run.proposals_created += 1
+        _propose(change, model, latest, catalogue, run, url)
     else:
         version = publish_price_version(
             model=model,
@@ -298,6 +284,33 @@ def _publish_or_propose(
         catalogue.latest[model.pk] = version
         run.versions_published += 1
     run.diff.append(change_summary(change))
+
+
+def _propose(
+    change: Change,
+    model: LanguageModel,
+    latest: PriceVersion | None,
+    catalogue: Catalogue,
+    run: ImportRun,
+    url: str,
+) -> None:
+    """A change for review; the same proposal pending already is not made twice."""
+    proposed = rates_to_json(change.rates)
+    if change.sheet is not None:
+        proposed["sheet"] = sheet_to_json(change.sheet)
+    if (model.pk, _key(proposed)) in catalogue.pending:
+        return
+    PriceProposal.objects.create(
+        model=model,
+        import_run=run,
+        current_version=latest,
+        proposed=proposed,
+        effective_from=change.effective_from,
+        source_url=url,
+        reason=change.reason,
+    )
+    catalogue.pending.add((model.pk, _key(proposed)))
+    run.proposals_created += 1
 
 
 def _mark_missing(source: str, seen: set[int], catalogue: Catalogue, run: ImportRun, now: datetime) -> None:
