@@ -175,8 +175,20 @@ def _minutes(start: time, end: time) -> int:
 
 
 def _batch_at(at: date | None, variants: Dated) -> Json | None:
-    active = [p for start, p in variants if start is None or (at and start <= at)]
-    return active[-1] if active else None
+    """The batch prices in force on ``at``, resolved key by key as genai-prices does.
+
+    Upstream lists a model's variants newest first and takes each price key from the first
+    active variant that has it; ordering by start (latest first, undated last) gives the same
+    answer and does not depend on the listing order.
+    """
+    active = [(start, p) for start, p in variants if start is None or (at and start <= at)]
+    active.sort(key=lambda pair: pair[0] or date.min, reverse=True)
+    merged: dict[str, object] = {}
+    for _start, prices in active:
+        for key, value in prices.items():
+            if value is not None:
+                merged.setdefault(key, value)
+    return merged or None
 
 
 def _rates(prices: Json, batch: Json | None) -> Rates | None:
