@@ -22,7 +22,7 @@ from pricing.bill import ThresholdNotice
 from pricing.billing import estimate_bill, prefetch_sheets
 from pricing.costs import Usage, breakdown_of, money
 from pricing.models import PriceVersion
-from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices
+from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
@@ -115,7 +115,7 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
         featured_only=request.models is None and not request.all_models,
     )
     if request.models is not None:
-        found = {row.model.key for row in rows}
+        found = resolve_keys(list(request.models))  # an alias names its model
         missing = [key for key in request.models if key not in found]
         if missing:
             raise UnknownModel(missing[0])

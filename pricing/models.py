@@ -9,7 +9,7 @@ Every write goes through ``pricing.services``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -91,8 +91,19 @@ class LanguageModel(models.Model):
     missing_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when an import no longer finds this model upstream."
     )
+    deprecated_on = models.DateField(
+        null=True, blank=True, help_text="The day the provider announced the model's deprecation."
+    )
     retired_on = models.DateField(
         null=True, blank=True, help_text="The day the provider stops (or stopped) serving this model."
+    )
+    alias_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aliases",
+        help_text="Another API id of the same model: this row is not listed, lookups resolve to that one.",
     )
     notes = models.TextField(blank=True)
 
@@ -107,6 +118,10 @@ class LanguageModel(models.Model):
     def key(self) -> str:
         """The API's ``provider/model`` reference."""
         return f"{self.provider.slug}/{self.slug}"
+
+    def is_retired(self, on: date) -> bool:
+        """Retired on ``on``: it was no longer served, so it had no price then."""
+        return self.retired_on is not None and on >= self.retired_on
 
 
 class ImportRun(models.Model):

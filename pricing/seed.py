@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .aliases import link_aliases, link_known_aliases
 from .costs import RATE_FIELDS, Rates, TierRates
 from .models import LanguageModel, PriceVersion, Provider
 from .services import publish_price_version
@@ -36,6 +37,7 @@ MODEL_FIELDS = (
     "featured",
     "notes",
 )
+LIFECYCLE_FIELDS = ("deprecated_on", "retired_on")
 
 
 @dataclass
@@ -58,7 +60,16 @@ def load_seed_catalogue(*, path: Path = SEED_PATH) -> SeedReport:
             model = _model(entry, providers[entry["provider"]], report)
             for version in entry["versions"]:
                 _version(model, version, verified_at, report)
+            link_aliases(model=model, names=entry.get("aliases", []))
+        link_known_aliases()
     return report
+
+
+def ensure_seeded(*, path: Path = SEED_PATH) -> SeedReport | None:
+    """Load the seed catalogue unless it is loaded already (a new install's first refresh)."""
+    if PriceVersion.objects.filter(origin=PriceVersion.Origin.SEED).exists() or not path.exists():
+        return None
+    return load_seed_catalogue(path=path)
 
 
 def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
@@ -71,10 +82,17 @@ def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
 def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> LanguageModel:
     defaults = {k: entry[k] for k in MODEL_FIELDS if k in entry and entry[k] is not None}
     defaults["tokenizer_chosen"] = "tokenizer_key" in defaults  # curated: the family rule keeps off
+    lifecycle = {k: _day(entry[k]) for k in LIFECYCLE_FIELDS if entry.get(k)}
     model, created = LanguageModel.objects.get_or_create(
-        provider=provider, slug=entry["slug"], defaults=defaults
+        provider=provider, slug=entry["slug"], defaults={**defaults, **lifecycle}
     )
     report.models_created += created
+    # Lifecycle dates are the provider's facts: fill them on a model that lacks them.
+    missing = {k: v for k, v in lifecycle.items() if getattr(model, k) is None}
+    if missing:
+        missing["status"] = entry.get("status", model.status)
+        LanguageModel.objects.filter(pk=model.pk).update(**missing)
+        model.refresh_from_db()
     return model
 
 
@@ -125,3 +143,10 @@ def _start_of_day(value: str) -> datetime:
     if day is None:
         raise ValueError(f"effective_from {value!r} is not an ISO date or a datetime with a zone")
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _day(value: str) -> date:
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(f"{value!r} is not an ISO date")
+    return day

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from .aliases import canonical
 from .models import ImportRun, LanguageModel, PriceVersion
+from .sources.records import MODEL_ALIASES
 
 # Longer searches match nothing useful, and SQLite refuses LIKE patterns over 50,000 bytes.
 MAX_SEARCH_CHARS = 200
@@ -26,30 +29,39 @@ def models_with_prices(
     search: str | None = None,
     featured_only: bool = False,
     keys: list[str] | None = None,
+    include_retired: bool = False,
 ) -> list[CatalogueRow]:
-    """Every selected model with the price version in force at ``at`` (None when it had none)."""
+    """Every selected model with the price version in force at ``at`` (None when it had none).
+
+    Alias rows are never listed (their model is). A model retired by ``at`` is left out unless
+    ``include_retired`` or asked for by key, and then has no price: it was no longer sold.
+    """
+    moment = at or timezone.now()
     versions = PriceVersion.objects.effective(at=at).select_related("snapshot").prefetch_related("tiers")
-    queryset: QuerySet[LanguageModel] = LanguageModel.objects.select_related("provider").prefetch_related(
-        Prefetch("price_versions", queryset=versions, to_attr="versions_in_force")
+    queryset: QuerySet[LanguageModel] = (
+        LanguageModel.objects.filter(alias_of__isnull=True)
+        .select_related("provider")
+        .prefetch_related(Prefetch("price_versions", queryset=versions, to_attr="versions_in_force"))
     )
     if provider:
         queryset = queryset.filter(provider__slug=provider)
     if featured_only:
         queryset = queryset.filter(featured=True)
+    if not include_retired and keys is None:
+        queryset = queryset.exclude(retired_on__lte=moment.date())
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search) | Q(slug__icontains=search) | Q(provider__name__icontains=search)
         )
     if keys is not None:
-        wanted = Q(pk__in=[])
-        for key in keys:
-            provider_slug, _, model_slug = key.partition("/")
-            wanted |= Q(provider__slug=provider_slug, slug=model_slug)
-        queryset = queryset.filter(wanted)
-    return [
-        CatalogueRow(model=m, version=m.versions_in_force[0] if m.versions_in_force else None)  # type: ignore[attr-defined]
-        for m in queryset
-    ]
+        queryset = queryset.filter(pk__in=[m.pk for m in resolve_keys(keys).values()])
+    return [CatalogueRow(model=m, version=_in_force(m, moment)) for m in queryset]
+
+
+def _in_force(model: LanguageModel, moment: datetime) -> PriceVersion | None:
+    if model.is_retired(moment.date()):
+        return None
+    return model.versions_in_force[0] if model.versions_in_force else None  # type: ignore[attr-defined]
 
 
 def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
@@ -64,8 +76,38 @@ def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
 
 
 def find_model(provider: str, model: str) -> LanguageModel | None:
+    """The model named ``provider/model``, or the model it is another name of."""
+    found = LanguageModel.objects.select_related("provider", "alias_of__provider").filter(
+        provider__slug=provider, slug=model
+    )
+    row = found.first()
+    if row is None:
+        canonical_slug = MODEL_ALIASES.get((provider, model))
+        return find_model(provider, canonical_slug) if canonical_slug else None
+    return canonical(row)
+
+
+def resolve_keys(keys: list[str]) -> dict[str, LanguageModel]:
+    """``provider/model`` references (aliases included) → the models they name; unknown ones left out."""
+    resolved = {}
+    for key in keys:
+        provider_slug, _, model_slug = key.partition("/")
+        model = find_model(provider_slug, model_slug)
+        if model is not None:
+            resolved[key] = model
+    return resolved
+
+
+def priced_model_count(*, at: datetime | None = None) -> int:
+    """How many listed models had a known price at ``at`` (default: now)."""
+    moment = at or timezone.now()
     return (
-        LanguageModel.objects.select_related("provider").filter(provider__slug=provider, slug=model).first()
+        PriceVersion.objects.effective(at=at)
+        .filter(model__alias_of__isnull=True)
+        .exclude(model__retired_on__lte=moment.date())
+        .values("model_id")
+        .distinct()
+        .count()
     )
 
 

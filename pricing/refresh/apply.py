@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from ..aliases import canonical, link_aliases
 from ..bill.rules import sheet_problems
 from ..bill.serial import sheet_to_json
 from ..bill.sheet import PriceSheet
 from ..bill_models import SHEET_ROWS, price_sheet
 from ..families import tokenizer_key_for
 from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
+from ..seed import ensure_seeded
 from ..services import CARRY, Evidence, publish_price_version
 from ..sources import SOURCES
 from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
@@ -49,6 +51,10 @@ class Catalogue:
 
 def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime) -> None:
     """Bring the catalogue in line with ``parsed``; counts, diff and problems go on ``run``."""
+    if getattr(settings, "PRICE_REFRESH_SEED_FIRST", True):
+        # Curated versions are dated from the provider's own announcements and must come before
+        # any import: history is append-only, so a seed loaded after an import could not date them.
+        ensure_seeded()
     records = _unique(parsed, run)
     valid = [r for r in records if _is_valid(r, run)]
     if len(records) - len(valid) > len(records) * MAX_INVALID_SHARE:
@@ -156,7 +162,7 @@ def _model_for(
 ) -> LanguageModel | None:
     model = catalogue.models.get((record.provider, record.model))
     if model is not None:
-        return model
+        return canonical(model)
     if not _may_create(source, record.provider):
         return None
     provider = catalogue.providers.get(record.provider)
@@ -201,6 +207,10 @@ def _apply_record(
 ) -> None:
     _fill_limits(record, model)
     _list(record, model, source, catalogue, now)
+    if record.aliases:
+        link_aliases(model=model, names=record.aliases)
+    if model.retired_on is not None and model.is_retired(now.date()):
+        return  # no longer served: a source still listing it does not price it again
     latest = catalogue.latest.get(model.pk)
     state = (
         CatalogueState(latest.effective_from, latest.to_rates(), latest.locked, price_sheet(latest))

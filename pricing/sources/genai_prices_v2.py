@@ -5,8 +5,9 @@ Json:
 - a ``start_date`` constraint (of a price or of any variant) starts a price point on that
   date; the unconstrained price is the undated point before them;
 - each point has flat rates (``Rates``: a batch variant supplies the batch rates, cliff tiers
-  become ``TierRates``, daily windows keep the rate in force for most of the day) and the
-  price in full as a sheet (``genai_prices_sheets``: every variant, per-unit price and band);
+  become ``TierRates``, daily windows follow ``TIME_OF_DAY_CONVENTION``: the flat rates are the
+  ones in force for most of the day, and the notes say so) and the price in full as a sheet
+  (``genai_prices_sheets``: every variant, per-unit price and band, billed hour by hour);
 - a price key not even the sheet can hold is reported in the notes, never dropped silently.
 """
 
@@ -31,6 +32,7 @@ from .records import (
     canonical_model,
     canonical_provider,
     load_json,
+    merge_aliases,
     per_mtok,
     to_decimal,
     to_int,
@@ -47,6 +49,12 @@ REQUESTS_KEY = "requests_kcount"  # USD per thousand requests
 BATCH_WHEN = {"processing": "batch"}
 Entry = tuple[date | None, tuple[time, time] | None, Json]
 Dated = list[tuple[date | None, Json]]
+# How a version's flat rates show a price that depends on the time of day (DeepSeek's bands): one
+# rule for every model, shown in its notes; the bands themselves live in the version's sheet.
+TIME_OF_DAY_CONVENTION = (
+    "versions show the rate in force for most of the day; the bill engine charges each time band "
+    "its own rate (DeepSeek V4's weekday peak hours: twice the rate shown)"
+)
 
 
 def parse(payload: bytes) -> ParsedPayload:
@@ -57,6 +65,7 @@ def parse(payload: bytes) -> ParsedPayload:
     parsed = ParsedPayload()
     for raw_provider in data:
         _parse_provider(raw_provider, parsed)
+    parsed.records = merge_aliases(parsed.records)
     return parsed
 
 
@@ -95,6 +104,9 @@ def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     if not any(start is None for start, _ in dated):
         return "no undated base price"
     batch_variants = _batch_variants(raw.get("price_variants") or [])
+    if windows:
+        hours = ", ".join(f"{s:%H:%M}-{e:%H:%M} UTC" for (s, e), _ in windows)
+        notes.append(f"time-of-day prices ({hours}): {TIME_OF_DAY_CONVENTION}")
     starts = sorted({s for s, _ in dated if s} | variant_start_dates(raw))
     history = []
     for point_start in [None, *starts]:
@@ -154,7 +166,8 @@ def _batch_variants(raw: list[Json]) -> Dated:
 
 def _standard_at(at: date | None, dated: Dated, windows: list[tuple[tuple[time, time], Json]]) -> Json:
     """The flat price on ``at``: genai-prices tries conditional prices last to first; with daily
-    windows, the price in force for most of the day (the sheet keeps every window as a band)."""
+    windows, the price in force for most of the day (``TIME_OF_DAY_CONVENTION``; the sheet keeps
+    every window as a band)."""
     standard = next(p for start, p in reversed(dated) if start is None or (at and start <= at))
     if not windows:
         return standard

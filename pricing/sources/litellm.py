@@ -28,6 +28,7 @@ from .records import (
     canonical_model,
     canonical_provider,
     load_json,
+    merge_aliases,
     per_token_to_per_mtok,
     to_int,
 )
@@ -67,6 +68,7 @@ def parse(payload: bytes) -> ParsedPayload:
             continue
         parsed.records.append(record)
         parsed.providers.setdefault(record.provider, ProviderInfo(record.provider, record.provider))
+    parsed.records = merge_aliases(parsed.records)
     return parsed
 
 

@@ -20,6 +20,7 @@ from .records import (
     PriceRecord,
     ProviderInfo,
     load_json,
+    merge_aliases,
     per_token_to_per_mtok,
     to_decimal,
     to_int,
@@ -53,6 +54,7 @@ def parse(payload: bytes) -> ParsedPayload:
             parsed.skipped.append(f"{model_id}: {record}")
         else:
             parsed.records.append(record)
+    parsed.records = merge_aliases(parsed.records)
     return parsed
 
 

@@ -6,6 +6,7 @@ upstream unit (per token → ``Decimal(str(x)) * 1_000_000``, never through floa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,12 +28,20 @@ PROVIDER_ALIASES = {
     "dashscope": "alibaba",
     "mistralai": "mistral",
 }
-# (our provider, upstream model id) → the provider's API id the catalogue uses.
+# (our provider, upstream model id) → the provider's API id the catalogue uses. Each pair is one
+# model under two names (a "-latest" pointer, a renamed id, a redirect the provider announced).
 MODEL_ALIASES = {
     ("anthropic", "claude-3-5-haiku-latest"): "claude-3-5-haiku-20241022",
     ("anthropic", "claude-3-7-sonnet-latest"): "claude-3-7-sonnet-20250219",
     ("anthropic", "claude-3-opus-latest"): "claude-3-opus-20240229",
+    ("mistral", "mistral-large"): "mistral-large-2411",
+    ("mistral", "mistral-small-latest"): "mistral-small-2603",
+    ("deepseek", "deepseek-flash"): "deepseek-v4-flash",
+    ("google", "gemini-3-pro-preview"): "gemini-3.1-pro-preview",
+    ("google", "gemini-flash-1.5"): "gemini-1.5-flash",
 }
+# Providers that list one model both bare ("yi-large") and vendor-prefixed ("01-ai/yi-large").
+PREFIXED_PROVIDERS = frozenset({"openrouter"})
 
 
 class PayloadError(ValueError):
@@ -64,6 +73,7 @@ class PriceRecord:
     deprecated: bool = False
     notes: tuple[str, ...] = ()
     tokenizer_family: str | None = None  # the tokenizer the source names (OpenRouter does), if any
+    aliases: tuple[str, ...] = ()  # other upstream ids of this same model
 
     @property
     def key(self) -> str:
@@ -94,6 +104,38 @@ def canonical_provider(upstream: str) -> str:
 
 def canonical_model(provider: str, upstream_id: str) -> str:
     return MODEL_ALIASES.get((provider, upstream_id), upstream_id)
+
+
+def merge_aliases(records: list[PriceRecord]) -> list[PriceRecord]:
+    """One record per model: entries that are another name of a model fold into its record.
+
+    The entry listed under the canonical id itself wins (an alias may carry an older model's
+    history, as ``mistral-small-latest`` does); the others' upstream ids become its ``aliases``.
+    """
+    by_key: dict[str, list[PriceRecord]] = {}
+    prefixed = _prefixed_ids(records)
+    for record in records:
+        target = prefixed.get((record.provider, record.model), record.model)
+        if target != record.model:
+            record = dataclasses.replace(record, model=target)
+        by_key.setdefault(record.key, []).append(record)
+    merged = []
+    for group in by_key.values():
+        group.sort(key=lambda r: r.upstream_id != r.model)  # the canonical entry first
+        kept = group[0]
+        names = [r.upstream_id for r in group if r.upstream_id != kept.model]
+        merged.append(dataclasses.replace(kept, aliases=tuple(dict.fromkeys(kept.aliases + tuple(names)))))
+    return merged
+
+
+def _prefixed_ids(records: list[PriceRecord]) -> dict[tuple[str, str], str]:
+    """Bare ids that have exactly one vendor-prefixed twin in the same provider's list."""
+    twins: dict[tuple[str, str], list[str]] = {}
+    for record in records:
+        if record.provider in PREFIXED_PROVIDERS and "/" in record.model:
+            bare = record.model.split("/", 1)[1]
+            twins.setdefault((record.provider, bare), []).append(record.model)
+    return {key: ids[0] for key, ids in twins.items() if len(ids) == 1}
 
 
 def load_json(payload: bytes) -> object:

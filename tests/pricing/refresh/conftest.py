@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import serializers
@@ -109,3 +110,10 @@ def catalogue_dump() -> str:
     """Every catalogue row, serialised in primary-key order: equal dumps mean an unchanged catalogue."""
     tables = (Provider, LanguageModel, PriceVersion, PriceTier, PriceProposal, SourceListing)
     return "\n".join(serializers.serialize("json", t.objects.order_by("pk")) for t in tables)
+
+
+@pytest.fixture(autouse=True)
+def _no_seed_before_refresh(settings: Any) -> None:
+    """These tests give the refresh a crafted catalogue; a new install's seed-first load is
+    tested on its own (tests/pricing/catalogue/test_seed_and_import.py)."""
+    settings.PRICE_REFRESH_SEED_FIRST = False

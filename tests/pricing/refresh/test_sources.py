@@ -101,17 +101,22 @@ def test_it_maps_genai_prices_start_dates_tiers_and_aliases(bundled: dict[str, P
     assert "xai/grok-4-0709" in bundled  # upstream provider x-ai
 
 
-def test_it_keeps_time_of_day_prices_as_bands(bundled: dict[str, PriceRecord]) -> None:
+def test_time_of_day_prices_are_bands_and_the_flat_rate_is_most_of_the_days(
+    bundled: dict[str, PriceRecord],
+) -> None:
     chat = bundled["deepseek/deepseek-chat"]
-    assert chat.history[0].rates.input_usd_per_mtok == Decimal("0.27")  # flat: in force 16 h a day
+    assert chat.history[0].rates.input_usd_per_mtok == Decimal("0.27")  # the 00:30-16:30 UTC rate
     sheet = chat.history[0].sheet
     assert [(b.variant, b.start, b.end) for b in sheet.bands] == [("peak", time(0, 30), time(16, 30))]
     assert sheet.variants["peak"].prices["input"].usd == Decimal("0.27")
     assert sheet.variants["standard"].prices["input"].usd == Decimal("0.135")
-    assert chat.notes == ()
+    assert any(
+        "time-of-day prices (00:30-16:30 UTC): versions show the rate in force for most" in n
+        for n in chat.notes
+    )
     pro = bundled["deepseek/deepseek-v4-pro"]
     assert [p.effective_from for p in pro.history] == [None, date(2026, 8, 17)]
-    assert pro.history[1].rates.input_usd_per_mtok == Decimal("0.66")
+    assert pro.history[1].rates.input_usd_per_mtok == Decimal("0.66")  # off-peak: most of the day
 
 
 def test_it_takes_batch_rates_from_the_batch_variant_from_its_start(bundled: dict[str, PriceRecord]) -> None:
