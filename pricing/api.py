@@ -91,6 +91,8 @@ def model_prices(
         ),
         None,
     )
+    if found.is_retired(moment.date()):
+        in_force = None  # no longer sold: its last price is history, not a price in force
     return {
         **model_json(found),
         "as_of": query.as_of,

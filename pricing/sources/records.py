@@ -110,21 +110,25 @@ def merge_aliases(records: list[PriceRecord]) -> list[PriceRecord]:
     """One record per model: entries that are another name of a model fold into its record.
 
     The entry listed under the canonical id itself wins (an alias may carry an older model's
-    history, as ``mistral-small-latest`` does); the others' upstream ids become its ``aliases``.
+    history, as ``mistral-small-latest`` does); the other names (a ``MODEL_ALIASES`` pair or a
+    bare twin of a vendor-prefixed id) become its ``aliases``.
     """
     by_key: dict[str, list[PriceRecord]] = {}
     prefixed = _prefixed_ids(records)
+    names: set[tuple[str, str]] = set(MODEL_ALIASES)
     for record in records:
         target = prefixed.get((record.provider, record.model), record.model)
         if target != record.model:
+            names.add((record.provider, record.upstream_id))
             record = dataclasses.replace(record, model=target)
         by_key.setdefault(record.key, []).append(record)
     merged = []
     for group in by_key.values():
         group.sort(key=lambda r: r.upstream_id != r.model)  # the canonical entry first
         kept = group[0]
-        names = [r.upstream_id for r in group if r.upstream_id != kept.model]
-        merged.append(dataclasses.replace(kept, aliases=tuple(dict.fromkeys(kept.aliases + tuple(names)))))
+        other = [r.upstream_id for r in group if (r.provider, r.upstream_id) in names]
+        aliases = tuple(dict.fromkeys(kept.aliases + tuple(n for n in other if n != kept.model)))
+        merged.append(dataclasses.replace(kept, aliases=aliases))
     return merged
 
 

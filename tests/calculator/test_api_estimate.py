@@ -31,9 +31,10 @@ def row(body, key):
 
 
 def test_it_counts_with_each_providers_own_tokenizer(client):
-    status, body = post(client, {"text": TEXT, "models": ["openai/gpt-4.1-mini", "deepseek/deepseek-chat"]})
+    models = ["openai/gpt-4.1-mini", "deepseek/deepseek-v4-flash"]
+    status, body = post(client, {"text": TEXT, "models": models})
     assert status == 200
-    mini, deepseek = row(body, "openai/gpt-4.1-mini"), row(body, "deepseek/deepseek-chat")
+    mini, deepseek = row(body, "openai/gpt-4.1-mini"), row(body, "deepseek/deepseek-v4-flash")
     assert mini["input_tokens"] == o200k_count(TEXT) and mini["tokenizer"] == "o200k_base" and mini["exact"]
     assert deepseek["input_tokens"] == deepseek_count(TEXT) and deepseek["tokenizer"] == "deepseek_v3"
     assert mini["input_usd"] == str(D(o200k_count(TEXT)) * D("0.40") / MTOK)
@@ -114,11 +115,11 @@ def test_fits_context_and_the_cheapest_that_fits(client):
         {
             "input_tokens": 1_000_000,
             "output_tokens": 48_000,  # 1,048,000 in all
-            "models": ["openai/gpt-4.1-mini", "openai/gpt-5.4", "deepseek/deepseek-chat"],
+            "models": ["openai/gpt-4.1-mini", "openai/gpt-5.4", "deepseek/deepseek-v4-flash"],
         },
     )
     assert row(body, "openai/gpt-4.1-mini")["fits_context"] is False
-    assert row(body, "deepseek/deepseek-chat")["fits_context"] is False
+    assert row(body, "deepseek/deepseek-v4-flash")["fits_context"] is False
     assert row(body, "openai/gpt-5.4")["fits_context"] is True
     assert body["cheapest_fitting"] == "openai/gpt-5.4"
 

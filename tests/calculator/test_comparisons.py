@@ -23,7 +23,7 @@ BODY = {
     "models": [
         "openai/gpt-4.1-mini",
         "anthropic/claude-haiku-4-5",
-        "deepseek/deepseek-chat",
+        "deepseek/deepseek-v4-flash",
         "google/gemini-2.5-flash",
         "groq/llama-3.3-70b-versatile",
     ],

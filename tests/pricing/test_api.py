@@ -41,10 +41,10 @@ def test_it_shows_the_catalogue_as_of_a_date(client, seeded):
 def test_it_returns_a_models_whole_history_newest_first(client, seeded):
     status, body = get(client, "/api/v1/models/deepseek/deepseek-chat/prices")
     assert status == 200
-    # DeepSeek V3: 0.14, 0.27 from 2025-02-08, 0.56 from 2025-09-05 16:00 UTC, 0.28 from 2025-09-29.
-    assert [v["input_usd_per_mtok"] for v in body["history"]] == ["0.28", "0.56", "0.27", "0.14"]
+    # DeepSeek's published prices for deepseek-chat: V3 promotion, standard, V3.1, V3.2, V4 Flash.
+    assert [v["input_usd_per_mtok"] for v in body["history"]] == ["0.14", "0.28", "0.56", "0.27", "0.14"]
     assert body["history"][1]["effective_to"] == body["history"][0]["effective_from"]
-    assert body["in_force"]["input_usd_per_mtok"] == "0.28"
+    assert body["in_force"] is None  # the alias was retired on 2026-07-24
 
 
 def test_it_finds_models_whose_ids_contain_slashes(client, seeded):

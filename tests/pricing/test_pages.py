@@ -31,7 +31,7 @@ def test_the_models_page_sorts_by_input_price(client, seeded):
 
 
 def test_the_models_page_shows_the_catalogue_as_of_a_date(client, seeded):
-    page = client.get("/models?provider=deepseek&as_of=2025-01-15").content.decode()
+    page = client.get("/models?provider=deepseek&as_of=2025-01-15&all=1").content.decode()
     assert "$0.14" in page and "$0.27" not in page
 
 

@@ -1,0 +1,121 @@
+"""The catalogue's well-known cases, checked against the providers' published prices and dates.
+
+DeepSeek: its pricing page and announcements (V3 2024-12-26, V3.1 2025-08-21, V3.2-Exp 2025-09-29, V4
+2026-04-24). Google: the Gemini API deprecations page (2.0 Flash shut down 2026-06-01). Mistral:
+its models overview (Large 2411 deprecated 2026-02-27).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+from urllib.parse import urlparse
+
+import pytest
+
+from pricing.models import LanguageModel, PriceVersion
+from pricing.seed import load_seed_catalogue
+from pricing.selectors import find_model, models_with_prices, priced_model_count
+from tests.conftest import utc
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded(db: object) -> None:
+    load_seed_catalogue()
+
+
+def rates_on(key: str, at: object) -> tuple[D, D, D | None] | None:
+    [row] = models_with_prices(at=at, keys=[key])  # type: ignore[arg-type]
+    v = row.version
+    return None if v is None else (v.input_usd_per_mtok, v.output_usd_per_mtok, v.cache_read_usd_per_mtok)
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (utc(2025, 2, 7, 23, 59), (D("0.14"), D("0.28"), D("0.014"))),  # the V3 launch promotion
+        (utc(2025, 2, 8), (D("0.27"), D("1.10"), D("0.07"))),
+        (utc(2025, 9, 5, 15, 59), (D("0.27"), D("1.10"), D("0.07"))),
+        (utc(2025, 9, 5, 16, 0), (D("0.56"), D("1.68"), D("0.07"))),  # night discount ended
+        (utc(2025, 9, 29), (D("0.28"), D("0.42"), D("0.028"))),  # V3.2
+        (utc(2026, 5, 1), (D("0.14"), D("0.28"), D("0.0028"))),  # served V4 Flash
+        (utc(2026, 7, 24), None),  # the alias was retired
+    ],
+)
+def test_deepseek_chat_costs_what_deepseek_charged_on_each_side_of_each_change(at, expected) -> None:
+    assert rates_on("deepseek/deepseek-chat", at) == expected
+
+
+def test_deepseek_chat_has_the_128k_context_of_v3_1_and_says_how_time_of_day_prices_are_shown() -> None:
+    chat = LanguageModel.objects.get(slug="deepseek-chat")
+    assert chat.context_window == 131_072
+    assert "peak rate" in chat.notes
+    flash = LanguageModel.objects.get(slug="deepseek-v4-flash")
+    assert "peak rate" in flash.notes
+
+
+def test_deepseek_v4_rows_show_the_peak_rate_twice_the_off_peak_one() -> None:
+    # genai-prices lists the off-peak 0.22 / 0.66 from 2026-08-17; DeepSeek's peak rate is twice that.
+    assert rates_on("deepseek/deepseek-v4-flash", utc(2026, 8, 20)) == (D("0.44"), D("1.32"), D("0.014"))
+
+
+def test_a_retired_model_leaves_the_table_but_keeps_the_prices_it_was_sold_at(client) -> None:
+    flash = LanguageModel.objects.get(provider__slug="google", slug="gemini-2.0-flash")
+    assert (flash.status, flash.retired_on.isoformat(), flash.featured) == ("retired", "2026-06-01", False)
+    assert rates_on("google/gemini-2.0-flash", utc(2026, 5, 31)) == (D("0.10"), D("0.40"), D("0.025"))
+    assert rates_on("google/gemini-2.0-flash", utc(2026, 6, 1)) is None
+    listed_now = {r.model.slug for r in models_with_prices(provider="google")}
+    listed_then = {r.model.slug for r in models_with_prices(provider="google", at=utc(2026, 5, 1))}
+    assert "gemini-2.0-flash" not in listed_now and "gemini-2.0-flash" in listed_then
+    page = client.get("/models?all=1&provider=google").content.decode()
+    assert "Gemini 2.0 Flash" not in page
+
+
+def test_mistral_large_2411_is_deprecated_and_a_current_model_is_featured_instead() -> None:
+    old = LanguageModel.objects.get(provider__slug="mistral", slug="mistral-large-2411")
+    assert (old.status, old.deprecated_on.isoformat(), old.featured) == ("deprecated", "2026-02-27", False)
+    featured = LanguageModel.objects.filter(featured=True)
+    assert featured.filter(provider__slug="mistral", tier="flagship").exists()
+    assert not featured.exclude(status="active").exists()
+
+
+def test_seed_versions_name_the_providers_own_page_or_announcement() -> None:
+    for version in PriceVersion.objects.filter(origin="seed").select_related("model__provider"):
+        assert "PRODUCT.md" not in version.change_reason
+        provider = version.model.provider
+        own = {urlparse(u).hostname.removeprefix("www.") for u in (provider.website, provider.pricing_url)}
+        host = urlparse(version.source_url).hostname.removeprefix("www.")
+        assert any(
+            host == h or host.endswith("." + h) or h.endswith("." + host.split(".", 1)[-1]) for h in own
+        ), (version, version.source_url)
+
+
+def test_an_alias_resolves_to_its_model_in_lookups_the_api_and_an_estimate(client) -> None:
+    assert find_model("mistral", "mistral-large").slug == "mistral-large-2411"
+    assert find_model("deepseek", "deepseek-flash").slug == "deepseek-v4-flash"
+    assert find_model("google", "gemini-3-pro-preview").slug == "gemini-3.1-pro-preview"
+    response = client.get("/api/v1/models/mistral/mistral-small-latest/prices")
+    assert response.status_code == 200 and json.loads(response.content)["model"] == "mistral-small-2603"
+    response = client.post(
+        "/api/v1/estimate",
+        {"input_tokens": 1000, "output_tokens": 0, "models": ["mistral/mistral-small-latest"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    [row] = json.loads(response.content)["results"]
+    assert (row["model"], row["input_usd"]) == ("mistral-small-2603", "0.00015")  # 0.15 per MTok
+
+
+def test_an_alias_is_never_a_row_of_its_own() -> None:
+    listed = {r.model.key for r in models_with_prices(include_retired=True)}
+    assert "mistral/mistral-large" not in listed and "mistral/mistral-large-2411" in listed
+
+
+def test_the_count_of_priced_models_follows_the_date() -> None:
+    assert priced_model_count(at=utc(2024, 1, 1)) == 0
+    # Released by then: Claude 3.5 Haiku (2024-11-04), Mistral Large 2411 (2024-11-18), Llama 3.3 on
+    # Groq (2024-12-06), DeepSeek-V3 (2024-12-26).
+    assert priced_model_count(at=utc(2025, 1, 15)) == 4
+    assert priced_model_count() == len([r for r in models_with_prices() if r.version])
