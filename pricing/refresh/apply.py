@@ -24,6 +24,7 @@ from ..seed import ensure_seeded
 from ..services import CARRY, Evidence, publish_price_version
 from ..sources import SOURCES
 from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
+from ..sources.limits import context_index, context_window_for
 from ..sources.records import ParsedPayload, PriceRecord
 from ..sources.sheet_diff import plan_prices
 from ..validation import Problem, validate_rates
@@ -73,6 +74,8 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
         seen.add(model.pk)
         _apply_record(record, model, source, catalogue, run, now)
     _mark_missing(source, seen, catalogue, run, now)
+    if source == "litellm":
+        _fill_context_windows(valid, catalogue, run)
     PriceVersion.objects.filter(pk__in=catalogue.verify).filter(
         Q(verified_at__isnull=True) | Q(verified_at__lt=now - VERIFY_INTERVAL)
     ).update(verified_at=now)
@@ -237,6 +240,20 @@ def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
         LanguageModel.objects.filter(pk=model.pk).update(**updates)
         for name, value in updates.items():
             setattr(model, name, value)
+
+
+def _fill_context_windows(records: list[PriceRecord], catalogue: Catalogue, run: ImportRun) -> None:
+    """LiteLLM knows the context window of many models the price sources leave without one."""
+    index = context_index(records)
+    filled = 0
+    for (provider, slug), model in catalogue.models.items():
+        tokens = None if model.context_window else context_window_for(provider, slug, index)
+        if tokens:
+            LanguageModel.objects.filter(pk=model.pk).update(context_window=tokens)
+            model.context_window = tokens
+            filled += 1
+    if filled:
+        run.diff.append({"action": "context_windows_filled", "models": filled})
 
 
 def _list(
