@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .aliases import canonical
+from .charts import Step
 from .models import ImportRun, LanguageModel, PriceVersion
 from .sources.records import MODEL_ALIASES
 
@@ -128,3 +129,17 @@ def last_refresh(source: str | None = None) -> ImportRun | None:
     if source:
         runs = runs.filter(source=source)
     return runs.order_by("-finished_at", "-pk").first()
+
+
+def chart_steps(history: list[PriceVersion]) -> list[Step]:
+    """A model's versions (any order) as the chart's steps, oldest first; a retired model's last
+    price ends on its retirement day."""
+    ordered = sorted(history, key=lambda v: v.effective_from)
+    if not ordered:
+        return []
+    retired = ordered[0].model.retired_on
+    end_of_sale = datetime.combine(retired, time.min, tzinfo=UTC) if retired else None
+    return [
+        Step(v.effective_from, v.effective_to or end_of_sale, v.input_usd_per_mtok, v.output_usd_per_mtok)
+        for v in ordered
+    ]

@@ -8,17 +8,23 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from config.api import ApiError, parse_as_of
 
+from .changes import DIRECTIONS
+from .charts import price_chart
+from .feeds import parse_filters
 from .models import Provider
 from .selectors import (
     MAX_SEARCH_CHARS,
     CatalogueRow,
+    chart_steps,
     find_model,
     last_refresh,
     models_with_prices,
     price_history,
+    priced_model_count,
 )
 
 SORTS = {
@@ -70,6 +76,7 @@ def models_page(request: HttpRequest) -> HttpResponse:
         "show_all": show_all,
         "q": search,
         "last_refresh": last_refresh(),
+        "priced_count": priced_model_count(at=at) if at else None,
     }
     return render(request, "pricing/models.html", context)
 
@@ -78,4 +85,28 @@ def model_page(request: HttpRequest, provider: str, model: str) -> HttpResponse:
     found = find_model(provider, model)
     if found is None:
         raise Http404(f"No model {provider}/{model} in the catalogue.")
-    return render(request, "pricing/model.html", {"model": found, "history": price_history(found)})
+    history = list(price_history(found))
+    context = {
+        "model": found,
+        "history": history,
+        "chart": price_chart(chart_steps(history), now=timezone.now()),
+        "aliases": found.aliases.all(),
+    }
+    return render(request, "pricing/model.html", context)
+
+
+def changes_page(request: HttpRequest) -> HttpResponse:
+    """What changed: price versions across the catalogue by date, filtered, newest first."""
+    filters, errors = parse_filters(request.GET)
+    changes = filters.changes()
+    context = {
+        "page": Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page")),
+        "count": len(changes),
+        "providers": Provider.objects.filter(models__alias_of__isnull=True).distinct(),
+        "filters": request.GET,
+        "directions": DIRECTIONS,
+        "errors": errors,
+        "now": timezone.now(),
+        "feed_query": request.GET.urlencode(),
+    }
+    return render(request, "pricing/changes.html", context)
