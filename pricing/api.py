@@ -12,8 +12,9 @@ from pydantic import BeforeValidator, Field
 from config.api import ERRORS, ApiError, AsOf, Iso
 from config.env import TRUE_WORDS
 
+from .disagreement import compare_sources
 from .selectors import MAX_SEARCH_CHARS, find_model, models_with_prices, price_history
-from .serializers import ModelOut, PriceVersionOut, model_json
+from .serializers import ModelOut, PriceVersionOut, SourcesOut, model_json, sources_json
 
 router = Router(tags=["catalogue"])
 
@@ -48,6 +49,7 @@ class PriceHistoryOut(ModelOut):
     as_of: Iso | None
     in_force: PriceVersionOut | None  # type: ignore[valid-type]
     history: list[PriceVersionOut]  # type: ignore[valid-type]
+    sources: SourcesOut | None
 
 
 @router.get(
@@ -98,4 +100,5 @@ def model_prices(
         "as_of": query.as_of,
         "in_force": in_force,
         "history": history,
+        "sources": sources_json(compare_sources(found, at=query.as_of)),
     }

@@ -459,3 +459,27 @@ class PriceSnapshot(models.Model):
 # A version's variants, threshold rules and time bands (the bill engine's full price) live in
 # their own module; Django finds models through this one.
 from .bill_models import VariantBand, VariantRate, VariantThreshold  # noqa: E402, F401
+
+
+class SourceObservation(models.Model):
+    """The latest price ``source`` gave for ``model`` (USD per million tokens), kept to compare sources.
+
+    One row per source and model, overwritten by each refresh: it is an observation, not a price
+    version. OpenRouter's resale of a maker's model (``openai/gpt-4o``) is observed on the maker's
+    model too, so the model page can say where the sources disagree.
+    """
+
+    source = models.CharField(max_length=40)
+    model = models.ForeignKey(LanguageModel, on_delete=models.PROTECT, related_name="observations")
+    upstream_id = models.CharField(max_length=300)
+    input_usd_per_mtok = models.DecimalField("input", **MONEY)
+    output_usd_per_mtok = models.DecimalField("output", **MONEY)
+    observed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "model"], name="one_observation_per_source_and_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.upstream_id} at {self.observed_at:%Y-%m-%d}"

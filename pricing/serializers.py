@@ -12,6 +12,7 @@ from pydantic import PlainSerializer, WithJsonSchema, create_model
 from config.api import Iso
 
 from .costs import RATE_FIELDS, TIER_RATE_FIELDS, money
+from .disagreement import THRESHOLD, SourceComparison
 from .models import LanguageModel, PriceSnapshot, PriceTier, PriceVersion
 
 MONEY_PATTERN = r"^\d+(\.\d+)?$"
@@ -126,3 +127,52 @@ class _VersionFacts(Schema):
 
 
 PriceVersionOut = create_model("PriceVersion", __base__=_VersionFacts, **_rates(RATE_FIELDS))
+
+
+class SourcePriceOut(Schema):
+    source: str
+    upstream_id: str
+    input_usd_per_mtok: Money
+    output_usd_per_mtok: Money
+    observed_at: Iso
+    input_change_percent: str | None = Field(description="Relative to the catalogue's price.")
+    output_change_percent: str | None
+    differs: bool = Field(description="More than threshold_percent from the catalogue's price.")
+
+
+class SourcesOut(Schema):
+    """Each source's latest price for the model, and the one the catalogue follows (and why)."""
+
+    follows: str
+    why: str
+    price_version: int
+    disagrees: bool
+    threshold_percent: str
+    prices: list[SourcePriceOut]
+
+
+def sources_json(comparison: SourceComparison | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    return {
+        "follows": comparison.follows,
+        "why": comparison.why,
+        "price_version": comparison.version.pk,
+        "disagrees": comparison.disagrees,
+        "threshold_percent": percent(THRESHOLD),
+        "prices": [
+            {
+                **{name: getattr(p, name) for name in ("source", "upstream_id", "observed_at", "differs")},
+                "input_usd_per_mtok": p.input_usd_per_mtok,
+                "output_usd_per_mtok": p.output_usd_per_mtok,
+                "input_change_percent": percent(p.input_change),
+                "output_change_percent": percent(p.output_change),
+            }
+            for p in comparison.prices
+        ],
+    }
+
+
+def percent(share: Decimal | None) -> str | None:
+    """A share as a percentage string with one decimal (``Decimal("0.0333")`` → ``"3.3"``)."""
+    return None if share is None else str((share * 100).quantize(Decimal("0.1")))

@@ -14,6 +14,7 @@ from config.api import ApiError, parse_as_of
 
 from .changes import DIRECTIONS
 from .charts import price_chart
+from .disagreement import compare_sources
 from .feeds import parse_filters
 from .models import Provider
 from .selectors import (
@@ -91,6 +92,7 @@ def model_page(request: HttpRequest, provider: str, model: str) -> HttpResponse:
         "history": history,
         "chart": price_chart(chart_steps(history), now=timezone.now()),
         "aliases": found.aliases.all(),
+        "sources": compare_sources(found),
     }
     return render(request, "pricing/model.html", context)
 

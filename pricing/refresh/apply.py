@@ -29,6 +29,7 @@ from ..sources.records import ParsedPayload, PriceRecord
 from ..sources.sheet_diff import plan_prices
 from ..validation import Problem, validate_rates
 from .errors import RefreshRefused
+from .observe import observe_prices
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
@@ -67,12 +68,15 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
     valid_keys = {r.key for r in valid}
     refused = [catalogue.models.get((r.provider, r.model)) for r in records if r.key not in valid_keys]
     seen = {model.pk for model in refused if model is not None}
+    matched = []
     for record in valid:
         model = _model_for(record, source, parsed, catalogue, run)
         if model is None:
             continue
         seen.add(model.pk)
+        matched.append((record, model))
         _apply_record(record, model, source, catalogue, run, now)
+    observe_prices(source=source, matched=matched, models=catalogue.models, now=now)
     _mark_missing(source, seen, catalogue, run, now)
     if source == "litellm":
         _fill_context_windows(valid, catalogue, run)

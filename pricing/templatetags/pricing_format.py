@@ -32,3 +32,12 @@ def page_query(context: template.Context, number: int) -> str:
     params = context["request"].GET.copy()
     params["page"] = str(number)
     return params.urlencode()
+
+
+@register.filter
+def percent(share: Decimal | None) -> str:
+    """A share as a signed percentage for people: "+12.5%", "−3.0%", "—" when unknown."""
+    if share is None:
+        return "—"
+    value = (share * 100).quantize(Decimal("0.1"))
+    return f"+{value}%" if value > 0 else f"{value}%".replace("-", "−")
