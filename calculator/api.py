@@ -149,7 +149,8 @@ def tokenizer_list(request: HttpRequest) -> dict[str, Any]:
 
 def tokenizer_rows() -> list[dict[str, Any]]:
     """Every tokenizer with exactness, note, licence, availability and how many models use it."""
-    used = dict(LanguageModel.objects.values_list("tokenizer_key").annotate(n=Count("pk")))
+    listed = LanguageModel.objects.filter(alias_of__isnull=True)  # an alias is not another model
+    used = dict(listed.values_list("tokenizer_key").annotate(n=Count("pk")))
     return [
         {
             "key": info.key,
