@@ -116,6 +116,7 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     autocomplete_fields = ["provider"]
     list_select_related = ["provider"]
     readonly_fields = ["new_price_link", "missing_since"]
+    raw_id_fields = ["alias_of"]  # a select of every model would be thousands of options
     inlines = [PriceHistoryInline]
 
     def get_urls(self) -> list:
