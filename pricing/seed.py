@@ -87,10 +87,12 @@ def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> Lan
         provider=provider, slug=entry["slug"], defaults={**defaults, **lifecycle}
     )
     report.models_created += created
-    # Lifecycle dates are the provider's facts: fill them on a model that lacks them.
+    # Lifecycle dates are the provider's facts: fill them on a model that lacks them, with the
+    # status and featured pick that go with them (a retired model is no longer a pick).
     missing = {k: v for k, v in lifecycle.items() if getattr(model, k) is None}
     if missing:
         missing["status"] = entry.get("status", model.status)
+        missing["featured"] = entry.get("featured", model.featured)
         LanguageModel.objects.filter(pk=model.pk).update(**missing)
         model.refresh_from_db()
     return model

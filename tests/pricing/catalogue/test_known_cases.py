@@ -119,3 +119,12 @@ def test_the_count_of_priced_models_follows_the_date() -> None:
     # Groq (2024-12-06), DeepSeek-V3 (2024-12-26).
     assert priced_model_count(at=utc(2025, 1, 15)) == 4
     assert priced_model_count() == len([r for r in models_with_prices() if r.version])
+
+
+def test_loading_the_seed_on_an_older_catalogue_fills_lifecycle_dates_and_drops_retired_picks() -> None:
+    LanguageModel.objects.filter(slug="gemini-2.0-flash").update(
+        retired_on=None, status="deprecated", featured=True
+    )
+    load_seed_catalogue()
+    flash = LanguageModel.objects.get(slug="gemini-2.0-flash")
+    assert (flash.retired_on.isoformat(), flash.status, flash.featured) == ("2026-06-01", "retired", False)
