@@ -50,6 +50,8 @@ def models_with_prices(
         queryset = queryset.filter(featured=True)
     if not include_retired and keys is None:
         queryset = queryset.exclude(retired_on__lte=moment.date())
+        if at is None:  # retired on a day no source gives: gone from today's table all the same
+            queryset = queryset.exclude(status=LanguageModel.Status.RETIRED, retired_on__isnull=True)
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search) | Q(slug__icontains=search) | Q(provider__name__icontains=search)
@@ -102,14 +104,16 @@ def resolve_keys(keys: list[str]) -> dict[str, LanguageModel]:
 def priced_model_count(*, at: datetime | None = None) -> int:
     """How many listed models had a known price at ``at`` (default: now)."""
     moment = at or timezone.now()
-    return (
+    versions = (
         PriceVersion.objects.effective(at=at)
         .filter(model__alias_of__isnull=True)
         .exclude(model__retired_on__lte=moment.date())
-        .values("model_id")
-        .distinct()
-        .count()
     )
+    if at is None:
+        versions = versions.exclude(
+            model__status=LanguageModel.Status.RETIRED, model__retired_on__isnull=True
+        )
+    return versions.values("model_id").distinct().count()
 
 
 def price_history(model: LanguageModel) -> QuerySet[PriceVersion]:

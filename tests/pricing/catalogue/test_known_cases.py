@@ -128,3 +128,12 @@ def test_loading_the_seed_on_an_older_catalogue_fills_lifecycle_dates_and_drops_
     load_seed_catalogue()
     flash = LanguageModel.objects.get(slug="gemini-2.0-flash")
     assert (flash.retired_on.isoformat(), flash.status, flash.featured) == ("2026-06-01", "retired", False)
+
+
+def test_a_model_retired_on_an_unknown_day_leaves_todays_table_but_not_earlier_ones() -> None:
+    # Claude 3.5 Haiku is retired; the seed gives no retirement day (no dated source for it).
+    assert "claude-3-5-haiku-20241022" not in {r.model.slug for r in models_with_prices(provider="anthropic")}
+    earlier = models_with_prices(provider="anthropic", at=utc(2025, 1, 15))
+    assert [r.version.input_usd_per_mtok for r in earlier if r.model.slug == "claude-3-5-haiku-20241022"] == [
+        D("0.80")
+    ]
