@@ -189,7 +189,10 @@ def _model_for(
         context_window=record.context_window,
         max_output_tokens=record.max_output_tokens,
         tokenizer_key=tokenizer_key_for(record.provider, record.model, record.tokenizer_family),
-        notes=f"Added by the {source} price import (upstream id {record.upstream_id}).",
+        notes=" ".join(
+            [f"Added by the {source} price import (upstream id {record.upstream_id})."]
+            + [f"{note[0].upper()}{note[1:]}." for note in record.notes if note.startswith("time-of-day")]
+        ),
     )
     catalogue.models[(record.provider, record.model)] = model
     run.models_created += 1

@@ -137,3 +137,11 @@ def test_a_model_retired_on_an_unknown_day_leaves_todays_table_but_not_earlier_o
     assert [r.version.input_usd_per_mtok for r in earlier if r.model.slug == "claude-3-5-haiku-20241022"] == [
         D("0.80")
     ]
+
+
+def test_an_imported_deepseek_model_says_its_prices_are_peak_rates() -> None:
+    from pricing.refresh import refresh_prices
+
+    assert refresh_prices(source="genai-prices", bundled=True).status == "succeeded"
+    reasoner = LanguageModel.objects.get(provider__slug="deepseek", slug="deepseek-reasoner")
+    assert "versions show the peak rate" in reasoner.notes
