@@ -38,38 +38,64 @@ class PriceChange:
         return (getattr(self.version, name) - old) / old
 
 
-def price_changes(
+@dataclass(frozen=True)
+class ChangeRef:
+    """A change by ids only: cheap to find and page through across the whole catalogue."""
+
+    version_id: int
+    previous_id: int | None
+    direction: str
+
+
+def find_changes(
     *,
     provider: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     direction: str | None = None,
-) -> list[PriceChange]:
-    """Changes starting in [since, until), newest first, optionally of one provider or direction."""
-    versions = PriceVersion.objects.filter(model__alias_of__isnull=True).select_related("model__provider")
+) -> list[ChangeRef]:
+    """Changes starting in [since, until), newest first, optionally of one provider or direction.
+
+    Reads only ids, dates and the two headline rates of every version (each change needs the
+    version before it, which may lie before ``since``); ``load_changes`` fetches a page's rows.
+    """
+    versions = PriceVersion.objects.filter(model__alias_of__isnull=True)
     if provider:
         versions = versions.filter(model__provider__slug=provider)
-    changes: list[PriceChange] = []
-    previous: PriceVersion | None = None
-    for version in versions.order_by("model_id", "effective_from"):
-        before = previous if previous is not None and previous.model_id == version.model_id else None
-        previous = version
-        if (since and version.effective_from < since) or (until and version.effective_from >= until):
+    rows = versions.order_by("model_id", "effective_from").values_list(
+        "pk", "model_id", "effective_from", "input_usd_per_mtok", "output_usd_per_mtok"
+    )
+    found: list[tuple[datetime, ChangeRef]] = []
+    before: tuple | None = None
+    for row in rows:
+        previous = before if before is not None and before[1] == row[1] else None
+        before = row
+        if (since and row[2] < since) or (until and row[2] >= until):
             continue
-        change = PriceChange(version, before, _direction(before, version))
-        if direction is None or change.direction == direction:
-            changes.append(change)
-    changes.sort(key=lambda c: (c.version.effective_from, c.version.pk), reverse=True)
-    return changes
+        ref = ChangeRef(row[0], previous[0] if previous else None, _direction(previous, row))
+        if direction is None or ref.direction == direction:
+            found.append((row[2], ref))
+    found.sort(key=lambda pair: (pair[0], pair[1].version_id), reverse=True)
+    return [ref for _, ref in found]
 
 
-def _direction(before: PriceVersion | None, after: PriceVersion) -> str:
+def load_changes(refs: list[ChangeRef]) -> list[PriceChange]:
+    """The versions (with their models) behind ``refs``, in the same order."""
+    ids = {r.version_id for r in refs} | {r.previous_id for r in refs if r.previous_id}
+    versions = PriceVersion.objects.select_related("model__provider").in_bulk(ids)
+    return [PriceChange(versions[r.version_id], versions.get(r.previous_id or 0), r.direction) for r in refs]
+
+
+def price_changes(**filters: object) -> list[PriceChange]:
+    """Every change ``find_changes`` selects, loaded (for small selections and tests)."""
+    return load_changes(find_changes(**filters))  # type: ignore[arg-type]
+
+
+def _direction(before: tuple | None, after: tuple) -> str:
+    """``before`` and ``after`` are (pk, model_id, effective_from, input, output) rows."""
     if before is None:
         return "new"
-    moves = {
-        (getattr(after, name) > getattr(before, name)) - (getattr(after, name) < getattr(before, name))
-        for name in ("input_usd_per_mtok", "output_usd_per_mtok")
-    }
+    moves = {(a > b) - (a < b) for a, b in zip(after[3:5], before[3:5], strict=True)}
     if moves == {0}:
         return "other"
     if -1 in moves and 1 in moves:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.feedgenerator import Atom1Feed
 
-from .changes import DIRECTIONS, PriceChange, price_changes
+from .changes import DIRECTIONS, ChangeRef, PriceChange, find_changes, load_changes
 from .templatetags.pricing_format import usd
 
 FEED_ITEMS = 50
@@ -24,8 +24,8 @@ class ChangeFilters:
     until: datetime | None = None  # up to the end of the "to" day, exclusive
     direction: str | None = None
 
-    def changes(self) -> list[PriceChange]:
-        return price_changes(
+    def changes(self) -> list[ChangeRef]:
+        return find_changes(
             provider=self.provider, since=self.since, until=self.until, direction=self.direction
         )
 
@@ -83,7 +83,7 @@ class PriceChangesFeed(Feed):
         return reverse("price-changes")
 
     def items(self, filters: ChangeFilters) -> list[PriceChange]:
-        return filters.changes()[:FEED_ITEMS]
+        return load_changes(filters.changes()[:FEED_ITEMS])
 
     def item_title(self, item: PriceChange) -> str:
         model, start = item.version.model, item.version.effective_from

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config.api import ApiError, parse_as_of
 
-from .changes import DIRECTIONS
+from .changes import DIRECTIONS, load_changes
 from .charts import price_chart
 from .disagreement import compare_sources
 from .feeds import parse_filters
@@ -101,8 +101,10 @@ def changes_page(request: HttpRequest) -> HttpResponse:
     """What changed: price versions across the catalogue by date, filtered, newest first."""
     filters, errors = parse_filters(request.GET)
     changes = filters.changes()
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = load_changes(list(page.object_list))  # rows for this page only
     context = {
-        "page": Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "count": len(changes),
         "providers": Provider.objects.filter(models__alias_of__isnull=True).distinct(),
         "filters": request.GET,
