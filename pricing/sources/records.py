@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -114,7 +114,7 @@ def merge_aliases(records: list[PriceRecord]) -> list[PriceRecord]:
     bare twin of a vendor-prefixed id) become its ``aliases``.
     """
     by_key: dict[str, list[PriceRecord]] = {}
-    prefixed = _prefixed_ids(records)
+    prefixed = prefixed_twins((r.provider, r.model) for r in records)
     names: set[tuple[str, str]] = set(MODEL_ALIASES)
     for record in records:
         target = prefixed.get((record.provider, record.model), record.model)
@@ -132,14 +132,19 @@ def merge_aliases(records: list[PriceRecord]) -> list[PriceRecord]:
     return merged
 
 
-def _prefixed_ids(records: list[PriceRecord]) -> dict[tuple[str, str], str]:
-    """Bare ids that have exactly one vendor-prefixed twin in the same provider's list."""
+def prefixed_twins(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(provider, bare id) → its vendor-prefixed id, for bare ids with exactly one prefixed twin
+    among ``keys`` in a provider that lists both (OpenRouter)."""
     twins: dict[tuple[str, str], list[str]] = {}
-    for record in records:
-        if record.provider in PREFIXED_PROVIDERS and "/" in record.model:
-            bare = record.model.split("/", 1)[1]
-            twins.setdefault((record.provider, bare), []).append(record.model)
+    for provider, model in keys:
+        if provider in PREFIXED_PROVIDERS and "/" in model:
+            twins.setdefault((provider, model.split("/", 1)[1]), []).append(model)
     return {key: ids[0] for key, ids in twins.items() if len(ids) == 1}
+
+
+def model_for_alias(provider: str, model: str, twins: dict[tuple[str, str], str]) -> str:
+    """The catalogue id that ``provider/model`` names: itself, unless it is another name of a model."""
+    return MODEL_ALIASES.get((provider, model)) or twins.get((provider, model)) or model
 
 
 def load_json(payload: bytes) -> object:
