@@ -103,7 +103,7 @@ class LanguageModel(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="aliases",
-        help_text="Another API id of the same model: this row is not listed, lookups resolve to that one.",
+        help_text="Another API id of that model: this row is not listed; lookups resolve to that model.",
     )
     notes = models.TextField(blank=True)
 
