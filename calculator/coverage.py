@@ -18,7 +18,8 @@ EXAMPLES = 5
 
 def coverage() -> dict[str, Any]:
     """Counts over every catalogue model; ``generic`` models grouped by (reason, family)."""
-    rows = LanguageModel.objects.values_list("provider__slug", "slug", "tokenizer_key", "tokenizer_chosen")
+    listed = LanguageModel.objects.filter(alias_of__isnull=True)  # an alias is not another model
+    rows = listed.values_list("provider__slug", "slug", "tokenizer_key", "tokenizer_chosen")
     exactness = {info.key: info.exact for info in tokenizers.list_tokenizers()}
     totals: Counter[str] = Counter()
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -59,7 +59,10 @@ class _PriceVersionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["effective_from"].initial = timezone.now
-        self.fields["model"].queryset = LanguageModel.objects.select_related("provider")
+        # An alias row is never priced: its model is.
+        self.fields["model"].queryset = LanguageModel.objects.filter(alias_of__isnull=True).select_related(
+            "provider"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

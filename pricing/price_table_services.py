@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 
+from .aliases import canonical
 from .costs import Rates
 from .models import LanguageModel, PriceProposal, PriceTable, PriceVersion
 from .price_table import TIER_SLOTS, TableRow, parse_rates, rate_cells
@@ -116,8 +117,8 @@ def _problem_text(problems: list[Problem]) -> str:
 
 def _models_for(rows: list[TableRow]) -> dict[str, LanguageModel]:
     providers = {row.cells.get("provider", "").lower() for row in rows}
-    found = LanguageModel.objects.select_related("provider").filter(provider__slug__in=providers)
-    return {model.key.lower(): model for model in found}
+    found = LanguageModel.objects.select_related("provider", "alias_of").filter(provider__slug__in=providers)
+    return {model.key.lower(): canonical(model) for model in found}  # an alias prices its model
 
 
 def _latest_versions(models: Iterable[LanguageModel]) -> dict[int, PriceVersion]:
