@@ -59,7 +59,7 @@ def find_changes(
     Reads only ids, dates and the two headline rates of every version (each change needs the
     version before it, which may lie before ``since``); ``load_changes`` fetches a page's rows.
     """
-    versions = PriceVersion.objects.filter(model__alias_of__isnull=True)
+    versions = PriceVersion.objects.standing().filter(model__alias_of__isnull=True)  # withdrawn: no change
     if provider:
         versions = versions.filter(model__provider__slug=provider)
     rows = versions.order_by("model_id", "effective_from").values_list(

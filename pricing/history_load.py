@@ -8,19 +8,21 @@ attached to one import run per source, so the refresh's source ranking sees who 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from .aliases import canonical
 from .families import tokenizer_key_for
 from .history.fixture import FixtureModel, FixtureVersion, read_fixture
 from .history.timeline import SnapshotFacts
 from .models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
 from .services import Evidence, HistoryEntry, publish_price_history
 from .sources.diff import same_rates
-from .sources.records import ProviderInfo
+from .sources.records import ProviderInfo, model_for_alias, prefixed_twins
 
 HISTORY_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "price_history.json.gz"
 
@@ -39,13 +41,14 @@ def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
     if not path.exists():
         return report
     models, provider_info = read_fixture(path)
+    models = _one_entry_per_model(models)
     with transaction.atomic():
         catalogue = _models_for(models, provider_info, report)
         latest = _latest_versions()
         snapshots: dict[SnapshotFacts, PriceSnapshot] = {}
         histories: dict[LanguageModel, list[HistoryEntry]] = {}
         for entry in models:
-            model = catalogue[(entry.provider, entry.model)]
+            model = canonical(catalogue[(entry.provider, entry.model)])
             versions = _after(latest.get(model.pk), entry.versions)
             if not versions:
                 report.models_already_current += 1
@@ -58,6 +61,23 @@ def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
             run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
             run.save()
     return report
+
+
+def _one_entry_per_model(models: list[FixtureModel]) -> list[FixtureModel]:
+    """One model, one row: an entry under another name of a model (``mistral-small-latest``, a
+    bare OpenRouter id) is left out where the model has its own entry, else it names the model."""
+    twins = prefixed_twins((m.provider, m.model) for m in models)
+    keys = {(m.provider, m.model) for m in models}
+    kept = []
+    for entry in models:
+        target = model_for_alias(entry.provider, entry.model, twins)
+        if target != entry.model:
+            if (entry.provider, target) in keys:
+                continue
+            keys.add((entry.provider, target))
+            entry = dataclasses.replace(entry, model=target)
+        kept.append(entry)
+    return kept
 
 
 def _models_for(

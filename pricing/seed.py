@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .aliases import link_aliases, link_known_aliases
 from .costs import RATE_FIELDS, Rates, TierRates
+from .history_load import load_price_history
 from .models import LanguageModel, PriceVersion, Provider
 from .services import publish_price_version
 from .sheet_notation import sheet_from_notation
@@ -66,10 +67,13 @@ def load_seed_catalogue(*, path: Path = SEED_PATH) -> SeedReport:
 
 
 def ensure_seeded(*, path: Path = SEED_PATH) -> SeedReport | None:
-    """Load the seed catalogue unless it is loaded already (a new install's first refresh)."""
+    """Load the seed catalogue and its price history unless the seed is loaded already (a new
+    install's first refresh), as ``load_catalogue`` does."""
     if PriceVersion.objects.filter(origin=PriceVersion.Origin.SEED).exists() or not path.exists():
         return None
-    return load_seed_catalogue(path=path)
+    report = load_seed_catalogue(path=path)
+    load_price_history()
+    return report
 
 
 def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:

@@ -138,7 +138,7 @@ def last_refresh(source: str | None = None) -> ImportRun | None:
 def chart_steps(history: list[PriceVersion]) -> list[Step]:
     """A model's versions (any order) as the chart's steps, oldest first; a retired model's last
     price ends on its retirement day."""
-    ordered = sorted(history, key=lambda v: v.effective_from)
+    ordered = sorted((v for v in history if v.withdrawn_at is None), key=lambda v: v.effective_from)
     if not ordered:
         return []
     retired = ordered[0].model.retired_on
