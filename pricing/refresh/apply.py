@@ -24,6 +24,7 @@ from ..seed import ensure_seeded
 from ..services import CARRY, Evidence, publish_price_version
 from ..sources import SOURCES
 from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
+from ..sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from ..sources.limits import context_index, context_window_for
 from ..sources.records import ParsedPayload, PriceRecord
 from ..sources.sheet_diff import plan_prices
@@ -189,15 +190,19 @@ def _model_for(
         context_window=record.context_window,
         max_output_tokens=record.max_output_tokens,
         tokenizer_key=tokenizer_key_for(record.provider, record.model, record.tokenizer_family),
-        notes=" ".join(
-            [f"Added by the {source} price import (upstream id {record.upstream_id})."]
-            + [f"{note[0].upper()}{note[1:]}." for note in record.notes if note.startswith("time-of-day")]
-        ),
+        notes=_notes_for(record, source),
     )
     catalogue.models[(record.provider, record.model)] = model
     run.models_created += 1
     run.diff.append({"model": record.key, "action": "create_model"})
     return model
+
+
+def _notes_for(record: PriceRecord, source: str) -> str:
+    notes = f"Added by the {source} price import (upstream id {record.upstream_id})."
+    if any(point.sheet is not None and point.sheet.bands for point in record.history):
+        notes += f" Time-of-day prices: {TIME_OF_DAY_CONVENTION}."
+    return notes
 
 
 def _may_create(source: str, provider: str) -> bool:

@@ -6,7 +6,7 @@ Json:
   date; the unconstrained price is the undated point before them;
 - each point has flat rates (``Rates``: a batch variant supplies the batch rates, cliff tiers
   become ``TierRates``, daily windows follow ``TIME_OF_DAY_CONVENTION``: the flat rates are the
-  ones in force for most of the day, and the notes say so) and the price in full as a sheet
+  ones in force for most of the day) and the price in full as a sheet
   (``genai_prices_sheets``: every variant, per-unit price and band, billed hour by hour);
 - a price key not even the sheet can hold is reported in the notes, never dropped silently.
 """
@@ -50,7 +50,7 @@ BATCH_WHEN = {"processing": "batch"}
 Entry = tuple[date | None, tuple[time, time] | None, Json]
 Dated = list[tuple[date | None, Json]]
 # How a version's flat rates show a price that depends on the time of day (DeepSeek's bands): one
-# rule for every model, shown in its notes; the bands themselves live in the version's sheet.
+# rule for every model, written in the notes of a model with bands; the bands live in the sheet.
 TIME_OF_DAY_CONVENTION = (
     "versions show the rate in force for most of the day; the bill engine charges each time band "
     "its own rate (DeepSeek V4's weekday peak hours: twice the rate shown)"
@@ -104,9 +104,6 @@ def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     if not any(start is None for start, _ in dated):
         return "no undated base price"
     batch_variants = _batch_variants(raw.get("price_variants") or [])
-    if windows:
-        hours = ", ".join(f"{s:%H:%M}-{e:%H:%M} UTC" for (s, e), _ in windows)
-        notes.append(f"time-of-day prices ({hours}): {TIME_OF_DAY_CONVENTION}")
     starts = sorted({s for s, _ in dated if s} | variant_start_dates(raw))
     history = []
     for point_start in [None, *starts]:

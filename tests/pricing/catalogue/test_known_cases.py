@@ -51,14 +51,15 @@ def test_deepseek_chat_costs_what_deepseek_charged_on_each_side_of_each_change(a
 def test_deepseek_chat_has_the_128k_context_of_v3_1_and_says_how_time_of_day_prices_are_shown() -> None:
     chat = LanguageModel.objects.get(slug="deepseek-chat")
     assert chat.context_window == 131_072
-    assert "peak rate" in chat.notes
-    flash = LanguageModel.objects.get(slug="deepseek-v4-flash")
-    assert "peak rate" in flash.notes
+    for slug in ("deepseek-chat", "deepseek-v4-flash", "deepseek-v4-pro"):
+        notes = LanguageModel.objects.get(slug=slug).notes
+        assert "versions show the rate in force for most of the day" in notes, slug
 
 
-def test_deepseek_v4_rows_show_the_peak_rate_twice_the_off_peak_one() -> None:
-    # genai-prices lists the off-peak 0.22 / 0.66 from 2026-08-17; DeepSeek's peak rate is twice that.
-    assert rates_on("deepseek/deepseek-v4-flash", utc(2026, 8, 20)) == (D("0.44"), D("1.32"), D("0.014"))
+def test_deepseek_v4_rows_show_the_off_peak_rate_and_bill_peak_hours_at_twice_it() -> None:
+    # From 2026-08-17 DeepSeek's weekday peak hours cost twice the rest of the day (0.22 / 0.66 off-peak).
+    version = PriceVersion.objects.effective(at=utc(2026, 8, 20)).get(model__slug="deepseek-v4-flash")
+    assert (version.input_usd_per_mtok, version.output_usd_per_mtok) == (D("0.22"), D("0.66"))
 
 
 def test_a_retired_model_leaves_the_table_but_keeps_the_prices_it_was_sold_at(client) -> None:
@@ -139,9 +140,9 @@ def test_a_model_retired_on_an_unknown_day_leaves_todays_table_but_not_earlier_o
     ]
 
 
-def test_an_imported_deepseek_model_says_its_prices_are_peak_rates() -> None:
+def test_an_imported_model_with_time_bands_says_how_its_versions_show_them() -> None:
     from pricing.refresh import refresh_prices
 
     assert refresh_prices(source="genai-prices", bundled=True).status == "succeeded"
     reasoner = LanguageModel.objects.get(provider__slug="deepseek", slug="deepseek-reasoner")
-    assert "versions show the peak rate" in reasoner.notes
+    assert "Time-of-day prices: versions show the rate in force for most of the day" in reasoner.notes

@@ -7,9 +7,12 @@ ones. Slow-ish: the whole bundled genai-prices snapshot is imported twice.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from pricing.models import LanguageModel, PriceVersion
 from pricing.refresh import refresh_prices
@@ -17,8 +20,9 @@ from pricing.refresh import refresh_prices
 pytestmark = pytest.mark.django_db
 
 
-def catalogue() -> dict[str, object]:
-    """Everything a user sees of the catalogue, without ids, run links or check times."""
+def catalogue(since: datetime) -> dict[str, object]:
+    """Everything a user sees of the catalogue, without ids, run links or check times; a version
+    an import dates "now" (no upstream date) is dated "<import>"."""
     models = {
         m.key: (
             m.name,
@@ -33,13 +37,22 @@ def catalogue() -> dict[str, object]:
         for m in LanguageModel.objects.select_related("provider", "alias_of__provider")
     }
     versions = sorted(
-        (v.model.key, v.effective_from.isoformat(), str(v.to_rates()), v.origin, v.change_reason)
+        (v.model.key, _start(v, since), str(v.to_rates()), v.origin, v.change_reason.replace(_day(since), ""))
         for v in PriceVersion.objects.select_related("model__provider").prefetch_related("tiers")
     )
     return {"models": models, "versions": versions}
 
 
+def _start(version: PriceVersion, since: datetime) -> str:
+    return "<import>" if version.effective_from >= since else version.effective_from.isoformat()
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d}"
+
+
 def in_order(*steps: str) -> dict[str, object]:
+    since = timezone.now()
     with transaction.atomic():
         for step in steps:
             if step == "seed":
@@ -47,7 +60,7 @@ def in_order(*steps: str) -> dict[str, object]:
             else:
                 run = refresh_prices(source="genai-prices", bundled=True)
                 assert run.status == "succeeded", run.error
-        result = catalogue()
+        result = catalogue(since)
         transaction.set_rollback(True)
     return result
 
