@@ -54,7 +54,7 @@ class Catalogue:
 
 def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime) -> None:
     """Bring the catalogue in line with ``parsed``; counts, diff and problems go on ``run``."""
-    if getattr(settings, "PRICE_REFRESH_SEED_FIRST", True):
+    if settings.PRICE_REFRESH_SEED_FIRST:
         # Curated versions are dated from the provider's own announcements and must come before
         # any import: history is append-only, so a seed loaded after an import could not date them.
         ensure_seeded()

@@ -91,6 +91,7 @@ def start_worker(database_url: str, queue: str) -> subprocess.Popen:
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": BROKER,
         "PRICE_REFRESH_RETRY_BACKOFF": "1",
+        "PRICE_REFRESH_SEED_FIRST": "false",  # the crafted catalogue only, as in this package's tests
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
                "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
