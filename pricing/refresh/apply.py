@@ -257,15 +257,12 @@ def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
 def _fill_context_windows(records: list[PriceRecord], catalogue: Catalogue, run: ImportRun) -> None:
     """LiteLLM knows the context window of many models the price sources leave without one."""
     index = context_index(records)
-    filled = 0
     for (provider, slug), model in catalogue.models.items():
         tokens = None if model.context_window else context_window_for(provider, slug, index)
         if tokens:
             LanguageModel.objects.filter(pk=model.pk).update(context_window=tokens)
             model.context_window = tokens
-            filled += 1
-    if filled:
-        run.diff.append({"action": "context_windows_filled", "models": filled})
+            run.diff.append({"model": model.key, "action": "context_window", "context_window": tokens})
 
 
 def _list(

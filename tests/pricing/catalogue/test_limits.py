@@ -5,9 +5,15 @@ Expected sizes are LiteLLM's own (the recorded excerpt in fixtures/payloads).
 
 from __future__ import annotations
 
+import io
+
+import pytest
+from django.core.management import call_command
+
+from pricing.models import LanguageModel, Provider
 from pricing.sources import litellm
 from pricing.sources.limits import context_index, context_window_for
-from tests.pricing.refresh.conftest import PAYLOADS
+from tests.pricing.refresh.conftest import PAYLOADS, payload_server  # noqa: F401
 
 
 def index():
@@ -21,3 +27,17 @@ def test_a_model_gets_its_own_entrys_context_window_whatever_the_case_of_its_id(
 def test_a_resold_model_gets_its_makers_context_window() -> None:
     assert context_window_for("openrouter", "x-ai/grok-4-0709", index()) == 256_000
     assert context_window_for("openrouter", "acme/unknown-model", index()) is None
+
+
+@pytest.mark.django_db
+def test_a_litellm_refresh_fills_a_missing_context_window_and_reports_it(payload_server, settings) -> None:  # noqa: F811
+    settings.PRICE_REFRESH_MIN_MODELS = 1
+    settings.PRICE_REFRESH_SEED_FIRST = False
+    provider = Provider.objects.create(slug="openrouter", name="OpenRouter")
+    resold = LanguageModel.objects.create(provider=provider, slug="x-ai/grok-4-0709", name="Grok 4")
+    url = payload_server.serve("/l.json", (PAYLOADS / "litellm_excerpt.json").read_bytes())
+    out = io.StringIO()
+    call_command("refresh_prices", source="litellm", url=url, stdout=out)
+    resold.refresh_from_db()
+    assert resold.context_window == 256_000  # LiteLLM's xai/grok-4-0709
+    assert "context_window" in out.getvalue() and "openrouter/x-ai/grok-4-0709" in out.getvalue()
