@@ -1,6 +1,5 @@
-"""Context windows filled from LiteLLM where the price sources lack one. Pure: no database.
-
-Expected sizes are LiteLLM's own (the recorded excerpt in fixtures/payloads).
+"""Context windows filled from LiteLLM where the price sources lack one (the matching is pure; one
+test runs a refresh). Expected sizes are LiteLLM's own (the recorded excerpt in fixtures/payloads).
 """
 
 from __future__ import annotations
