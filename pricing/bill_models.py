@@ -121,35 +121,48 @@ class VariantBand(AppendOnly):
 
 def store_sheet(version: Any, sheet: PriceSheet) -> None:
     """Write ``sheet`` as rows of ``version`` (inside the publishing transaction)."""
-    rates, rules = [], []
-    for variant in sheet.variants.values():
-        rates += [_rate(version, variant.name, BASE, kind, p) for kind, p in variant.prices.items()]
-        for tier in variant.tiers:
-            rates += [
-                _rate(version, variant.name, tier.threshold_tokens, k, p) for k, p in tier.prices.items()
-            ]
-            rules.append(
-                VariantThreshold(
-                    version=version,
-                    variant=variant.name,
-                    threshold_tokens=tier.threshold_tokens,
-                    counted_kinds=",".join(sorted(tier.counted_kinds)),
-                    inclusive=tier.inclusive,
-                )
-            )
-    VariantRate.objects.bulk_create(rates)
-    VariantThreshold.objects.bulk_create(rules)
-    VariantBand.objects.bulk_create(
-        VariantBand(
-            version=version,
-            variant=band.variant,
-            tier=band.tier,
-            weekdays="".join(str(day) for day in sorted(band.weekdays)),
-            start=band.start,
-            end=band.end,
-            time_zone=band.time_zone,
-        )
-        for band in sheet.bands
+    store_sheets([(version, sheet)])
+
+
+def store_sheets(sheets: list[tuple[Any, PriceSheet]], batch_size: int = 1000) -> None:
+    """Write each (version, sheet) as rows of that version, in bulk (the history load writes
+    thousands)."""
+    rates: list[VariantRate] = []
+    rules: list[VariantThreshold] = []
+    bands: list[VariantBand] = []
+    for version, sheet in sheets:
+        for variant in sheet.variants.values():
+            rates += [_rate(version, variant.name, BASE, kind, p) for kind, p in variant.prices.items()]
+            for tier in variant.tiers:
+                rates += [
+                    _rate(version, variant.name, tier.threshold_tokens, k, p) for k, p in tier.prices.items()
+                ]
+                rules.append(_rule(version, variant.name, tier))
+        bands += [_band(version, band) for band in sheet.bands]
+    VariantRate.objects.bulk_create(rates, batch_size=batch_size)
+    VariantThreshold.objects.bulk_create(rules, batch_size=batch_size)
+    VariantBand.objects.bulk_create(bands, batch_size=batch_size)
+
+
+def _rule(version: Any, variant: str, tier: TierRule) -> VariantThreshold:
+    return VariantThreshold(
+        version=version,
+        variant=variant,
+        threshold_tokens=tier.threshold_tokens,
+        counted_kinds=",".join(sorted(tier.counted_kinds)),
+        inclusive=tier.inclusive,
+    )
+
+
+def _band(version: Any, band: TimeBand) -> VariantBand:
+    return VariantBand(
+        version=version,
+        variant=band.variant,
+        tier=band.tier,
+        weekdays="".join(str(day) for day in sorted(band.weekdays)),
+        start=band.start,
+        end=band.end,
+        time_zone=band.time_zone,
     )
 
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from .aliases import canonical
 from .families import tokenizer_key_for
-from .history.fixture import FixtureModel, FixtureVersion, read_fixture
+from .history.fixture import CARRIED, FixtureModel, FixtureVersion, read_fixture
 from .history.timeline import SnapshotFacts
 from .models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
-from .services import Evidence, HistoryEntry, publish_price_history
+from .services import CARRY, Evidence, HistoryEntry, publish_price_history
 from .sources.diff import same_rates
 from .sources.records import ProviderInfo, model_for_alias, prefixed_twins
 
@@ -110,13 +110,14 @@ def _latest_versions() -> dict[int, PriceVersion]:
 
 
 def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) -> list[FixtureVersion]:
-    """The versions after the catalogue's latest, without repeating the price in force."""
+    """The versions after the catalogue's latest, without repeating the price in force (a version
+    with a sheet of its own may change only the sheet)."""
     previous = latest.to_rates() if latest else None
     kept = []
     for version in versions:
         if latest is not None and version.effective_from <= latest.effective_from:
             continue
-        if previous is None or not same_rates(version.rates, previous):
+        if previous is None or version.sheet != CARRIED or not same_rates(version.rates, previous):
             kept.append(version)
             previous = version.rates
     return kept
@@ -141,7 +142,8 @@ def _entry(
     evidence = Evidence.of(
         dated_by_evidence=version.dated_by_evidence, earliest=version.earliest, snapshot=snapshots[facts]
     )
-    return HistoryEntry(version.rates, version.effective_from, version.reason, evidence, run)
+    sheet = CARRY if version.sheet == CARRIED else version.sheet
+    return HistoryEntry(version.rates, version.effective_from, version.reason, evidence, run, sheet)
 
 
 def _new_model(entry: FixtureModel, providers: dict[str, Provider]) -> LanguageModel:

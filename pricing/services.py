@@ -19,10 +19,10 @@ from django.utils import timezone
 from .bill.rules import sheet_problems
 from .bill.serial import sheet_from_json
 from .bill.sheet import PriceSheet
-from .bill_models import price_sheet, store_sheet
+from .bill_models import SHEET_ROWS, price_sheet, store_sheet, store_sheets
 from .costs import Rates, rate_values
 from .models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
-from .sheet_notation import notation_of, sheet_from_notation
+from .sheet_notation import carry_sheet
 from .sources.diff import rates_from_json
 from .validation import Problem, validate_rates
 
@@ -145,7 +145,7 @@ def carried_sheet(model: LanguageModel, rates: Rates) -> PriceSheet | None:
     latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
     if latest is None or not latest.variant_rates.exists():
         return None
-    return sheet_from_notation(rates, notation_of(price_sheet(latest), latest.to_rates()))
+    return carry_sheet(price_sheet(latest), latest.to_rates(), rates)
 
 
 def _publication_problems(change_reason: str, effective_from: datetime) -> list[Problem]:
@@ -253,13 +253,15 @@ class HistoryEntry:
     change_reason: str
     evidence: Evidence
     import_run: ImportRun | None = None
+    sheet: PriceSheet | None | Carry = CARRY  # as ``publish_price_version``'s ``sheet``
 
 
 def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]]) -> int:
     """Publish each model's history (oldest first) after its latest version; returns the count.
 
-    The same rules as ``publish_price_version`` (valid rates, a reason, starts after the latest
-    and ascending, nothing rewritten but the latest's ``effective_to``), written in bulk because
+    The same rules as ``publish_price_version`` (valid rates and sheets, a reason, starts after
+    the latest and ascending, nothing rewritten but the latest's ``effective_to``; an entry
+    without a sheet of its own carries the one before it over its rates), written in bulk because
     the history fixture holds thousands of versions. Raises ``PriceRejected``; then nothing is
     written.
     """
@@ -267,15 +269,24 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
     problems = [p for entry in entries for p in validate_rates(entry.rates)]
     missing_reason = [e for e in entries if not e.change_reason.strip()]
     problems += [Problem("change_reason", "a reason is required") for _ in missing_reason]
-    if problems:
-        raise PriceRejected(problems)
     with transaction.atomic():
         ids = [model.pk for model in histories]
         list(LanguageModel.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
         latest = {
             v.model_id: v
-            for v in PriceVersion.objects.standing().filter(model_id__in=ids).order_by("effective_from")
+            for v in PriceVersion.objects.standing()
+            .filter(model_id__in=ids)
+            .order_by("effective_from")
+            .prefetch_related(*SHEET_ROWS)
         }
+        sheets = [
+            sheet
+            for model, history in histories.items()
+            for sheet in _history_sheets(history, latest.get(model.pk))
+        ]
+        problems += [Problem("sheet", text) for sheet in sheets if sheet for text in sheet_problems(sheet)]
+        if problems:
+            raise PriceRejected(problems)
         versions: list[PriceVersion] = []
         for model, history in histories.items():
             versions += _history_versions(model, history, latest.get(model.pk))
@@ -286,7 +297,24 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
             for t in e.rates.tiers
         ]
         PriceTier.objects.bulk_create(tiers, batch_size=500)
+        store_sheets([(v, sheet) for v, sheet in zip(created, sheets, strict=True) if sheet is not None])
     return len(created)
+
+
+def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) -> list[PriceSheet | None]:
+    """Each entry's sheet in full: its own, or the one in force before it carried over its rates
+    (``carry_sheet``, as ``publish_price_version``'s default does)."""
+    in_force = price_sheet(latest) if latest is not None and latest.variant_rates.all() else None
+    previous = latest.to_rates() if latest is not None else None
+    sheets: list[PriceSheet | None] = []
+    for entry in history:
+        if isinstance(entry.sheet, Carry):
+            in_force = carry_sheet(in_force, previous or entry.rates, entry.rates)
+        else:
+            in_force = entry.sheet
+        sheets.append(in_force)
+        previous = entry.rates
+    return sheets
 
 
 def _history_versions(

@@ -43,6 +43,14 @@ def sheet_from_notation(rates: Rates, notation: Mapping[str, Any]) -> PriceSheet
     )
 
 
+def carry_sheet(previous: PriceSheet | None, previous_rates: Rates, rates: Rates) -> PriceSheet | None:
+    """``previous``'s service tiers, per-unit prices and bands laid over new flat ``rates`` (None:
+    nothing beyond flat rates to carry): a variant the old rates implied follows the new ones."""
+    if previous is None:
+        return None
+    return sheet_from_notation(rates, notation_of(previous, previous_rates))
+
+
 def notation_of(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
     """The notation that gives back ``sheet`` from ``rates``: per-unit prices every variant
     shares, Anthropic's batch cache discount if that is what batch is, each other variant the

@@ -1,7 +1,9 @@
 """Whether two sheets bill every request alike, however each spells its prices. Pure.
 
 A sheet read from flat rates spells out fallbacks (a cache read at the input rate) that an
-imported sheet leaves to the engine; both bill the same, so neither is a price change.
+imported sheet leaves to the engine; both bill the same, so neither is a price change. Prices
+compare at the catalogue's stored precision (10 decimal places, as ``same_rates`` does): a
+source's 0.0833333333333333 read back from the database is 0.0833333333, not a new price.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal
 from .sheet import TOKEN_PARENTS, PriceSheet, UnitPrice
 
 Canonical = tuple[object, ...]
+STORED = Decimal("1e-10")  # the catalogue's money columns keep 10 decimal places
 
 
 def bills_alike(a: PriceSheet, b: PriceSheet) -> bool:
@@ -53,4 +56,4 @@ def _effective(prices: Mapping[str, UnitPrice]) -> tuple[tuple[str, Decimal], ..
 def _per_unit(price: UnitPrice) -> Decimal:
     with decimal.localcontext() as context:
         context.prec = 50
-        return (price.usd / price.per).normalize()
+        return (price.usd.quantize(STORED) / price.per).normalize()

@@ -8,7 +8,13 @@ own) so regenerating from the same snapshots gives the same bytes. Shape::
      "models": [{"provider", "model", "name", "upstream_id", "source", "context_window",
                  "max_output_tokens", "deprecated",
                  "versions": [[effective_from, earliest | null, dated_by, snapshot index,
-                               {rate: "decimal"}, reason], ...]}, ...]}
+                               {rate: "decimal"}, reason, sheet?], ...]}, ...]}
+
+``sheet``, where present, is the version's price in full in the seed's short notation
+(``pricing.sheet_notation``: what the flat rates do not imply; ``{}``: they say it all), or
+``{"sheet": ...}`` in full (``pricing.bill.serial``) where the notation cannot say it. Absent: the
+previous version's sheet carries over the new rates (also written so when that is what the
+snapshot says, which keeps the fixture small).
 """
 
 from __future__ import annotations
@@ -20,11 +26,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pricing.bill.compare import bills_alike
+from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.serial import sheet_from_json, sheet_to_json
+from pricing.bill.sheet import PriceSheet
 from pricing.costs import Rates
+from pricing.sheet_notation import carry_sheet, notation_of, sheet_from_notation
 from pricing.sources.diff import EVIDENCE_DATE, rates_from_json, rates_to_json
 from pricing.sources.records import ProviderInfo
 
-from .timeline import ModelHistory, SnapshotFacts
+from .timeline import DatedVersion, ModelHistory, SnapshotFacts
+
+CARRIED = "carried"  # a version without a sheet of its own: the previous one's carries over
 
 ABOUT = (
     "Price history from published snapshots: every release of the genai-prices package and "
@@ -44,6 +57,7 @@ class FixtureVersion:
     snapshot: SnapshotFacts
     rates: Rates
     reason: str
+    sheet: PriceSheet | None | str = CARRIED  # None: the flat rates say it all
 
 
 @dataclass(frozen=True)
@@ -111,10 +125,43 @@ def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict[
                 index[v.snapshot],
                 _compact(rates_to_json(v.change.rates)),
                 v.change.reason,
+                *sheet,
             ]
-            for v in history.versions
+            for v, sheet in zip(history.versions, _sheets_json(history.versions), strict=True)
         ],
     }
+
+
+def _sheets_json(versions: list[DatedVersion]) -> list[list[dict[str, Any]]]:
+    """Each version's sheet as its optional last field: none where carrying gives it anyway."""
+    written: list[list[dict[str, Any]]] = []
+    in_force: PriceSheet | None = None
+    previous: Rates | None = None
+    for dated in versions:
+        rates, own = dated.change.rates, dated.change.sheet
+        carried = carry_sheet(in_force, previous or rates, rates)
+        if own is None or bills_alike(own, carried or sheet_from_rates(rates)):
+            written.append([])
+            in_force = carried
+        else:
+            written.append([_sheet_json(own, rates)])
+            in_force = own
+        previous = rates
+    return written
+
+
+def _sheet_json(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
+    notation = notation_of(sheet, rates)
+    again = sheet_from_notation(rates, notation) or sheet_from_rates(rates)
+    return notation if bills_alike(again, sheet) else {"sheet": sheet_to_json(sheet)}
+
+
+def _sheet(raw: list[dict[str, Any]], rates: Rates) -> PriceSheet | None | str:
+    if not raw:
+        return CARRIED
+    if "sheet" in raw[0]:
+        return sheet_from_json(raw[0]["sheet"])
+    return sheet_from_notation(rates, raw[0])
 
 
 def _compact(rates: dict[str, Any]) -> dict[str, Any]:
@@ -143,18 +190,22 @@ def read_fixture(path: Path) -> tuple[list[FixtureModel], dict[str, ProviderInfo
             entry["context_window"],
             entry["max_output_tokens"],
             entry["deprecated"],
-            tuple(
-                FixtureVersion(
-                    datetime.fromisoformat(start),
-                    datetime.fromisoformat(earliest) if earliest else None,
-                    dated_by == EVIDENCE_DATE,
-                    snapshots[number],
-                    rates_from_json(rates),
-                    reason,
-                )
-                for start, earliest, dated_by, number, rates, reason in entry["versions"]
-            ),
+            tuple(_version(raw, snapshots) for raw in entry["versions"]),
         )
         for entry in data["models"]
     ]
     return models, providers
+
+
+def _version(raw: list[Any], snapshots: list[SnapshotFacts]) -> FixtureVersion:
+    start, earliest, dated_by, number, rates_json, reason, *sheet = raw
+    rates = rates_from_json(rates_json)
+    return FixtureVersion(
+        datetime.fromisoformat(start),
+        datetime.fromisoformat(earliest) if earliest else None,
+        dated_by == EVIDENCE_DATE,
+        snapshots[number],
+        rates,
+        reason,
+        _sheet(sheet, rates),
+    )

@@ -1,11 +1,12 @@
 """Replay published snapshots of one source, oldest first, into each model's dated versions.
 
 Pure: no Django imports. Each snapshot goes through the refresh's own path: the source's parser,
-``validate_rates``, and ``plan_model`` with the snapshot's publication time as ``now`` and the
-previous snapshot's as ``seen_since``; so a price first shown by snapshot S is dated T_S and
-bounded below by T_prev, and an upstream ``start_date`` keeps its own date. Everything is
-computed before anything is published, so the catalogue receives each model's history in date
-order and stays append-only.
+``validate_rates`` and ``sheet_problems``, and ``plan_prices`` (sheets included) with the
+snapshot's publication time as ``now`` and the previous snapshot's as ``seen_since``; so a price
+first shown by snapshot S is dated T_S and bounded below by T_prev, and an upstream
+``start_date`` keeps its own date. Everything is computed before anything is published, so the
+catalogue receives each model's history in date order and stays append-only. A version's ``change.sheet`` is its price in full as the snapshot
+gave it; ``None`` carries the previous version's sheet over its flat rates, as publishing does.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from pricing.bill.compare import bills_alike
+from pricing.bill.rules import sheet_problems
+from pricing.bill.sheet import PriceSheet
 from pricing.costs import Rates
+from pricing.sheet_notation import carry_sheet
 from pricing.sources.diff import (
     EVIDENCE_DATE,
     UPSTREAM_DATE,
     CatalogueState,
     Change,
-    plan_model,
     same_rates,
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
+from pricing.sources.sheet_diff import plan_prices
 from pricing.validation import validate_rates
 
 
@@ -97,7 +102,8 @@ def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[st
     """One record per model (the first wins, as in the refresh), each with valid rates."""
     first: dict[str, PriceRecord] = {}
     for record in parsed.records:
-        problems = [p for point in record.history for p in validate_rates(point.rates)]
+        problems = [str(p) for point in record.history for p in validate_rates(point.rates)]
+        problems += [p for point in record.history if point.sheet for p in sheet_problems(point.sheet)]
         if problems:
             refused.append(f"{facts.label} {record.key}: {problems[0]}")
         else:
@@ -119,11 +125,27 @@ def _apply(result: Replay, record: PriceRecord, facts: SnapshotFacts, seen_since
     history.versions = [v for v in history.versions if v.change.effective_from <= facts.upload_time]
     _take_upstream_dates(history, record, facts)
     latest = history.versions[-1].change if history.versions else None
-    state = CatalogueState(latest.effective_from, latest.rates) if latest else None
-    changes = plan_model(
+    state = None
+    if latest is not None:
+        state = CatalogueState(
+            latest.effective_from, latest.rates, latest_sheet=sheet_in_force(history.versions)
+        )
+    changes = plan_prices(
         record, state, now=facts.upload_time, source=facts.label, seen_since=seen_since, review=False
     )
     history.versions += [DatedVersion(change, facts) for change in changes]
+
+
+def sheet_in_force(versions: list[DatedVersion]) -> PriceSheet | None:
+    """The last version's sheet in full: its own, or the one before it carried over its rates."""
+    sheet: PriceSheet | None = None
+    previous: Rates | None = None
+    for dated in versions:
+        change = dated.change
+        own = change.sheet
+        sheet = own if own is not None else carry_sheet(sheet, previous or change.rates, change.rates)
+        previous = change.rates
+    return sheet
 
 
 def _take_upstream_dates(history: ModelHistory, record: PriceRecord, facts: SnapshotFacts) -> None:
@@ -160,6 +182,14 @@ def _same_price(kept: Rates, upstream: Rates) -> bool:
     return same_rates(kept, upstream)
 
 
+def _same_price_in_full(before: list[DatedVersion], first: DatedVersion) -> bool:
+    """The same flat rates, and nothing new in the sheet (its own, if any, bills alike)."""
+    if not same_rates(before[-1].change.rates, first.change.rates):
+        return False
+    sheet = sheet_in_force(before)
+    return first.change.sheet is None or (sheet is not None and bills_alike(sheet, first.change.sheet))
+
+
 def merge(primary: Replay, secondary: Replay, *, new_providers: Iterable[str] = ()) -> list[ModelHistory]:
     """One history per model across two sources: ``primary`` (e.g. genai-prices) from its first
     evidence of a model on, ``secondary`` (e.g. LiteLLM) for the time before it; models only the
@@ -176,7 +206,7 @@ def merge(primary: Replay, secondary: Replay, *, new_providers: Iterable[str] = 
             cutoff = first.versions[0].change.effective_from
             before = [v for v in earlier.versions if v.change.effective_from < cutoff]
             later = first.versions
-            if before and same_rates(before[-1].change.rates, later[0].change.rates):
+            if before and _same_price_in_full(before, later[0]):
                 later = later[1:]  # the earlier evidence of the same price stands
             first = replace(first, versions=before + later)
             first.context_window = first.context_window or earlier.context_window
