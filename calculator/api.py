@@ -21,7 +21,7 @@ from pricing.models import LanguageModel
 from . import tokenizers
 from .budgets import PRESETS, ratio
 from .coverage import coverage
-from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, run_estimate
+from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, UnknownTier, run_estimate
 from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
 from .schemas import (
@@ -51,6 +51,8 @@ def domain_errors(tokenizer: str | None = None) -> Iterator[None]:
         yield
     except UnknownModel as exc:
         raise ApiError(str(exc), field="models", code="unknown_model") from None
+    except UnknownTier as exc:
+        raise ApiError(str(exc), field="service_tier", code="unknown_tier") from None
     except tokenizers.UnknownTokenizer:
         raise ApiError(
             f"Unknown tokenizer {tokenizer!r}.", field="tokenizer", code="unknown_tokenizer"

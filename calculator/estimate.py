@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from pricing.bill import ThresholdNotice
-from pricing.billing import estimate_bill, prefetch_sheets
+from pricing.billing import estimate_bill, prefetch_sheets, service_tiers_offered
 from pricing.costs import Usage, breakdown_of, money
 from pricing.models import PriceVersion
 from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
@@ -38,6 +38,13 @@ class UnknownModel(Exception):
     def __init__(self, key: str):
         super().__init__(f"Unknown model: {key} (see GET /api/v1/models).")
         self.key = key
+
+
+class UnknownTier(Exception):
+    """A service tier no model offers (one some models offer bills the others at standard)."""
+
+    def __init__(self, tier: str, offered: list[str]):
+        super().__init__(f"{tier!r} is not a service tier any model offers (offered: {', '.join(offered)}).")
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class Estimate:
 def run_estimate(request: EstimateRequest) -> Estimate:
     started = time.perf_counter()
     at = request.as_of or timezone.now()
+    _check_tier(request.service_tier)
     catalogue = _select_models(request, at)
     # A model priced only later than ``as_of`` still gets a row: its tokens, and since when a price
     # is known (never a price it did not have then).
@@ -106,6 +114,14 @@ def run_estimate(request: EstimateRequest) -> Estimate:
         ),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+def _check_tier(tier: str) -> None:
+    if tier in ("standard", "batch"):
+        return  # every model bills these (batch at standard where it has no batch price)
+    offered = service_tiers_offered()
+    if tier not in offered:
+        raise UnknownTier(tier, offered)
 
 
 def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]:

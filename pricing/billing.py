@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from .bill import STANDARD, Bill, BillError, BillUsage, compute_bill
-from .bill_models import SHEET_ROWS, price_sheet
+from .bill.from_rates import BATCH
+from .bill_models import SHEET_ROWS, VariantRate, price_sheet
 from .costs import Usage, bill_usage
 from .models import LanguageModel, PriceVersion
 
@@ -73,3 +74,14 @@ def estimate_bill(
     tier = service_tier if service_tier in sheet.service_tiers else STANDARD
     billed = replace(bill_usage(usage), reasoning_tokens=reasoning_tokens)
     return compute_bill(sheet, billed, at=at, service_tier=tier)
+
+
+def service_tiers_offered() -> list[str]:
+    """Every service tier some model's price sheet offers (standard and batch always; variants
+    only time bands select, like DeepSeek's peak, are not asked for by name)."""
+    named = (
+        VariantRate.objects.exclude(version__variant_bands__variant=F("variant"))
+        .values_list("variant", flat=True)
+        .distinct()
+    )
+    return sorted({STANDARD, BATCH, *named})

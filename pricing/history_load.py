@@ -8,8 +8,7 @@ attached to one import run per source, so the refresh's source ranking sees who 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from .history.fixture import CARRIED, FixtureModel, FixtureVersion, read_fixture
 from .history.timeline import SnapshotFacts
 from .models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
 from .services import CARRY, Evidence, HistoryEntry, publish_price_history
-from .sources.diff import same_rates
+from .sources.diff import keep_batch, same_rates
 from .sources.records import ProviderInfo, model_for_alias, prefixed_twins
 
 HISTORY_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "price_history.json.gz"
@@ -75,7 +74,7 @@ def _one_entry_per_model(models: list[FixtureModel]) -> list[FixtureModel]:
             if (entry.provider, target) in keys:
                 continue
             keys.add((entry.provider, target))
-            entry = dataclasses.replace(entry, model=target)
+            entry = replace(entry, model=target)
         kept.append(entry)
     return kept
 
@@ -111,15 +110,18 @@ def _latest_versions() -> dict[int, PriceVersion]:
 
 def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) -> list[FixtureVersion]:
     """The versions after the catalogue's latest, without repeating the price in force (a version
-    with a sheet of its own may change only the sheet)."""
+    with a sheet of its own may change only the sheet). As in the refresh, a source silent about
+    batch prices does not remove the catalogue's (a seeded model's batch rates hold until the
+    source lists its own; the fixture's own versions already follow that rule)."""
     previous = latest.to_rates() if latest else None
     kept = []
     for version in versions:
         if latest is not None and version.effective_from <= latest.effective_from:
             continue
-        if previous is None or version.sheet != CARRIED or not same_rates(version.rates, previous):
-            kept.append(version)
-            previous = version.rates
+        rates = keep_batch(version.rates, previous) if latest is not None and previous else version.rates
+        if previous is None or version.sheet != CARRIED or not same_rates(rates, previous):
+            kept.append(replace(version, rates=rates))
+            previous = rates
     return kept
 
 

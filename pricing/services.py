@@ -24,6 +24,7 @@ from .costs import Rates, rate_values
 from .models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from .sheet_notation import carry_sheet
 from .sources.diff import rates_from_json
+from .sources.sheet_diff import keep_batch_variant
 from .validation import Problem, validate_rates
 
 EDIT_PERMISSION = "pricing.edit_prices"
@@ -279,12 +280,16 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
             .order_by("effective_from")
             .prefetch_related(*SHEET_ROWS)
         }
-        sheets = [
-            sheet
-            for model, history in histories.items()
-            for sheet in _history_sheets(history, latest.get(model.pk))
-        ]
-        problems += [Problem("sheet", text) for sheet in sheets if sheet for text in sheet_problems(sheet)]
+        sheets: list[PriceSheet | None] = []
+        for model, history in histories.items():
+            own = _history_sheets(history, latest.get(model.pk))
+            problems += [
+                Problem("sheet", f"{model.key}: {text}")
+                for sheet in own
+                if sheet
+                for text in sheet_problems(sheet)
+            ]
+            sheets += own
         if problems:
             raise PriceRejected(problems)
         versions: list[PriceVersion] = []
@@ -303,13 +308,17 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
 
 def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) -> list[PriceSheet | None]:
     """Each entry's sheet in full: its own, or the one in force before it carried over its rates
-    (``carry_sheet``, as ``publish_price_version``'s default does)."""
-    in_force = price_sheet(latest) if latest is not None and latest.variant_rates.all() else None
+    (``carry_sheet``, as ``publish_price_version``'s default does). An own sheet silent about
+    batch keeps the batch variant in force, as the refresh's does (``keep_batch_variant``)."""
+    # The catalogue's latest in full (from its flat rates where it has no rows), as the refresh reads it.
+    in_force = price_sheet(latest) if latest is not None else None
     previous = latest.to_rates() if latest is not None else None
     sheets: list[PriceSheet | None] = []
     for entry in history:
         if isinstance(entry.sheet, Carry):
             in_force = carry_sheet(in_force, previous or entry.rates, entry.rates)
+        elif entry.sheet is not None and in_force is not None:
+            in_force = keep_batch_variant(entry.sheet, in_force)
         else:
             in_force = entry.sheet
         sheets.append(in_force)

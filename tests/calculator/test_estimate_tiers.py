@@ -74,3 +74,16 @@ def test_assumed_reasoning_tokens_are_billed_as_output_and_labelled(client):
     assert (row["output_usd"], row["total_usd"], row["reasoning_tokens"]) == ("0.004", "0.0044", 2_000)
     assert next(c.label for c in COLUMNS if c.name == "reasoning_tokens") == "Reasoning tokens (assumed)"
     assert body["inputs"]["reasoning_tokens"] == 2_000
+
+
+def test_a_service_tier_no_model_offers_is_refused_naming_the_field(client):
+    status, body = estimate(client, input_tokens=1_000, models=MODELS, service_tier="turbo")
+    assert status == 400
+    assert body["error"]["field"] == "service_tier" and body["error"]["code"] == "unknown_tier"
+    assert "'turbo'" in body["error"]["message"] and "flex" in body["error"]["message"]
+
+
+def test_a_time_band_variant_is_not_a_tier_to_ask_for(client):
+    # DeepSeek's peak price is chosen by the clock, never by name.
+    status, body = estimate(client, input_tokens=1_000, models=MODELS, service_tier="peak")
+    assert (status, body["error"]["field"]) == (400, "service_tier")
