@@ -5,8 +5,9 @@ Pure: no Django imports. Each snapshot goes through the refresh's own path: the 
 snapshot's publication time as ``now`` and the previous snapshot's as ``seen_since``; so a price
 first shown by snapshot S is dated T_S and bounded below by T_prev, and an upstream
 ``start_date`` keeps its own date. Everything is computed before anything is published, so the
-catalogue receives each model's history in date order and stays append-only. A version's ``change.sheet`` is its price in full as the snapshot
-gave it; ``None`` carries the previous version's sheet over its flat rates, as publishing does.
+catalogue receives each model's history in date order and stays append-only. A version's
+``change.sheet`` is its price in full as the snapshot gave it; ``None`` carries the previous
+version's sheet over its flat rates, as publishing does.
 """
 
 from __future__ import annotations
