@@ -22,6 +22,7 @@ from . import tokenizers
 from .budgets import PRESETS, ratio
 from .coverage import coverage
 from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, UnknownTier, run_estimate
+from .image_counts import count_images
 from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
 from .schemas import (
@@ -118,24 +119,29 @@ def _tokenize_conversation(payload: TokenizeRequest) -> dict[str, Any]:
         counted = count_conversation(conversation, key, payload.model)
     dumped = conversation.dump()
     words = sum(len(t.split()) for t in conversation.texts())
+    # Images count by the model's maker's rule; without a model (or a rule) they are left out, and said so.
+    images = count_images("", payload.model, key, conversation.images()) if conversation.images() else None
+    total = counted.total + (images.tokens or 0 if images else 0)
     return {
         "tokenizer": key,
         "name": info.name,
         "exact": info.exact and counted.framing_quality == "exact",
         "boundaries_real": False,
-        "count": counted.total,
+        "count": total,
         "spans": 0,
         "truncated": False,
         "tokens": [],
         "characters": len(dumped),
         "words": words,
-        "chars_per_token": ratio(len(dumped), counted.total),
-        "tokens_per_word": ratio(counted.total, words),
+        "chars_per_token": ratio(len(dumped), total),
+        "tokens_per_word": ratio(total, words),
         "content_tokens": counted.content,
         "framing_tokens": counted.framing,
         "tools_tokens": counted.tools,
         "framing": counted.framing_quality,
         "framing_source": "; ".join((counted.source, *counted.notes)),
+        "image_tokens": images.tokens if images else None,
+        "image_rule": images.rule if images else None,
     }
 
 

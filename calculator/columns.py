@@ -86,6 +86,9 @@ class EstimateRow:
     service_tier: str | None = _col("Billed as", "text", counted=True)
     threshold_note: str | None = _col("Threshold", "text", table=True, counted=True)
     reasoning_tokens: int = _col("Reasoning tokens (assumed)", "tokens")
+    # A conversation's images, by the published rule named in image_rule (appended: CSV order).
+    image_tokens: int | None = _col("Image tokens", "tokens", counted=True)
+    image_rule: str | None = _col("Image rule", "text")
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)

@@ -184,7 +184,7 @@ def _unpriced_row(
     request: EstimateRequest, row: CatalogueRow, counted: ModelCount, first: datetime
 ) -> EstimateRow:
     """A model with no price known at ``as_of``: its tokens, no money, and since when it is priced."""
-    tokens = None if counted.text_tokens is None else counted.text_tokens + counted.chat_overhead_tokens
+    tokens = counted.input_tokens
     return EstimateRow(
         **_model_fields(request, row, counted),
         **dict.fromkeys(("price_version", "effective_from", "effective_to", "effective_from_earliest")),
@@ -195,6 +195,7 @@ def _unpriced_row(
             "text_tokens": counted.text_tokens,
             "chat_overhead_tokens": counted.chat_overhead_tokens,
             "tools_tokens": counted.tools_tokens,
+            "image_tokens": counted.image_tokens,
             "input_tokens": tokens,
         },
     )
@@ -220,6 +221,7 @@ def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCou
         quality=counted.quality,
         count_source=counted.count_source,
         framing=counted.framing,
+        image_rule=counted.image_rule,
         context_window=model.context_window,
         max_output_tokens=model.max_output_tokens,
         requests_per_month=request.requests_per_month,
@@ -244,7 +246,8 @@ def _costs(
     if counted.text_tokens is None:
         return NO_COUNT
     assert request.output_tokens is not None
-    input_tokens = counted.text_tokens + counted.chat_overhead_tokens
+    input_tokens = counted.input_tokens
+    assert input_tokens is not None
     cached = cached_tokens(input_tokens, request.cached_input_share)
     usage = Usage(input_tokens, request.output_tokens, cached_input_tokens=cached)
     assert request.reasoning_tokens is not None
@@ -256,6 +259,7 @@ def _costs(
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
         "tools_tokens": counted.tools_tokens,
+        "image_tokens": counted.image_tokens,
         "input_tokens": input_tokens,
         "cached_input_tokens": cached,
         "input_usd": cost.prompt_usd,

@@ -3,7 +3,9 @@ framing, the provider's own count where the operator configured a key, and each 
 
 A row's ``text_tokens`` is the content (the text, or what people and tools wrote in the
 conversation); ``chat_overhead_tokens`` is the framing plus the tool definitions, so the two still
-add up to ``input_tokens``. ``count_source`` and ``quality`` say how far to trust the number.
+add up to ``input_tokens`` with ``image_tokens``: a conversation's images, counted apart by the
+model's maker's published rule (image_counts; None when there are no images or no rule).
+``count_source`` and ``quality`` say how far to trust the number.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from . import provider_counts, tokenizers
+from .image_counts import count_images
 from .tokenizers.chat import count_conversation, frame_variant
 from .tokenizers.conversation import ChatCount, Conversation
 from .tokenizers.quality import PROVIDER_COUNT, quality_of
@@ -44,6 +47,14 @@ class ModelCount:
     framing: str | None  # exact / documented / estimated; None for a plain text
     count_source: str  # "offline tokenizer", "exact (provider count)" or why the provider failed
     quality: str
+    image_tokens: int | None = None
+    image_rule: str | None = None  # the published rule that counted the images, or why none did
+
+    @property
+    def input_tokens(self) -> int | None:
+        if self.text_tokens is None:
+            return None
+        return self.text_tokens + self.chat_overhead_tokens + (self.image_tokens or 0)
 
 
 def count_models(
@@ -56,7 +67,7 @@ def count_models(
     """Counts keyed by ``provider/model``; exactly one of ``text`` and ``conversation``."""
     if conversation is not None:
         check_text(conversation.dump())  # the size limit applies to the whole conversation
-        counted = _conversation_counts(models, conversation)
+        counted = _with_images(models, _conversation_counts(models, conversation), conversation)
     else:
         assert text is not None
         counted = _text_counts(models, text, chat_messages)
@@ -80,10 +91,32 @@ def average_counts(models: list[ModelRef], conversations: list[Conversation]) ->
             text_tokens=round(sum(c.text_tokens or 0 for c in each) / len(each)),
             chat_overhead_tokens=round(sum(c.chat_overhead_tokens for c in each) / len(each)),
             tools_tokens=round(sum(c.tools_tokens or 0 for c in each) / len(each)),
+            image_tokens=_average_images(each),
+            image_rule=_common(c.image_rule for c in each if c.image_rule) or None,
             note=note,
             count_source=_common(c.count_source for c in each),
         )
     return result
+
+
+def _average_images(each: list[ModelCount]) -> int | None:
+    """Conversations without images count 0 towards the average; None if none had any."""
+    if all(c.image_tokens is None for c in each):
+        return None
+    return round(sum(c.image_tokens or 0 for c in each) / len(each))
+
+
+def _with_images(
+    models: list[ModelRef], counted: dict[str, ModelCount], conversation: Conversation
+) -> dict[str, ModelCount]:
+    images = conversation.images()
+    if not images:
+        return counted
+    for ref in models:
+        if counted[ref.key].available:
+            found = count_images(ref.provider, ref.model, ref.tokenizer, images)
+            counted[ref.key] = replace(counted[ref.key], image_tokens=found.tokens, image_rule=found.rule)
+    return counted
 
 
 def _common(labels: Iterable[str]) -> str:

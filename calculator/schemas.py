@@ -176,6 +176,8 @@ class TokenizeOut(Schema):
     tools_tokens: int | None = None
     framing: str | None = None
     framing_source: str | None = None
+    image_tokens: int | None = None  # a conversation's images, by image_rule (the maker's published rule)
+    image_rule: str | None = None
 
 
 class QualityOut(Schema):

@@ -1,7 +1,8 @@
 """A chat conversation as the OpenAI-style API takes it, validated, and the framed count's shape.
 
 Pure (no Django). ``parse_conversation`` accepts ``messages`` (``role``, ``content`` as a string or
-a list of ``{"type": "text", "text": ...}`` parts, optional ``name``, ``tool_calls`` on assistant
+a list of ``{"type": "text", "text": ...}`` and ``{"type": "image_url", ...}`` parts (image_parts: sizes
+only, never fetched), optional ``name``, ``tool_calls`` on assistant
 messages, ``tool_call_id`` on tool results) and ``tools`` (``{"type": "function", "function":
 {"name", "description", "parameters"}}``). Every refusal names the offending field.
 """
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .image_parts import MAX_IMAGES, ImagePart, ImagePartError, parse_image_part
 from .types import TokenizerError
 
 ROLES = ("system", "developer", "user", "assistant", "tool")
@@ -47,6 +49,7 @@ class Message:
     name: str | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
+    images: tuple[ImagePart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,17 @@ class Conversation:
         pieces += [call.arguments for m in self.messages for call in m.tool_calls]
         return [p for p in pieces if p]
 
+    def images(self) -> list[ImagePart]:
+        return [image for m in self.messages for image in m.images]
+
     def dump(self) -> str:
         """A canonical JSON text of the whole conversation (the content-hash cache key)."""
         return json.dumps(
             {
                 "messages": [_message_json(m) for m in self.messages],
                 "tools": [t.as_openai() for t in self.tools],
+                # an image counts by its size and detail alone, so they stand for it
+                "images": [[i.width, i.height, i.detail] for i in self.images()],
             },
             sort_keys=True,
             ensure_ascii=False,
@@ -109,6 +117,8 @@ def parse_conversation(messages: object, tools: object = None) -> Conversation:
     if len(messages) > MAX_MESSAGES:
         raise ConversationError(f"at most {MAX_MESSAGES:,} messages.", "messages")
     parsed = tuple(_message(m, f"messages[{i}]") for i, m in enumerate(messages))
+    if sum(len(m.images) for m in parsed) > MAX_IMAGES:
+        raise ConversationError(f"at most {MAX_IMAGES} images in one conversation.", "messages")
     if tools is None:
         return Conversation(parsed)
     if not isinstance(tools, list) or len(tools) > MAX_TOOLS:
@@ -123,23 +133,35 @@ def _message(value: object, where: str) -> Message:
     if role not in ROLES:
         raise ConversationError(f"must be one of {', '.join(ROLES)}.", f"{where}.role")
     calls = _tool_calls(value.get("tool_calls"), f"{where}.tool_calls") if role == "assistant" else ()
-    content = _content(value.get("content"), f"{where}.content", optional=bool(calls))
+    content, images = _content(value.get("content"), f"{where}.content", optional=bool(calls))
     name = _optional_str(value.get("name"), f"{where}.name")
     call_id = _optional_str(value.get("tool_call_id"), f"{where}.tool_call_id")
-    return Message(role, content, name, calls, call_id)
+    return Message(role, content, name, calls, call_id, images)
 
 
-def _content(value: object, where: str, *, optional: bool) -> str:
+def _content(value: object, where: str, *, optional: bool) -> tuple[str, tuple[ImagePart, ...]]:
+    """The message's text (its text parts joined) and its images, in order."""
     if value is None and optional:
-        return ""
+        return "", ()
     if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(p, Mapping) for p in value):
-        texts = [p.get("text") for p in value if p.get("type") == "text"]
-        if len(texts) == len(value) and all(isinstance(t, str) for t in texts):
-            return "".join(texts)
-        raise ConversationError("only text parts are counted here (images are not yet).", where)
-    raise ConversationError("must be a string or a list of text parts.", where)
+        return value, ()
+    if not isinstance(value, list):
+        raise ConversationError("must be a string or a list of text and image_url parts.", where)
+    texts, images = [], []
+    for i, part in enumerate(value):
+        kind = part.get("type") if isinstance(part, Mapping) else None
+        if kind == "text" and isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        elif kind == "image_url":
+            try:
+                images.append(parse_image_part(part))
+            except ImagePartError as exc:
+                raise ConversationError(str(exc), f"{where}[{i}].{exc.field}") from None
+        else:
+            raise ConversationError(
+                'must be {"type": "text", "text": ...} or an image_url part.', f"{where}[{i}]"
+            )
+    return "".join(texts), tuple(images)
 
 
 def _tool_calls(value: object, where: str) -> tuple[ToolCall, ...]:
