@@ -214,8 +214,8 @@ def test_the_api_answers_the_recorded_requests_as_recorded(client, seeded, setti
 # Token fidelity (issue 13) added, without changing any recorded value: each row's count quality,
 # who counted it, how its chat framing is known and its tool tokens; each tokenizer's quality and
 # the catalogue's coverage; the same row fields as CSV columns after the recorded ones; and
-# tokenize's split of a conversation (null for a text).
-ROW_ADDITIONS = ("quality", "count_source", "framing", "tools_tokens")
+# tokenize's split of a conversation (null for a text); a conversation's image tokens and their rule.
+ROW_ADDITIONS = ("quality", "count_source", "framing", "tools_tokens", "image_tokens", "image_rule")
 # Fields the price history (issue 11) added: how a price's start is known, and why a row has none.
 HISTORY_ROW_FIELDS = ("effective_from_earliest", "start_basis", "price_note")
 HISTORY_VERSION_FIELDS = (
@@ -239,7 +239,8 @@ def without_additions(name, status, body):
                 for field in ROW_ADDITIONS:
                     row.pop(field)
         if name.startswith("tokenize "):  # a conversation's split: null for a text
-            for field in ("content_tokens", "framing_tokens", "tools_tokens", "framing", "framing_source"):
+            split = ("content_tokens", "framing_tokens", "tools_tokens", "framing", "framing_source")
+            for field in (*split, "image_tokens", "image_rule"):
                 assert body.pop(field) is None
         if name == "tokenizers":
             assert body.pop("coverage")["models"] > 0

@@ -115,6 +115,9 @@ function inputTokensCell(row) {
   if (row.input_tokens !== null) td.dataset.value = String(row.input_tokens);
   const details = [];
   if (row.chat_overhead_tokens) details.push(`incl. ${formatInt(row.chat_overhead_tokens)} chat framing`);
+  if (row.image_tokens) details.push(`incl. ${formatInt(row.image_tokens)} image`);
+  // A conversation's images with no published rule for this model are left out: say so.
+  if (row.image_rule && row.image_tokens === null) details.push("images not counted");
   if (row.cached_input_tokens) details.push(`${formatInt(row.cached_input_tokens)} from cache`);
   if (details.length) td.append(el("span", "cell-detail", details.join(", ")));
   return td;

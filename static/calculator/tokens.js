@@ -32,6 +32,7 @@ function describe(result) {
       `${formatInt(result.content_tokens)} content`,
       `${formatInt(result.framing_tokens)} chat framing (${result.framing})`,
       `${formatInt(result.tools_tokens)} tool definitions`,
+      ...(result.image_rule ? [`${formatInt(result.image_tokens)} images (${result.image_rule})`] : []),
     ].join(" · ");
   }
   const parts = [

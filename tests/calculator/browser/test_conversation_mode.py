@@ -64,3 +64,20 @@ def test_the_token_view_shows_a_conversations_framing_apart_from_its_content(cal
     stats = calculator.locator("#token-stats")
     expect(stats).to_contain_text(f"{content} content", timeout=TIMEOUT_MS)
     expect(stats).to_contain_text(f"{recipe(MESSAGES) - content} chat framing (documented)")
+
+
+def test_a_pasted_image_is_counted_apart_by_openais_published_rule(calculator):
+    # OpenAI's vision guide: a 1024 x 1024 image at high detail costs GPT-4o-class models 765 tokens.
+    question = "What is in this picture?"
+    image = {"url": "https://example.invalid/photo.png", "detail": "high"}
+    parts = [
+        {"type": "text", "text": question},
+        {"type": "image_url", "image_url": image, "width": 1024, "height": 1024},
+    ]
+    calculator.check("#source-conversation")
+    calculator.fill("#text", json.dumps([{"role": "user", "content": parts}]))
+
+    cell = row(calculator, "openai/gpt-4.1").locator('td[data-col="input_tokens"]')
+    text_only = recipe([{"role": "user", "content": question}])
+    expect(cell).to_have_attribute("data-value", str(text_only + 765), timeout=TIMEOUT_MS)
+    expect(cell).to_contain_text("incl. 765 image")
