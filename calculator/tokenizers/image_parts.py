@@ -76,15 +76,18 @@ def _explicit_size(part: Mapping[str, object], image_url: Mapping[str, object]) 
 
 def size_from_data_url(url: str) -> tuple[int, int]:
     """The pixel size in a PNG or JPEG ``data:`` URL's header, decoding only its first bytes."""
-    meta, _, payload = url.partition(",")
+    comma = url.find(",", 0, 256)  # the media type's header is short; the payload is never copied whole
+    meta = url[:comma] if comma > 0 else ""
     if ";base64" not in meta:
         raise ImagePartError("a data: URL image must be base64-encoded.", "image_url.url")
-    chunk = payload[: (HEADER_BYTES // 3) * 4].strip()
-    try:
-        head = base64.b64decode(chunk[: len(chunk) - len(chunk) % 4], validate=True)
-    except (binascii.Error, ValueError):
-        raise ImagePartError("is not valid base64.", "image_url.url") from None
-    size = _png_size(head) if head.startswith(_PNG) else _jpeg_size(head)
+    head = _decoded_prefix(url, comma + 1, 24)  # a PNG's size is in its first 24 bytes
+    if head.startswith(_PNG):
+        size = _png_size(head)
+    else:
+        # Most JPEGs give their frame header in the first few KiB; one behind large EXIF or ICC
+        # segments needs more, up to HEADER_BYTES.
+        size = _jpeg_size(_decoded_prefix(url, comma + 1, 4096))
+        size = size or _jpeg_size(_decoded_prefix(url, comma + 1, HEADER_BYTES))
     if size is None:
         raise ImagePartError(
             "no PNG or JPEG size found in the data: URL's header: give width and height.", "image_url.url"
@@ -93,6 +96,15 @@ def size_from_data_url(url: str) -> tuple[int, int]:
     if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
         raise ImagePartError(f"the image's sides must be 1 to {MAX_SIDE:,} pixels.", "image_url.url")
     return width, height
+
+
+def _decoded_prefix(url: str, start: int, size: int) -> bytes:
+    """About the first ``size`` bytes of the base64 payload at ``start``; the rest is never decoded."""
+    chunk = url[start : start + -(-size // 3) * 4].strip()
+    try:
+        return base64.b64decode(chunk[: len(chunk) - len(chunk) % 4], validate=True)
+    except (binascii.Error, ValueError):
+        raise ImagePartError("is not valid base64.", "image_url.url") from None
 
 
 def _png_size(head: bytes) -> tuple[int, int] | None:

@@ -63,14 +63,15 @@ def test_a_jpeg_data_url_gives_its_size_even_behind_a_large_exif_segment():
     assert parsed_images(image(url, detail="low")) == [ImagePart(1092, 1092, "low")]
 
 
-def test_only_the_header_of_a_large_data_url_is_decoded():
-    noise = Image.frombytes("RGB", (400, 300), os.urandom(400 * 300 * 3))  # incompressible: ~360 KB
+@pytest.mark.parametrize(("kind", "mime"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
+def test_only_the_header_of_a_large_data_url_is_decoded(kind, mime):
+    noise = Image.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3))  # incompressible
     buffer = io.BytesIO()
-    noise.save(buffer, "PNG")
+    noise.save(buffer, kind, **({"quality": 95} if kind == "JPEG" else {}))
     assert len(buffer.getvalue()) > 1.5 * HEADER_BYTES
     # The payload past the header's bytes is not even base64: it is never decoded.
-    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode() + "!" * 1000
-    assert parsed_images(image(url)) == [ImagePart(400, 300, "auto")]
+    url = f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode() + "!" * 1000
+    assert parsed_images(image(url)) == [ImagePart(800, 600, "auto")]
 
 
 def test_explicit_width_and_height_win_over_a_data_urls_header():
