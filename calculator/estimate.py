@@ -21,7 +21,7 @@ from django.utils import timezone
 from pricing.bill import ThresholdNotice
 from pricing.billing import estimate_bill, prefetch_sheets, service_tiers_offered
 from pricing.costs import Usage, breakdown_of, money
-from pricing.models import PriceVersion
+from pricing.models import LanguageModel, PriceVersion
 from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
 
 from . import tokenizers
@@ -189,7 +189,7 @@ def _unpriced_row(
         **_model_fields(request, row, counted),
         **dict.fromkeys(("price_version", "effective_from", "effective_to", "effective_from_earliest")),
         start_basis=None,
-        price_note=f"no price known before {first:%Y-%m-%d}",
+        price_note=_price_note(row.model, first, request.as_of or timezone.now()),
         **NO_COUNT
         | {
             "text_tokens": counted.text_tokens,
@@ -199,6 +199,16 @@ def _unpriced_row(
             "input_tokens": tokens,
         },
     )
+
+
+def _price_note(model: LanguageModel, first: datetime, at: datetime) -> str:
+    """Why a model has no price at ``at``: retired by then, or not priced yet."""
+    day = at.date()
+    if model.retired_on is not None and model.is_retired(day):
+        return f"retired on {model.retired_on:%Y-%m-%d}; no price after that"
+    if first > at:
+        return f"no price known before {first:%Y-%m-%d}"
+    return f"no price in force on {day:%Y-%m-%d}"
 
 
 def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> dict[str, Any]:

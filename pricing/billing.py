@@ -18,6 +18,7 @@ from .bill.from_rates import BATCH
 from .bill_models import SHEET_ROWS, VariantRate, price_sheet
 from .costs import Usage, bill_usage
 from .models import LanguageModel, PriceVersion
+from .selectors import find_model
 
 
 def bill_for(
@@ -30,6 +31,8 @@ def bill_for(
     """
     moment = at or timezone.now()
     model = _model(model_key)
+    if model.retired_on is not None and model.is_retired(moment.date()):
+        raise BillError("at", f"{model_key} was retired on {model.retired_on:%Y-%m-%d}; no price after that")
     version = (
         PriceVersion.objects.filter(model=model).effective(at=moment).prefetch_related(*SHEET_ROWS).first()
     )
@@ -48,9 +51,7 @@ def bill_for(
 
 def _model(model_key: str) -> LanguageModel:
     provider, _, slug = model_key.partition("/")
-    found = (
-        LanguageModel.objects.select_related("provider").filter(provider__slug=provider, slug=slug).first()
-    )
+    found = find_model(provider, slug)  # an alias names its model
     if found is None:
         raise BillError("model", f"unknown model {model_key!r} (see GET /api/v1/models)")
     return found

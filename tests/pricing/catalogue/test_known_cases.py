@@ -146,3 +146,23 @@ def test_an_imported_model_with_time_bands_says_how_its_versions_show_them() -> 
     assert refresh_prices(source="genai-prices", bundled=True).status == "succeeded"
     reasoner = LanguageModel.objects.get(provider__slug="deepseek", slug="deepseek-reasoner")
     assert "Time-of-day prices: versions show the rate in force for most of the day" in reasoner.notes
+
+
+def test_a_retired_model_is_billed_until_its_retirement_and_refused_after_naming_the_day(client) -> None:
+    # Gemini 2.0 Flash was shut down on 2026-06-01 (Google's deprecations page); its last price
+    # was 0.10 in / 0.40 out per million tokens.
+    usage = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
+    body = {"model": "google/gemini-2.0-flash", "usage": usage}
+    before = client.post("/api/v1/bill", {**body, "at": "2026-05-31T12:00:00Z"}, "application/json")
+    assert before.status_code == 200 and before.json()["total_usd"] == "0.5"
+    after = client.post("/api/v1/bill", {**body, "at": "2026-06-01T12:00:00Z"}, "application/json")
+    assert after.status_code == 400
+    assert after.json()["error"]["field"] == "at"
+    assert "retired on 2026-06-01" in after.json()["error"]["message"]
+
+
+def test_an_estimate_row_of_a_retired_model_says_it_was_retired_not_that_no_price_was_known(client) -> None:
+    request = {"models": ["google/gemini-2.0-flash"], "input_tokens": 1000, "as_of": "2026-07-01"}
+    [row] = client.post("/api/v1/estimate", request, "application/json").json()["results"]
+    assert row["total_usd"] is None
+    assert row["price_note"] == "retired on 2026-06-01; no price after that"
