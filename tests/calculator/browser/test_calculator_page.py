@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from playwright.sync_api import expect
 
+from pricing.models import LanguageModel
 from tests.reference import deepseek_count, o200k_count
 
 from .helpers import TIMEOUT_MS, expect_usd, row
@@ -14,7 +15,8 @@ from .helpers import TIMEOUT_MS, expect_usd, row
 pytestmark = pytest.mark.browser
 
 MINI = "openai/gpt-4.1-mini"
-DEEPSEEK = "deepseek/deepseek-chat"
+DEEPSEEK = "deepseek/deepseek-chat"  # retired 2026-07-24: only in earlier tables
+DEEPSEEK_V4_FLASH = "deepseek/deepseek-v4-flash"
 MTOK = Decimal(1_000_000)
 # GPT-4.1 mini, USD per million tokens (PRODUCT.md "Facts for fixtures"; batch is half).
 MINI_IN, MINI_OUT, MINI_CACHED = Decimal("0.40"), Decimal("1.60"), Decimal("0.10")
@@ -36,7 +38,7 @@ def test_pasted_text_shows_each_providers_own_token_count(calculator):
     calculator.fill("#text", PROMPT)
 
     expect(input_tokens_cell(calculator, MINI)).to_have_attribute("data-value", str(o200k_count(PROMPT)))
-    expect(input_tokens_cell(calculator, DEEPSEEK)).to_have_attribute(
+    expect(input_tokens_cell(calculator, DEEPSEEK_V4_FLASH)).to_have_attribute(
         "data-value", str(deepseek_count(PROMPT))
     )
     assert o200k_count(PROMPT) != deepseek_count(PROMPT), "the text should tell the tokenizers apart"
@@ -45,7 +47,8 @@ def test_pasted_text_shows_each_providers_own_token_count(calculator):
     claude = calculator.locator('#results-body tr[data-key^="anthropic/"] td[data-col="tokenizer"]').first
     expect(claude).to_have_attribute("data-exact", "false")
     expect(claude.locator("abbr.approx")).to_have_attribute("title", re.compile("^Estimate"))
-    assert calculator.locator("#results-body tr[data-key]").count() == 24  # the featured models
+    featured = LanguageModel.objects.filter(featured=True).count()
+    assert calculator.locator("#results-body tr[data-key]").count() == featured
 
 
 def test_output_tokens_batch_and_cache_share_change_the_costs_exactly(calculator):
@@ -77,12 +80,15 @@ def test_output_tokens_batch_and_cache_share_change_the_costs_exactly(calculator
 
 
 def test_an_earlier_as_of_date_uses_the_price_then_in_force(calculator):
-    # DeepSeek V3 cost 0.14 / 0.28 until 2025-02-08, then 0.27 / 1.10, ..., 0.28 / 0.42 from
-    # 2025-09-29 (PRODUCT.md).
+    # DeepSeek V3 (deepseek-chat) cost 0.14 / 0.28 until 2025-02-08, then 0.27 / 1.10, ...,
+    # 0.28 / 0.42 from 2025-09-29 (DeepSeek's announcements); retired, so among all models only.
+    calculator.check("#all_models")
     calculator.fill("#output_tokens", "1000")
     calculator.fill("#text", PROMPT)
     tokens = deepseek_count(PROMPT)
+    calculator.fill("#as_of", "2025-10-15")
     expect_usd(calculator, DEEPSEEK, "input_usd", tokens * Decimal("0.28") / MTOK)
+    expect_usd(calculator, DEEPSEEK, "output_usd", 1000 * Decimal("0.42") / MTOK)
 
     calculator.fill("#as_of", "2025-01-15")
     expect_usd(calculator, DEEPSEEK, "input_usd", tokens * Decimal("0.14") / MTOK)
