@@ -64,7 +64,9 @@ def _repriced(
     usage = Usage(
         row["input_tokens"], row["output_tokens"], cached_input_tokens=row.get("cached_input_tokens") or 0
     )
-    total = estimate_bill(version, usage, service_tier=tier, at=at).total_usd
+    # The saved reasoning assumption is part of the request, so it is billed again too.
+    reasoning = row.get("reasoning_tokens") or 0
+    total = estimate_bill(version, usage, service_tier=tier, at=at, reasoning_tokens=reasoning).total_usd
     return base | {
         "price_version": version.pk,
         "effective_from": iso(version.effective_from),

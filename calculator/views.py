@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from config.api import ApiError, parse_as_of
 from pricing.models import PriceVersion, Provider
 
 from . import tokenizers
@@ -17,6 +19,7 @@ from .budgets import PRESETS
 from .columns import CSV_COLUMNS, TABLE_COLUMNS
 from .coverage import coverage
 from .models import Comparison
+from .reprice import reprice_comparison
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -40,8 +43,30 @@ def tokenizers_page(request: HttpRequest) -> HttpResponse:
 
 
 def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
+    """The saved comparison; with ``?as_of=`` (a date, or empty for now) also re-priced at that
+    moment, rendered here so it works without script. A bad date is a 400 naming the field."""
     comparison = get_object_or_404(Comparison, pk=comparison_id)
-    return render(request, "calculator/comparison.html", {"comparison": comparison, "columns": TABLE_COLUMNS})
+    context = {"comparison": comparison, "columns": TABLE_COLUMNS, "reprice_as_of": ""}
+    status = 200
+    if "as_of" in request.GET:
+        raw = request.GET["as_of"].strip()
+        context["reprice_as_of"] = raw
+        try:
+            moment = parse_as_of(raw) or timezone.now()
+        except ApiError as error:
+            context["reprice_error"] = f"{error.field}: {error.message}"
+            status = 400
+        else:
+            context["repriced"] = _with_names(comparison, reprice_comparison(comparison, moment))
+    return render(request, "calculator/comparison.html", context, status=status)
+
+
+def _with_names(comparison: Comparison, repriced: dict) -> dict:
+    """The re-priced rows carry each model's display name, as the saved rows do."""
+    names = {(row["provider"], row["model"]): row.get("name") for row in comparison.results.get("results", [])}
+    for row in repriced["results"]:
+        row["name"] = names.get((row["provider"], row["model"])) or row["model"]
+    return repriced
 
 
 def comparison_json(request: HttpRequest, comparison_id: str) -> JsonResponse:

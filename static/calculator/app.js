@@ -13,7 +13,9 @@ import * as tokens from "./tokens.js";
 let page = null;
 const DEBOUNCE_MS = 300;
 const SHOW_PROGRESS_AFTER_MS = 150;
-const NUMBER_FIELDS = ["input_tokens", "output_tokens", "requests_per_month", "cached_input_share", "chat_messages"];
+const NUMBER_FIELDS = [
+  "input_tokens", "output_tokens", "reasoning_tokens", "requests_per_month", "cached_input_share", "chat_messages",
+];
 
 const $ = (id) => document.getElementById(id);
 const form = $("calculator");
@@ -68,9 +70,19 @@ function wholeNumber(id) {
   return Number.isFinite(value) ? value : raw;
 }
 
+/** The date alone means the end of that day; a time of day (UTC) makes it that moment, today if
+ * no date is chosen, so prices that change by the hour (peak bands) bill as at that time. */
+function asOfMoment() {
+  const day = $("as_of").value;
+  const time = $("as_of_time").value;
+  if (!time) return day;
+  return `${day || new Date().toISOString().slice(0, 10)}T${time.slice(0, 5)}:00Z`;
+}
+
 function estimateBody() {
   const body = {
     output_tokens: wholeNumber("output_tokens"),
+    reasoning_tokens: wholeNumber("reasoning_tokens"),
     requests_per_month: wholeNumber("requests_per_month"),
     chat_messages: wholeNumber("chat_messages"),
     batch: $("batch").checked,
@@ -81,7 +93,8 @@ function estimateBody() {
     throw new api.ApiError("must be a percentage from 0 to 100.", { field: "cached_input_share" });
   }
   body.cached_input_share = Math.round(percent * 100) / 10000;
-  if ($("as_of").value) body.as_of = $("as_of").value;
+  const asOf = asOfMoment();
+  if (asOf) body.as_of = asOf;
   // Batch is its own switch; another tier goes with standard processing only.
   if (!body.batch && $("service_tier").value !== "standard") body.service_tier = $("service_tier").value;
   if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
@@ -318,7 +331,7 @@ function bind() {
     textArea.focus();
   });
   form.addEventListener("submit", (event) => event.preventDefault());
-  for (const id of NUMBER_FIELDS.concat(["as_of"])) $(id).addEventListener("input", () => {
+  for (const id of NUMBER_FIELDS.concat(["as_of", "as_of_time"])) $(id).addEventListener("input", () => {
     if (id === "input_tokens") setSource("tokens");
     reflectPresets();
     scheduleEstimate();

@@ -37,7 +37,8 @@ async function save(page) {
 }
 
 const URL_CONTROLS = {
-  output_tokens: "value", requests_per_month: "value", chat_messages: "value", as_of: "value",
+  output_tokens: "value", reasoning_tokens: "value", requests_per_month: "value", chat_messages: "value",
+  as_of: "value", as_of_time: "value",
   input_tokens: "value", batch: "checked", all_models: "checked",
 };
 const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
@@ -71,6 +72,9 @@ function applyInputs(page, values) {
     if (prop === "checked") page.$(id).checked = value === "1" || value === "true";
     else page.$(id).value = id === "as_of" ? value.slice(0, 10) : value;
   }
+  // A saved moment with a time of day (not a date's end of day) gives the time back to its control.
+  const moment = /T(\d\d:\d\d):\d\d(\+00:00|Z)$/.exec(String(values.as_of || ""));
+  if (moment && values.as_of_time === undefined) page.$("as_of_time").value = moment[1];
   if (values.input_tokens !== undefined && values.input_tokens !== null) page.setSource("tokens");
   const tier = values.service_tier && page.$("service_tier").querySelector(`option[value="${CSS.escape(values.service_tier)}"]`);
   if (tier) page.$("service_tier").value = values.service_tier;

@@ -123,6 +123,13 @@ function inputTokensCell(row) {
   return td;
 }
 
+function outputTokensCell(row) {
+  const td = numberCell(row, "output_tokens");
+  // Hidden reasoning is an assumption the user made, billed as output: the row says so.
+  if (row.reasoning_tokens) td.append(el("span", "cell-detail", `+ ${formatInt(row.reasoning_tokens)} reasoning (assumed)`));
+  return td;
+}
+
 function fitsCell(row) {
   const labels = { true: ["fits", "fits"], false: ["too long", "too-long"], null: ["unknown", "unknown"] };
   const [text, cls] = labels[String(row.fits_context)] || labels.null;
@@ -154,7 +161,7 @@ function textCell(row, column) {
 }
 
 // Columns whose cells say more than their value; the rest are drawn by their kind.
-const CELLS = { name: modelCell, tokenizer: tokenizerCell, input_tokens: inputTokensCell, total_usd: totalCell, fits_context: fitsCell };
+const CELLS = { name: modelCell, tokenizer: tokenizerCell, input_tokens: inputTokensCell, output_tokens: outputTokensCell, total_usd: totalCell, fits_context: fitsCell };
 
 function cell(row, column, isCheapest) {
   const special = CELLS[column.name];
