@@ -89,6 +89,8 @@ class EstimateRow:
     # A conversation's images, by the published rule named in image_rule (appended: CSV order).
     image_tokens: int | None = _col("Image tokens", "tokens", counted=True)
     image_rule: str | None = _col("Image rule", "text")
+    cache_write_tokens: int | None = _col("Cache-write tokens (assumed)", "tokens", counted=True)
+    cache_write_lifetime: str | None = _col("Cache-write lifetime", "text", counted=True)
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)

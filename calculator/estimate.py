@@ -259,7 +259,9 @@ def _costs(
     input_tokens = counted.input_tokens
     assert input_tokens is not None
     cached = cached_tokens(input_tokens, request.cached_input_share)
-    usage = Usage(input_tokens, request.output_tokens, cached_input_tokens=cached)
+    # Each share is rounded on its own; together they never exceed the prompt.
+    written = min(cached_tokens(input_tokens, request.cache_write_share), input_tokens - cached)
+    usage = cache_usage(input_tokens, request.output_tokens, cached, written, request.cache_write_lifetime)
     assert request.reasoning_tokens is not None
     bill = estimate_bill(
         version, usage, service_tier=request.service_tier, at=at, reasoning_tokens=request.reasoning_tokens
@@ -272,6 +274,8 @@ def _costs(
         "image_tokens": counted.image_tokens,
         "input_tokens": input_tokens,
         "cached_input_tokens": cached,
+        "cache_write_tokens": written,
+        "cache_write_lifetime": request.cache_write_lifetime if written else None,
         "input_usd": cost.prompt_usd,
         "output_usd": cost.output_usd + cost.request_usd,
         "total_usd": cost.total_usd,
@@ -282,6 +286,17 @@ def _costs(
         "service_tier": bill.variant,
         "threshold_note": _threshold_note(bill.threshold),
     }
+
+
+def cache_usage(input_tokens: int, output_tokens: int, cached: int, written: int, lifetime: str) -> Usage:
+    """One request's usage with ``written`` prompt tokens billed as a cache write of ``lifetime``."""
+    return Usage(
+        input_tokens,
+        output_tokens,
+        cached_input_tokens=cached,
+        cache_write_5m_tokens=written if lifetime == "5m" else 0,
+        cache_write_1h_tokens=written if lifetime == "1h" else 0,
+    )
 
 
 def _threshold_note(notice: ThresholdNotice | None) -> str | None:

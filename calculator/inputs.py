@@ -86,6 +86,17 @@ def _service_tier(value: Any) -> Any:
     return value
 
 
+CACHE_WRITE_LIFETIMES = ("5m", "1h")
+
+
+def _cache_write_lifetime(value: Any) -> Any:
+    if value is None:
+        return "5m"
+    if value not in CACHE_WRITE_LIFETIMES:
+        raise _invalid("must be 5m or 1h (how long the written prompt cache lives).")
+    return value
+
+
 def _preset(value: Any) -> Any:
     if value in (None, ""):
         return None
@@ -165,6 +176,14 @@ class EstimateRequest(Schema):
         "standard (each row says which it got); batch: true is service_tier batch.",
     )
     cached_input_share: Share = Decimal(0)
+    cache_write_share: Share = Field(
+        Decimal(0),
+        description="An assumption: the share of the prompt written to the prompt cache per request, "
+        "billed at the model's cache-write rate for cache_write_lifetime (its input rate where it has none).",
+    )
+    cache_write_lifetime: Annotated[str, BeforeValidator(_cache_write_lifetime)] = Field(
+        "5m", description="5m or 1h: the cache-write rate billed (Anthropic prices a 1-hour write higher)."
+    )
     requests_per_month: Annotated[int, _whole(MAX_REQUESTS_PER_MONTH, 1), Field(ge=0)] = 1
     chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
     messages: Messages = None
@@ -192,6 +211,10 @@ class EstimateRequest(Schema):
             object.__setattr__(self, "output_tokens", preset.output_tokens.typical if preset else 0)
         if self.reasoning_tokens is None:
             object.__setattr__(self, "reasoning_tokens", 0)
+        if self.cached_input_share + self.cache_write_share > 1:
+            raise _invalid_field(
+                "cache_write_share", "cached_input_share and cache_write_share together must not exceed 1."
+            )
         if self.batch and self.service_tier not in ("standard", "batch"):
             raise _invalid_field(
                 "service_tier", "batch: true asks for the batch tier; send one or the other."
@@ -236,6 +259,8 @@ class EstimateRequest(Schema):
             "batch": self.batch,
             "service_tier": self.service_tier,
             "cached_input_share": str(self.cached_input_share),
+            "cache_write_share": str(self.cache_write_share),
+            "cache_write_lifetime": self.cache_write_lifetime,
             "requests_per_month": self.requests_per_month,
             "chat_messages": self.chat_messages,
         }

@@ -15,9 +15,10 @@ from django.db.models import Q
 
 from config.api import iso
 from pricing.billing import estimate_bill, prefetch_sheets
-from pricing.costs import Usage, money
+from pricing.costs import money
 from pricing.models import PriceVersion
 
+from .estimate import cache_usage
 from .models import Comparison
 
 
@@ -61,9 +62,10 @@ def _repriced(
     }
     if version is None:
         return base | {"price_version": None, "total_usd": None, "difference_usd": None, "changes": []}
-    usage = Usage(
-        row["input_tokens"], row["output_tokens"], cached_input_tokens=row.get("cached_input_tokens") or 0
-    )
+    written = row.get("cache_write_tokens") or 0
+    lifetime = row.get("cache_write_lifetime") or "5m"
+    cached = row.get("cached_input_tokens") or 0
+    usage = cache_usage(row["input_tokens"], row["output_tokens"], cached, written, lifetime)
     # The saved reasoning assumption is part of the request, so it is billed again too.
     reasoning = row.get("reasoning_tokens") or 0
     total = estimate_bill(version, usage, service_tier=tier, at=at, reasoning_tokens=reasoning).total_usd

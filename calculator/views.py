@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -61,9 +62,11 @@ def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
     return render(request, "calculator/comparison.html", context, status=status)
 
 
-def _with_names(comparison: Comparison, repriced: dict) -> dict:
+def _with_names(comparison: Comparison, repriced: dict[str, Any]) -> dict[str, Any]:
     """The re-priced rows carry each model's display name, as the saved rows do."""
-    names = {(row["provider"], row["model"]): row.get("name") for row in comparison.results.get("results", [])}
+    names = {
+        (row["provider"], row["model"]): row.get("name") for row in comparison.results.get("results", [])
+    }
     for row in repriced["results"]:
         row["name"] = names.get((row["provider"], row["model"])) or row["model"]
     return repriced

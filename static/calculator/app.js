@@ -14,7 +14,8 @@ let page = null;
 const DEBOUNCE_MS = 300;
 const SHOW_PROGRESS_AFTER_MS = 150;
 const NUMBER_FIELDS = [
-  "input_tokens", "output_tokens", "reasoning_tokens", "requests_per_month", "cached_input_share", "chat_messages",
+  "input_tokens", "output_tokens", "reasoning_tokens", "requests_per_month", "cached_input_share", "cache_write_share",
+  "chat_messages",
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -79,6 +80,15 @@ function asOfMoment() {
   return `${day || new Date().toISOString().slice(0, 10)}T${time.slice(0, 5)}:00Z`;
 }
 
+/** A percentage control as the share (0 to 1) the API takes. */
+function shareOf(id) {
+  const percent = wholeNumber(id);
+  if (typeof percent !== "number" || percent < 0 || percent > 100) {
+    throw new api.ApiError("must be a percentage from 0 to 100.", { field: id });
+  }
+  return Math.round(percent * 100) / 10000;
+}
+
 function estimateBody() {
   const body = {
     output_tokens: wholeNumber("output_tokens"),
@@ -88,11 +98,9 @@ function estimateBody() {
     batch: $("batch").checked,
     all_models: $("all_models").checked,
   };
-  const percent = wholeNumber("cached_input_share");
-  if (typeof percent !== "number" || percent < 0 || percent > 100) {
-    throw new api.ApiError("must be a percentage from 0 to 100.", { field: "cached_input_share" });
-  }
-  body.cached_input_share = Math.round(percent * 100) / 10000;
+  body.cached_input_share = shareOf("cached_input_share");
+  body.cache_write_share = shareOf("cache_write_share");
+  body.cache_write_lifetime = $("cache_write_lifetime").value;
   const asOf = asOfMoment();
   if (asOf) body.as_of = asOf;
   // Batch is its own switch; another tier goes with standard processing only.
@@ -230,7 +238,11 @@ function renderBudget(result) {
     : `${formatInt(inputs.input_tokens)} input tokens`;
   const caption = `Monthly cost per model: ${formatInt(inputs.requests_per_month)} requests of ${perRequest} ` +
     `and ${formatInt(inputs.output_tokens)} output tokens${inputs.batch ? ", batch pricing" : ""}` +
-    `${inputs.cached_input_share !== "0" ? `, ${Number(inputs.cached_input_share) * 100}% of input from cache` : ""}; cheapest first.`;
+    `${inputs.reasoning_tokens ? ` (+ ${formatInt(inputs.reasoning_tokens)} reasoning, assumed)` : ""}` +
+    `${inputs.cached_input_share !== "0" ? `, ${Number(inputs.cached_input_share) * 100}% of input from cache` : ""}` +
+    `${inputs.cache_write_share && inputs.cache_write_share !== "0"
+      ? `, ${Number(inputs.cache_write_share) * 100}% written to cache (${inputs.cache_write_lifetime === "1h" ? "1 h" : "5 min"})` : ""}` +
+    "; cheapest first.";
   $("chart-caption").textContent = caption;
   const holder = $("chart-svg");
   budget.drawChart(holder, rows, { width: holder.clientWidth, caption, cheapest: result.cheapest_fitting });
@@ -336,7 +348,7 @@ function bind() {
     reflectPresets();
     scheduleEstimate();
   });
-  for (const id of ["batch", "all_models", "service_tier"]) $(id).addEventListener("change", () => scheduleEstimate(0));
+  for (const id of ["batch", "all_models", "service_tier", "cache_write_lifetime"]) $(id).addEventListener("change", () => scheduleEstimate(0));
   for (const radio of form.querySelectorAll("input[name=source]")) {
     radio.addEventListener("change", () => {
       reflectPresets();

@@ -41,6 +41,8 @@ const URL_CONTROLS = {
   as_of: "value", as_of_time: "value",
   input_tokens: "value", batch: "checked", all_models: "checked",
 };
+// Percentages on the page, shares (0 to 1) in the URL and the API.
+const SHARES = ["cached_input_share", "cache_write_share"];
 const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
 
 export function writeUrl(page) {
@@ -52,8 +54,11 @@ export function writeUrl(page) {
   if (page.source() !== "tokens") params.delete("input_tokens");
   else params.set("input_tokens", page.$("input_tokens").value);
   if (page.$("service_tier").value !== "standard") params.set("service_tier", page.$("service_tier").value);
-  const share = page.$("cached_input_share").value;
-  if (share && share !== "0") params.set("cached_input_share", String(Number(share) / 100));
+  for (const id of SHARES) {
+    const share = page.$(id).value;
+    if (share && share !== "0") params.set(id, String(Number(share) / 100));
+  }
+  if (page.$("cache_write_lifetime").value !== "5m") params.set("cache_write_lifetime", page.$("cache_write_lifetime").value);
   for (const [name, id] of Object.entries(URL_FILTERS)) {
     const input = page.$(id);
     const value = input.type === "checkbox" ? (input.checked ? "1" : "") : input.value;
@@ -78,10 +83,12 @@ function applyInputs(page, values) {
   if (values.input_tokens !== undefined && values.input_tokens !== null) page.setSource("tokens");
   const tier = values.service_tier && page.$("service_tier").querySelector(`option[value="${CSS.escape(values.service_tier)}"]`);
   if (tier) page.$("service_tier").value = values.service_tier;
-  if (values.cached_input_share !== undefined && values.cached_input_share !== null) {
-    const percent = Number(values.cached_input_share) * 100;
-    if (Number.isFinite(percent)) page.$("cached_input_share").value = String(Math.round(percent * 100) / 100);
+  for (const id of SHARES) {
+    if (values[id] === undefined || values[id] === null) continue;
+    const percent = Number(values[id]) * 100;
+    if (Number.isFinite(percent)) page.$(id).value = String(Math.round(percent * 100) / 100);
   }
+  if (["5m", "1h"].includes(values.cache_write_lifetime)) page.$("cache_write_lifetime").value = values.cache_write_lifetime;
 }
 
 export function readUrl(page) {

@@ -109,6 +109,8 @@ function tokenizerCell(row) {
   return td;
 }
 
+const LIFETIMES = { "5m": "5 min", "1h": "1 h" };
+
 function inputTokensCell(row) {
   const td = el("td", "num", formatInt(row.input_tokens));
   td.dataset.col = "input_tokens";
@@ -119,6 +121,9 @@ function inputTokensCell(row) {
   // A conversation's images with no published rule for this model are left out: say so.
   if (row.image_rule && row.image_tokens === null) details.push("images not counted");
   if (row.cached_input_tokens) details.push(`${formatInt(row.cached_input_tokens)} from cache`);
+  if (row.cache_write_tokens) {
+    details.push(`${formatInt(row.cache_write_tokens)} written to cache (${LIFETIMES[row.cache_write_lifetime]}, assumed)`);
+  }
   if (details.length) td.append(el("span", "cell-detail", details.join(", ")));
   return td;
 }

@@ -50,3 +50,34 @@ def test_the_saved_reasoning_assumption_is_billed_again_when_repriced(client):
     assert 'data-col="saved_total_usd" data-usd="0.00261"' in html
     assert 'data-col="total_usd" data-usd="0.00561"' in html
     assert "+ 2,000 reasoning (assumed)" in html
+
+
+def test_cache_writes_are_billed_at_the_chosen_lifetimes_rate(client):
+    load_seed_catalogue()
+    body = {
+        "input_tokens": 10_000,
+        "output_tokens": 500,
+        "models": ["anthropic/claude-sonnet-4-6"],
+        "as_of": "2026-11-27",
+        "cache_write_share": 0.5,
+        "cache_write_lifetime": "1h",
+    }
+    response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+    (row,) = json.loads(response.content)["results"]
+    # Anthropic: 5,000 x 3.00 + 5,000 x 6.00 (1-hour write) + 500 x 15 per million.
+    assert (row["total_usd"], row["cache_write_tokens"], row["cache_write_lifetime"]) == ("0.0525", 5_000, "1h")
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"cache_write_lifetime": "2h"}, "cache_write_lifetime"),
+        ({"cached_input_share": 0.6, "cache_write_share": 0.5}, "cache_write_share"),
+    ],
+)
+def test_an_impossible_cache_write_is_a_400_naming_the_field(client, extra, field):
+    load_seed_catalogue()
+    body = {"input_tokens": 1_000, "models": ["anthropic/claude-sonnet-4-6"]} | extra
+    response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["field"] == field

@@ -55,3 +55,18 @@ def test_a_saved_comparison_is_repriced_on_its_page_with_the_change_behind_it(pa
     assert "as_of=2026-09-01" in page.url
     # On a phone the page itself does not scroll sideways (only the table inside its frame).
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_one_hour_cache_write_bills_claude_at_its_one_hour_rate(calculator):
+    # Claude Sonnet 4.6: 3.00 input, 3.75 for a 5-minute cache write, 6.00 for a 1-hour one, 15 output.
+    sonnet = "anthropic/claude-sonnet-4-6"
+    tokens(calculator, 10_000, 500)
+    calculator.fill("#cache_write_share", "50")
+    # 5,000 x 3.00 + 5,000 x 3.75 + 500 x 15 per million = $0.04125.
+    expect_usd(calculator, sonnet, "total_usd", Decimal("0.04125"))
+    calculator.select_option("#cache_write_lifetime", "1h")
+    # 5,000 x 3.00 + 5,000 x 6.00 + 500 x 15 per million = $0.0525.
+    expect_usd(calculator, sonnet, "total_usd", Decimal("0.0525"))
+    cell = row(calculator, sonnet).locator('td[data-col="input_tokens"]')
+    expect(cell).to_contain_text("5,000 written to cache (1 h, assumed)")
+    assert "cache_write_lifetime=1h" in calculator.url and "cache_write_share=0.5" in calculator.url
