@@ -82,3 +82,13 @@ def test_an_impossible_cache_write_is_a_400_naming_the_field(client, extra, fiel
     response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert json.loads(response.content)["error"]["field"] == field
+
+
+def test_a_saved_one_hour_cache_write_is_billed_again_at_that_lifetime_when_repriced(client):
+    body = {"models": ["anthropic/claude-sonnet-4-6"], "input_tokens": 10_000, "output_tokens": 500}
+    comparison = save(client, **body, cache_write_share=0.5, cache_write_lifetime="1h")
+    html = client.get(f"/c/{comparison}", {"as_of": "2026-11-27"}).content.decode()
+    # Same prices on both dates: 5,000 x 3.00 + 5,000 x 6.00 + 500 x 15 per million = $0.0525.
+    assert 'data-col="total_usd" data-usd="0.0525"' in html
+    assert 'data-col="difference_usd" data-usd="0"' in html
+    assert "5,000 written to cache (1 h, assumed)" in html

@@ -37,6 +37,7 @@ def test_a_time_of_day_in_peak_hours_bills_deepseek_at_its_peak_rate(calculator)
     expect_usd(calculator, V4_PRO, "total_usd", Decimal("0.00165"))
     calculator.fill("#as_of_time", "02:00")  # 10:00 Friday in Beijing: peak
     expect_usd(calculator, V4_PRO, "total_usd", Decimal("0.0033"))
+    expect(row(calculator, V4_PRO).locator('td[data-col="total_usd"]')).to_contain_text("peak price")
     assert "as_of_time=02%3A00" in calculator.url
 
 
