@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,8 @@ from .columns import CSV_COLUMNS, TABLE_COLUMNS
 from .coverage import coverage
 from .models import Comparison
 from .reprice import reprice_comparison
+
+TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -44,22 +48,32 @@ def tokenizers_page(request: HttpRequest) -> HttpResponse:
 
 
 def comparison_page(request: HttpRequest, comparison_id: str) -> HttpResponse:
-    """The saved comparison; with ``?as_of=`` (a date, or empty for now) also re-priced at that
-    moment, rendered here so it works without script. A bad date is a 400 naming the field."""
+    """The saved comparison; with ``?as_of=`` (a date, or empty for now; ``time``: a UTC time of
+    day, for prices by the hour) also re-priced at that moment, rendered here so it works without
+    script. A bad date or time is a 400 naming the field."""
     comparison = get_object_or_404(Comparison, pk=comparison_id)
-    context = {"comparison": comparison, "columns": TABLE_COLUMNS, "reprice_as_of": ""}
+    day, time = request.GET.get("as_of", "").strip(), request.GET.get("time", "").strip()
+    context = {"comparison": comparison, "columns": TABLE_COLUMNS, "reprice_as_of": day, "reprice_time": time}
     status = 200
     if "as_of" in request.GET:
-        raw = request.GET["as_of"].strip()
-        context["reprice_as_of"] = raw
         try:
-            moment = parse_as_of(raw) or timezone.now()
+            moment = _reprice_moment(day, time)
         except ApiError as error:
             context["reprice_error"] = f"{error.field}: {error.message}"
             status = 400
         else:
             context["repriced"] = _with_names(comparison, reprice_comparison(comparison, moment))
     return render(request, "calculator/comparison.html", context, status=status)
+
+
+def _reprice_moment(day: str, time: str) -> datetime:
+    """The date's end (UTC), or that date (today if none) at ``time`` UTC; neither: now."""
+    if not time:
+        return parse_as_of(day) or timezone.now()
+    if not TIME_OF_DAY.match(time):
+        raise ApiError(f"{time!r} is not a time of day such as 14:30.", field="time", code="bad_time")
+    on = day or timezone.now().date().isoformat()
+    return parse_as_of(f"{on}T{time[:5]}:00+00:00") or timezone.now()
 
 
 def _with_names(comparison: Comparison, repriced: dict[str, Any]) -> dict[str, Any]:

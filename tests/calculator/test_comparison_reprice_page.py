@@ -92,3 +92,16 @@ def test_a_saved_one_hour_cache_write_is_billed_again_at_that_lifetime_when_repr
     assert 'data-col="total_usd" data-usd="0.0525"' in html
     assert 'data-col="difference_usd" data-usd="0"' in html
     assert "5,000 written to cache (1 h, assumed)" in html
+
+
+def test_a_time_of_day_reprices_at_that_hours_band(client):
+    # Friday 2026-11-27 02:00 UTC is 10:00 in Beijing, a peak hour: 1,000 x 1.32 + 500 x 3.96.
+    html = client.get(f"/c/{save(client)}", {"as_of": "2026-11-27", "time": "02:00"}).content.decode()
+    assert 'data-col="total_usd" data-usd="0.0033"' in html
+    assert 'data-col="difference_usd" data-usd="0.00243"' in html
+
+
+def test_a_bad_time_of_day_is_a_400_naming_the_field(client):
+    response = client.get(f"/c/{save(client)}", {"as_of": "2026-11-27", "time": "25:00"})
+    assert response.status_code == 400
+    assert "time: &#x27;25:00&#x27; is not a time of day" in response.content.decode()
