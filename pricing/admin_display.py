@@ -139,6 +139,7 @@ class DataQualityFilter(admin.SimpleListFilter):
             ("no_context", "No context window"),
             ("generic_tokenizer", "Generic tokenizer"),
             ("missing_upstream", "Missing upstream"),
+            ("start_unknown", "Price in force started in a window or unknown"),
             ("sources_disagree", "Sources disagree"),
             ("no_price", "No price"),
         ]
@@ -151,6 +152,10 @@ class DataQualityFilter(admin.SimpleListFilter):
             return queryset.filter(tokenizer_key="generic")
         if value == "missing_upstream":
             return queryset.filter(missing_since__isnull=False)
+        if value == "start_unknown":
+            # The price in force now is dated by evidence, not by the provider: worth confirming.
+            doubtful = PriceVersion.objects.effective().exclude(start_basis=PriceVersion.StartBasis.EXACT)
+            return queryset.filter(pk__in=doubtful.values("model_id"))
         if value == "no_price":
             return queryset.filter(price_versions__isnull=True)
         if value == "sources_disagree":

@@ -2,13 +2,16 @@
 keys from the registry; plain rates with units; data-quality filters; lock, unlock and retire
 with a reason."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
 
 from calculator.tokenizers import list_tokenizers
+from pricing.costs import Rates
 from pricing.models import ImportRun, LanguageModel, PriceVersion
+from pricing.services import Evidence, publish_price_version
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/pricing/languagemodel/"
@@ -77,7 +80,19 @@ def test_the_data_quality_filter_finds_each_kind_of_problem(client, editor, gpt_
         status=ImportRun.Status.SUCCEEDED,
         diff=[{"model": "openai/gpt-5.4", "action": "disagrees"}],
     )
+    windowed = LanguageModel.objects.create(
+        provider=openai, slug="windowed", name="Windowed", tokenizer_key="o200k_base", context_window=8192
+    )
+    publish_price_version(
+        model=windowed,
+        rates=Rates(input_usd_per_mtok=Decimal("1"), output_usd_per_mtok=Decimal("2")),
+        effective_from=datetime(2025, 6, 1, tzinfo=UTC),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason="first seen in a snapshot",
+        evidence=Evidence.of(dated_by_evidence=True, earliest=datetime(2025, 5, 2, tzinfo=UTC)),
+    )
     for quality, expected in {
+        "start_unknown": ["Windowed"],
         "no_context": ["Mystery"],
         "generic_tokenizer": ["Mystery"],
         "missing_upstream": ["Mystery"],
