@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .offsets import make_tokens
+from .part_counts import PartCounts
 from .types import Token
 
 if TYPE_CHECKING:
     from tokenizers import Encoding
-
-
-CACHE_ENTRIES = 50_000  # counts of distinct parts, per vocabulary: bounded
 
 
 def space_cut(doc: dict[str, object]) -> re.Pattern[str] | None:
@@ -49,7 +47,7 @@ class HFAdapter:
         self.tokenizer = tokenizers.Tokenizer.from_file(str(path))
         self.tokenizer.encode_special_tokens = True
         self.cut = space_cut(json.loads(path.read_text(encoding="utf-8")))
-        self._counts: dict[str, int] = {}
+        self._parts = PartCounts(self._count_many)
 
     def _encode(self, text: str) -> Encoding:
         # encode_batch releases the GIL (encode does not), so other engines' threads run
@@ -59,25 +57,18 @@ class HFAdapter:
     def encode_ids(self, text: str) -> list[int]:
         return self._encode(text).ids
 
+    def _count_many(self, parts: list[str]) -> list[int]:
+        return [len(enc.ids) for enc in self.tokenizer.encode_batch(parts, add_special_tokens=False)]
+
     def count(self, text: str) -> int:
         parts = self.cut.split(text) if self.cut else [text]
         if len(parts) < 64:
             return len(self._encode(text).ids)
-        table, unique = self._counts, set(parts)
-        known = {part: table[part] for part in unique if part in table}
-        missing = [part for part in unique if part not in known]
-        if missing:
-            encoded = self.tokenizer.encode_batch(missing, add_special_tokens=False)
-            new = {part: len(enc.ids) for part, enc in zip(missing, encoded, strict=True)}
-            known.update(new)
-            if len(table) + len(new) > CACHE_ENTRIES:
-                table.clear()
-            table.update(new)
-        return sum(map(known.__getitem__, parts))
+        return self._parts.total(parts)
 
     def forget(self) -> None:
         """Drop the table of part counts (benchmarks measure a cold count with it)."""
-        self._counts.clear()
+        self._parts.clear()
 
     def tokenize(self, text: str) -> tuple[list[Token], bool]:
         enc = self._encode(text)
