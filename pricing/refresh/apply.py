@@ -7,6 +7,7 @@ is deleted: a model no source lists any more gets ``missing_since``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -162,7 +163,9 @@ def _previous_observation(source: str, run: ImportRun) -> datetime | None:
 
 
 def _key(proposed: dict) -> str:
-    return repr(sorted(proposed.items()))
+    # Sorted at every depth: PostgreSQL's jsonb hands a stored proposal's nested sheet back with
+    # its keys in another order, and the same pending proposal must still be recognised.
+    return json.dumps(proposed, sort_keys=True)
 
 
 def _model_for(
