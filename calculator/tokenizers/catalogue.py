@@ -60,16 +60,22 @@ class Spec:
 
 
 @dataclass(frozen=True)
-class TiktokenFile:
-    """A ``.tiktoken`` rank file; ``pattern`` names its regex in engines_tiktoken."""
+class OneFile:
+    """A loader reading one vocabulary file from the data folder."""
 
     filename: str
-    pattern: str
-    normalize: NormalForm | None = None
 
     @property
     def files(self) -> tuple[str, ...]:
         return (self.filename,)
+
+
+@dataclass(frozen=True)
+class TiktokenFile(OneFile):
+    """A ``.tiktoken`` rank file; ``pattern`` names its regex in engines_tiktoken."""
+
+    pattern: str
+    normalize: NormalForm | None = None
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
         from . import engines_tiktoken as et
@@ -79,14 +85,8 @@ class TiktokenFile:
 
 
 @dataclass(frozen=True)
-class TekkenJson:
+class TekkenJson(OneFile):
     """Mistral's tekken JSON (its own pattern inside), run by tiktoken."""
-
-    filename: str
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        return (self.filename,)
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
         from .engines_tiktoken import load_tekken
@@ -95,16 +95,11 @@ class TekkenJson:
 
 
 @dataclass(frozen=True)
-class ByteLevelJson:
+class ByteLevelJson(OneFile):
     """A byte-level BPE ``tokenizer.json`` converted to tiktoken ranks; ``pattern`` as above."""
 
-    filename: str
     pattern: str
     normalize: NormalForm | None = None
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        return (self.filename,)
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
         from . import engines_tiktoken as et
@@ -114,13 +109,7 @@ class ByteLevelJson:
 
 
 @dataclass(frozen=True)
-class SentencePieceModel:
-    filename: str
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        return (self.filename,)
-
+class SentencePieceModel(OneFile):
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
         from .engines_spm import SentencePieceAdapter
 
@@ -128,13 +117,7 @@ class SentencePieceModel:
 
 
 @dataclass(frozen=True)
-class HFTokenizerJson:
-    filename: str
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        return (self.filename,)
-
+class HFTokenizerJson(OneFile):
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
         from .engines_hf import HFAdapter
 

@@ -11,9 +11,10 @@ import pytest
 from django.core import signing
 
 from pricing.costs import Rates
-from pricing.models import LanguageModel, PriceProposal, PriceTable, PriceVersion
+from pricing.models import PriceProposal, PriceTable, PriceVersion
 from pricing.price_table import COLUMNS
 from pricing.services import publish_price_version
+from tests.pricing.acme import create_acme_models
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/pricing/languagemodel/price-table/"
@@ -25,24 +26,7 @@ SOURCE = "https://acme.example/pricing"
 
 @pytest.fixture
 def acme_models(db):
-    """Twenty models of one provider, each at 1.00 in / 4.00 out."""
-    from pricing.models import Provider
-
-    acme = Provider.objects.create(slug="acme", name="Acme AI")
-    models = []
-    for n in range(1, 21):
-        model = LanguageModel.objects.create(
-            provider=acme, slug=f"acme-{n}", name=f"Acme {n}", tokenizer_key="generic"
-        )
-        publish_price_version(
-            model=model,
-            rates=Rates(D("1.00"), D("4.00")),
-            effective_from=datetime(2026, 1, 1, tzinfo=UTC),
-            origin=PriceVersion.Origin.SEED,
-            change_reason="test fixture",
-        )
-        models.append(model)
-    return models
+    return create_acme_models()
 
 
 def table(rows):

@@ -7,18 +7,15 @@ gets the group's permissions one by one.
 
 import os
 import shutil
-from datetime import UTC, datetime
-from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from playwright.sync_api import expect
 
-from pricing.costs import Rates
-from pricing.models import LanguageModel, PriceTable, PriceVersion, Provider
+from pricing.models import LanguageModel, PriceTable, PriceVersion
 from pricing.price_table import COLUMNS
-from pricing.services import publish_price_version
+from tests.pricing.acme import create_acme_models
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "admin-upload.png"
@@ -51,19 +48,7 @@ def log_in(page, username: str, *, permissions: list[str]) -> None:
 @pytest.fixture
 def acme(catalogue):
     """Twenty models of one provider at 1.00 in / 4.00 out (USD per million tokens)."""
-    provider = Provider.objects.create(slug="acme", name="Acme AI")
-    for n in range(1, 21):
-        model = LanguageModel.objects.create(
-            provider=provider, slug=f"acme-{n}", name=f"Acme {n}", tokenizer_key="generic"
-        )
-        publish_price_version(
-            model=model,
-            rates=Rates(D("1.00"), D("4.00")),
-            effective_from=datetime(2026, 1, 1, tzinfo=UTC),
-            origin=PriceVersion.Origin.SEED,
-            change_reason="test fixture",
-        )
-    return provider
+    return create_acme_models()[0].provider
 
 
 def write_csv(path: Path, rows) -> Path:
