@@ -68,18 +68,26 @@ def upload(page, path: Path, reason: str) -> None:
     page.click("input[name=preview]")
 
 
+def search_models(page, text: str) -> None:
+    """Open the model chooser and type into its search box, once the box is there: keystrokes sent
+    while the dropdown is still opening (or closing after a choice) would go nowhere."""
+    expect(page.locator(".select2-container--open")).to_have_count(0)
+    page.click("#id_model + .select2 .select2-selection")
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_visible()
+    search.press_sequentially(text)
+
+
 def test_an_editor_finds_a_model_by_typing_part_of_its_name(page, acme):
     log_in(page, "editor", permissions=EDITOR_PERMISSIONS)
     page.goto("/admin/pricing/priceversion/add/")
-    page.click("#id_model + .select2 .select2-selection")
-    page.keyboard.type("cme 17")
+    search_models(page, "cme 17")
     option = page.locator(".select2-results__option", has_text="Acme AI Acme 17")
     expect(option).to_have_count(1)
     expect(page.locator(".select2-results__option")).to_have_count(1)
     option.click()
     expect(page.locator("#id_model")).to_have_value(str(LanguageModel.objects.get(slug="acme-17").pk))
-    page.click("#id_model + .select2 .select2-selection")
-    page.keyboard.type("gpt-5.4")  # by slug, among the seed catalogue's models
+    search_models(page, "gpt-5.4")  # by slug, among the seed catalogue's models
     expect(page.locator(".select2-results__option").first).to_contain_text("GPT-5.4")
 
 
