@@ -46,9 +46,23 @@ def ascii_case(word: str, caps_min: int | None) -> str:
     return word
 
 
+def word_stream(word: str, caps_min: int | None) -> str:
+    """The stream of an ASCII word after a seam: its case mark, BOW, the word, EOW."""
+    marked = ascii_case(word, caps_min)
+    case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
+    return case + BOW + marked[len(case) :] + EOW
+
+
 def chunk_stream(chunk: str, caps_min: int | None) -> str:
-    """``stream(chunk, head=False)``, with a shortcut for ASCII chunks."""
-    simple = _SIMPLE_CHUNK.fullmatch(chunk) if chunk.isascii() else None
+    """``stream(chunk, head=False)``, with shortcuts for ASCII chunks."""
+    if not chunk.isascii():
+        return stream(chunk, caps_min, True, False)
+    # The commonest chunks: a word, or one space (the seam, not written) and a word.
+    if chunk.isalpha():
+        return word_stream(chunk, caps_min)
+    if chunk[0] == " " and chunk[1:].isalpha():
+        return word_stream(chunk[1:], caps_min)
+    simple = _SIMPLE_CHUNK.fullmatch(chunk)
     if simple is None:
         return stream(chunk, caps_min, True, False)
     prefix, word = simple.groups()
@@ -80,7 +94,10 @@ def chunk_stream(chunk: str, caps_min: int | None) -> str:
             after = parts[i + 1] if i < last else word
             last_eow = after[:1] == " " and after[:2] != "  "
             out.append((BOW if i and writes_bow(i) else "") + part + (EOW if last_eow else ""))
-    marked = ascii_case(word, caps_min)
-    case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
-    out.append(case + (BOW if word_bow else "") + marked[len(case) :] + EOW)
+    if word_bow:
+        out.append(word_stream(word, caps_min))
+    else:
+        marked = ascii_case(word, caps_min)
+        case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
+        out.append(case + marked[len(case) :] + EOW)
     return "".join(out)

@@ -28,6 +28,9 @@ _CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f\x80-\x9f]")  # every Cc but TAB, 
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# str.translate walks a non-ASCII text slowly; these find first whether there is anything to map.
+_CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
+_GLYPHS = re.compile("[\ufdd0-\ufdd4]")
 _SEAM = re.compile(EOW + " ([" + SHIFT + CAPS + "]*)" + BOW)
 
 CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
@@ -54,7 +57,7 @@ def normalize(text: str, fold_quotes: bool) -> str:
     text = _CONTROL.sub("", text).replace("\x00", " ")
     if not text.isascii():
         text = _PRIVATE.sub("", text.replace("\u0e4d\u0e32", "\u0e33"))
-        if fold_quotes:
+        if fold_quotes and _CURLY.search(text):
             text = text.translate(_QUOTES)
         text = _SPACES.sub(" ", text)
     return text
@@ -72,7 +75,7 @@ class Prepared:
 
 def prepare(text: str, fold_quotes: bool, frame_bow: bool) -> Prepared:
     norm = normalize(text, fold_quotes)
-    if not norm.isascii():
+    if not norm.isascii() and _GLYPHS.search(norm):
         norm = norm.translate(ESCAPES)
     body = norm.rstrip("\n")
     # The frame ends in a BOW that stands for one leading space, if the raw text supplied it.

@@ -33,6 +33,7 @@ FAMILIES = {
     "v4.8": ("pieces_v4_7.json", 6, False),
 }
 PLACEHOLDER = "\ue0ff"  # stands for any character no piece covers (private use never reaches here)
+BATCH_FROM = 32  # streams: fewer are encoded one call each
 CHUNK_CACHE_ENTRIES = 50_000  # ~5 MB a family: a common vocabulary, not a copy of every text
 _ATOM = re.compile("\u27e8(bow|eow|shift|caps|0x[0-9A-Fa-f]{2})\u27e9")
 _GLYPH = {"bow": cs.BOW, "eow": cs.EOW, "shift": cs.SHIFT, "caps": cs.CAPS}
@@ -151,6 +152,9 @@ class Tiler:
         scored.append((PLACEHOLDER, -1.0))
         self.spm = sentencepiece.SentencePieceProcessor(model_proto=unigram_model(scored))
         self.extra = {self.spm.piece_to_id(c): k - 1 for c, k in lone.items() if k != 1}
+        # Streams without any of those characters (nearly all) are counted by length alone.
+        dear = "".join(sorted(c for c, k in lone.items() if k != 1))
+        self.dear = re.compile("[" + re.escape(dear) + "]") if dear else None
         self.unknown = re.compile("[^" + re.escape("".join(sorted(chars))) + "]")
         self.placeholder_id = self.spm.piece_to_id(PLACEHOLDER)
         self.chunks: dict[str, int] = {}
@@ -172,6 +176,7 @@ class ClaudeEngine:
         self._tiler = tiler(filename)
         self.floor = self._tiler.floor
         self._spm, self._extra, self._unknown = self._tiler.spm, self._tiler.extra, self._tiler.unknown
+        self._dear = self._tiler.dear
         self._chunks = self._tiler.chunks
         self._ladder: dict[int, int] = {}
 
@@ -210,15 +215,19 @@ class ClaudeEngine:
 
     def _count_streams(self, streams: list[str]) -> list[int]:
         """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
-        if not self._unknown.search("".join(streams)):  # the usual case: every character has a piece
-            return self._lengths(self._spm.encode(streams, num_threads=1))
+        joined = "".join(streams)
+        if not self._unknown.search(joined):  # the usual case: every character has a piece
+            encoded = self._encode(streams)
+            if self._dear is None or not self._dear.search(joined):
+                return [len(ids) for ids in encoded]
+            return self._lengths(encoded)
         floors = []
         inputs = []
         for s in streams:
             odd = self._unknown.findall(s)
             floors.append(sum(map(self.floor.cost, odd)))
             inputs.append(self._unknown.sub(PLACEHOLDER, s) if odd else s)
-        ids = self._spm.encode(inputs, num_threads=1)
+        ids = self._encode(inputs)
         counts = []
         for tokens, floor in zip(ids, floors, strict=True):
             n = len(tokens) - (tokens.count(self._placeholder_id) if floor else 0) + floor
@@ -226,6 +235,13 @@ class ClaudeEngine:
                 n += sum(tokens.count(i) * k for i, k in self._extra.items())
             counts.append(n)
         return counts
+
+    def _encode(self, streams: list[str]) -> list[list[int]]:
+        """Ids of each stream. SentencePiece's batch call sets up a thread pool (~0.1 ms), which
+        pays only for many streams; a short text's two or three are encoded one by one."""
+        if len(streams) < BATCH_FROM:
+            return [self._spm.encode(s) for s in streams]
+        return self._spm.encode(streams, num_threads=1)
 
     def _lengths(self, encoded: list[list[int]]) -> list[int]:
         if not self._extra:
