@@ -101,12 +101,15 @@ def run_estimate(request: EstimateRequest) -> Estimate:
         for row in shown
     ]
     rows.sort(key=lambda r: (r.total_usd is None, r.total_usd or 0, r.provider, r.model))
+    stats = _text_stats(_counted_text(request))
     return Estimate(
         schema_version=SCHEMA_VERSION,
         as_of=at,
         inputs=request.normalised(),
-        text=_text_stats(_counted_text(request)),
-        tokenizers=tuple(_tokenizer_count(key, _first(shown, counted, key), request.text) for key in keys),
+        text=stats,
+        tokenizers=tuple(
+            _tokenizer_count(key, _first(shown, counted, key), request.text, stats) for key in keys
+        ),
         results=tuple(rows),
         cheapest_fitting=_cheapest_fitting(rows),
         without_price=tuple(
@@ -129,6 +132,7 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
         at=at,
         keys=list(request.models) if request.models is not None else None,
         featured_only=request.models is None and not request.all_models,
+        with_evidence=False,
     )
     if request.models is not None:
         found = resolve_keys(list(request.models))  # an alias names its model
@@ -341,9 +345,14 @@ def _text_stats(text: str | None) -> TextStats | None:
     )
 
 
-def _tokenizer_count(key: str, counted: ModelCount, text: str | None) -> TokenizerCount:
+def _tokenizer_count(
+    key: str, counted: ModelCount, text: str | None, stats: TextStats | None
+) -> TokenizerCount:
     info = tokenizers.get_info(key)
     tokens = counted.text_tokens if text is not None else None
+    per_token = per_word = None
+    if text is not None and tokens is not None and stats is not None:
+        per_token, per_word = ratio(stats.characters, tokens), ratio(tokens, stats.words)
     return TokenizerCount(
         key=key,
         name=info.name,
@@ -351,6 +360,6 @@ def _tokenizer_count(key: str, counted: ModelCount, text: str | None) -> Tokeniz
         note=info.note,
         available=counted.available,
         tokens=tokens,
-        chars_per_token=ratio(len(text), tokens) if text is not None and tokens is not None else None,
-        tokens_per_word=ratio(tokens, len(text.split())) if text is not None and tokens is not None else None,
+        chars_per_token=per_token,
+        tokens_per_word=per_word,
     )

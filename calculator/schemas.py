@@ -8,7 +8,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    create_model,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from config.api import Iso
@@ -34,15 +42,23 @@ def _row_field(kind: str, annotation: Any) -> tuple[Any, Any]:
     return (annotation, ...)
 
 
+class Out(BaseModel):
+    """An estimate's part, read from its dataclasses by pydantic's compiled code. (ninja's
+    ``Schema`` wraps every nested object in a Python attribute getter first: for one estimate's
+    twenty rows, 40 tokenizers' and columns' objects that was a third of the request's time.)"""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 _hints = typing.get_type_hints(EstimateRow)
 EstimateRowOut = create_model(
     "EstimateRow",
-    __base__=Schema,
+    __base__=Out,
     **{c.name: _row_field(c.kind, _hints[c.name]) for c in COLUMNS},  # type: ignore[arg-type]
 )
 
 
-class ColumnOut(Schema):
+class ColumnOut(Out):
     name: str
     label: str
     kind: str
@@ -52,14 +68,14 @@ class ColumnOut(Schema):
     counted: bool
 
 
-class TextStatsOut(Schema):
+class TextStatsOut(Out):
     characters: int
     bytes: int
     words: int
     sha256: str
 
 
-class TokenizerCountOut(Schema):
+class TokenizerCountOut(Out):
     key: str
     name: str
     exact: bool
@@ -70,7 +86,7 @@ class TokenizerCountOut(Schema):
     tokens_per_word: Ratio
 
 
-class EstimateBody(Schema):
+class EstimateBody(Out):
     """An estimate as it is saved and exported."""
 
     schema_version: int

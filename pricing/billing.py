@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
-from .bill import STANDARD, Bill, BillError, BillUsage, compute_bill
+from .bill import STANDARD, Bill, BillError, BillUsage, PriceSheet, compute_bill
 from .bill.from_rates import BATCH
 from .bill_models import SHEET_ROWS, VariantRate, price_sheet
 from .costs import Usage, bill_usage
@@ -39,7 +39,7 @@ def bill_for(
     if version is None:
         raise BillError("at", f"{model_key} had no price in force at {moment.isoformat()}")
     bill = compute_bill(
-        price_sheet(version),
+        sheet_of(version),
         usage,
         at=moment,
         service_tier=service_tier,
@@ -57,9 +57,35 @@ def _model(model_key: str) -> LanguageModel:
     return found
 
 
+# A version's sheet never changes (its rates, tiers and variant rows are append-only), so each
+# process reads it once. Keyed by id and creation time: a test database that rolls back can hand
+# the same id to another version, never at the same microsecond. Bounded like the count tables.
+SHEET_CACHE_ENTRIES = 5_000
+_sheets: dict[tuple[int, datetime], PriceSheet] = {}
+
+
+def _sheet_key(version: PriceVersion) -> tuple[int, datetime]:
+    return (version.pk, version.created_at)
+
+
+def sheet_of(version: PriceVersion) -> PriceSheet:
+    """``price_sheet(version)``, read from the database once per process."""
+    key = _sheet_key(version)
+    sheet = _sheets.get(key)
+    if sheet is None:
+        sheet = price_sheet(version)
+        if len(_sheets) >= SHEET_CACHE_ENTRIES:
+            _sheets.clear()
+        _sheets[key] = sheet
+    return sheet
+
+
 def prefetch_sheets(versions: Iterable[PriceVersion]) -> None:
-    """Load every row the sheets of ``versions`` need in a few queries (not one per version)."""
-    prefetch_related_objects([v for v in versions if v is not None], *SHEET_ROWS)
+    """Load every row the sheets of ``versions`` need in a few queries (not one per version),
+    for the versions whose sheet this process has not read yet."""
+    missing = [v for v in versions if v is not None and _sheet_key(v) not in _sheets]
+    if missing:
+        prefetch_related_objects(missing, *SHEET_ROWS)
 
 
 def estimate_bill(
@@ -71,7 +97,7 @@ def estimate_bill(
     are hidden output tokens the estimate assumes. The tier applies where the version offers
     it, else the standard one (the bill says which billed).
     """
-    sheet = price_sheet(version)
+    sheet = sheet_of(version)
     tier = service_tier if service_tier in sheet.service_tiers else STANDARD
     billed = replace(bill_usage(usage), reasoning_tokens=reasoning_tokens)
     return compute_bill(sheet, billed, at=at, service_tier=tier)

@@ -31,14 +31,19 @@ def models_with_prices(
     featured_only: bool = False,
     keys: list[str] | None = None,
     include_retired: bool = False,
+    with_evidence: bool = True,
 ) -> list[CatalogueRow]:
     """Every selected model with the price version in force at ``at`` (None when it had none).
 
     Alias rows are never listed (their model is). A model retired by ``at`` is left out unless
     ``include_retired`` or asked for by key, and then has no price: it was no longer sold.
+    ``with_evidence`` reads each version's tiers and source snapshot too (listings show them;
+    an estimate prices from the version's sheet, ``billing.prefetch_sheets``, and needs neither).
     """
     moment = at or timezone.now()
-    versions = PriceVersion.objects.effective(at=at).select_related("snapshot").prefetch_related("tiers")
+    versions = PriceVersion.objects.effective(at=at)
+    if with_evidence:
+        versions = versions.select_related("snapshot").prefetch_related("tiers")
     queryset: QuerySet[LanguageModel] = (
         LanguageModel.objects.filter(alias_of__isnull=True)
         .select_related("provider")

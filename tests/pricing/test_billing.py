@@ -11,7 +11,7 @@ from pricing.bill import BillError, BillUsage
 from pricing.bill.serial import sheet_to_json
 from pricing.bill.sheet import Provenance
 from pricing.bill_models import VariantRate, price_sheet
-from pricing.billing import bill_for
+from pricing.billing import bill_for, prefetch_sheets, sheet_of
 from pricing.costs import Rates, TierRates
 from pricing.models import LanguageModel, PriceProposal, PriceVersion, Provider
 from pricing.services import CARRY, PriceRejected, accept_proposal, publish_price_version
@@ -150,3 +150,15 @@ def test_publishing_without_a_sheet_on_purpose_drops_the_extras(opus):
         sheet=None,
     )
     assert not version.variant_rates.exists()
+
+
+def test_a_process_reads_each_version_sheet_once_and_each_version_its_own(opus, django_assert_num_queries):
+    """Sheets are append-only, so ``sheet_of`` keeps them; a later version is a new entry."""
+    older, newer = PriceVersion.objects.filter(model=opus).order_by("effective_from")
+    assert sheet_of(older) == price_sheet(PriceVersion.objects.get(pk=older.pk))
+    again = PriceVersion.objects.get(pk=older.pk)  # another instance of the same version
+    with django_assert_num_queries(0):
+        prefetch_sheets([again])
+        assert sheet_of(again) == sheet_of(older)
+    assert sheet_of(newer) == price_sheet(PriceVersion.objects.get(pk=newer.pk))
+    assert sheet_of(newer) != sheet_of(older)  # the 200k tier ended with the older version
