@@ -31,6 +31,12 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 # str.translate walks a non-ASCII text slowly; these find first whether there is anything to map.
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 _GLYPHS = re.compile("[\ufdd0-\ufdd4]")
+# Every character a step below strips, folds or escapes (NFC creates none of them): a text with
+# none of these (nearly every text) is only NFC-normalised, after one scan instead of six.
+_ODD = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\u0e4d\u2018\u2019\u201c\u201d"
+    "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\ufdd0-\ufdd4]"
+)
 _SEAM = re.compile(EOW + " ([" + SHIFT + CAPS + "]*)" + BOW)
 
 CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
@@ -74,9 +80,12 @@ class Prepared:
 
 
 def prepare(text: str, fold_quotes: bool, frame_bow: bool) -> Prepared:
-    norm = normalize(text, fold_quotes)
-    if not norm.isascii() and _GLYPHS.search(norm):
-        norm = norm.translate(ESCAPES)
+    if not _ODD.search(text):
+        norm = text if text.isascii() else unicodedata.normalize("NFC", text)
+    else:
+        norm = normalize(text, fold_quotes)
+        if not norm.isascii() and _GLYPHS.search(norm):
+            norm = norm.translate(ESCAPES)
     body = norm.rstrip("\n")
     # The frame ends in a BOW that stands for one leading space, if the raw text supplied it.
     drop = frame_bow and text.startswith(" ") and body[:1] == " " and body[1:2] != " "

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import re
 import struct
-import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from . import claude_chunks
 from . import claude_stream as cs
+from .part_counts import PartCounts
 
 # Our family key -> (ctok's vocabulary file, message frame tokens, frame ends in a BOW). The
 # frame sizes and v4.8's bow-less frame are ctok 1.3.0's published family facts.
@@ -157,8 +157,42 @@ class Tiler:
         self.dear = re.compile("[" + re.escape(dear) + "]") if dear else None
         self.unknown = re.compile("[^" + re.escape("".join(sorted(chars))) + "]")
         self.placeholder_id = self.spm.piece_to_id(PLACEHOLDER)
-        self.chunks: dict[str, int] = {}
-        self.lock = threading.Lock()  # one thread tiles a text's new chunks, the other reuses them
+        caps_min = vocab.caps_min
+        # Chunk -> count, bounded; one thread tiles a text's new chunks, the others reuse them.
+        self.chunks = PartCounts(
+            lambda parts: self.count_streams([claude_chunks.chunk_stream(p, caps_min) for p in parts]),
+            entries=CHUNK_CACHE_ENTRIES,
+        )
+
+    def count_streams(self, streams: list[str]) -> list[int]:
+        """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
+        joined = "".join(streams)
+        if not self.unknown.search(joined):  # the usual case: every character has a piece
+            encoded = self._encode(streams)
+            if self.dear is None or not self.dear.search(joined):
+                return [len(ids) for ids in encoded]
+            return [len(ids) + self._extra_cost(ids) for ids in encoded]
+        floors = []
+        inputs = []
+        for s in streams:
+            odd = self.unknown.findall(s)
+            floors.append(sum(map(self.floor.cost, odd)))
+            inputs.append(self.unknown.sub(PLACEHOLDER, s) if odd else s)
+        counts = []
+        for ids, floor in zip(self._encode(inputs), floors, strict=True):
+            placeholders = ids.count(self.placeholder_id) if floor else 0
+            counts.append(len(ids) - placeholders + floor + self._extra_cost(ids))
+        return counts
+
+    def _extra_cost(self, ids: list[int]) -> int:
+        return sum(ids.count(i) * k for i, k in self.extra.items())
+
+    def _encode(self, streams: list[str]) -> list[list[int]]:
+        """Ids of each stream. SentencePiece's batch call sets up a thread pool (~0.1 ms), which
+        pays only for many streams; a short text's two or three are encoded one by one."""
+        if len(streams) < BATCH_FROM:
+            return [self.spm.encode(s) for s in streams]
+        return self.spm.encode(streams, num_threads=1)
 
 
 @cache
@@ -175,9 +209,8 @@ class ClaudeEngine:
         self.caps_min, self.fold_quotes = vocab.caps_min, vocab.fold_quotes
         self._tiler = tiler(filename)
         self.floor = self._tiler.floor
-        self._spm, self._extra, self._unknown = self._tiler.spm, self._tiler.extra, self._tiler.unknown
-        self._dear = self._tiler.dear
-        self._chunks = self._tiler.chunks
+        self._spm, self._unknown = self._tiler.spm, self._tiler.unknown
+        self._count_streams = self._tiler.count_streams
         self._ladder: dict[int, int] = {}
 
     # -- counting ---------------------------------------------------------------------------
@@ -188,69 +221,15 @@ class ClaudeEngine:
         if not parts:
             return self._count_streams([self._stream(p.body, True)])[0] + self.ladder(p.tail_newlines)
         head = [self._stream(parts[0], True)] + ([self._stream(tail, False)] if tail else [])
-        return sum(self._count_streams(head)) + self._count_chunks(parts[1:]) + self.ladder(p.tail_newlines)
+        chunks = self._tiler.chunks.total(parts[1:])
+        return sum(self._count_streams(head)) + chunks + self.ladder(p.tail_newlines)
 
     def forget(self) -> None:
         """Drop the chunk table (benchmarks measure a cold count with it)."""
-        self._chunks.clear()
+        self._tiler.chunks.clear()
 
     def _stream(self, body: str, head: bool) -> str:
         return cs.stream(body, self.caps_min, self.frame_bow, head)
-
-    def _count_chunks(self, parts: list[str]) -> int:
-        table, unique = self._chunks, set(parts)
-        with self._tiler.lock:
-            known = {part: table[part] for part in unique if part in table}
-            missing = [part for part in unique if part not in known]
-            if missing:
-                counts = self._count_streams(
-                    [claude_chunks.chunk_stream(part, self.caps_min) for part in missing]
-                )
-                new = dict(zip(missing, counts, strict=True))
-                known.update(new)
-                if len(table) + len(new) > CHUNK_CACHE_ENTRIES:
-                    table.clear()  # bounded: a long-running server never grows past this
-                table.update(new)
-        return sum(map(known.__getitem__, parts))
-
-    def _count_streams(self, streams: list[str]) -> list[int]:
-        """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
-        joined = "".join(streams)
-        if not self._unknown.search(joined):  # the usual case: every character has a piece
-            encoded = self._encode(streams)
-            if self._dear is None or not self._dear.search(joined):
-                return [len(ids) for ids in encoded]
-            return self._lengths(encoded)
-        floors = []
-        inputs = []
-        for s in streams:
-            odd = self._unknown.findall(s)
-            floors.append(sum(map(self.floor.cost, odd)))
-            inputs.append(self._unknown.sub(PLACEHOLDER, s) if odd else s)
-        ids = self._encode(inputs)
-        counts = []
-        for tokens, floor in zip(ids, floors, strict=True):
-            n = len(tokens) - (tokens.count(self._placeholder_id) if floor else 0) + floor
-            if self._extra:
-                n += sum(tokens.count(i) * k for i, k in self._extra.items())
-            counts.append(n)
-        return counts
-
-    def _encode(self, streams: list[str]) -> list[list[int]]:
-        """Ids of each stream. SentencePiece's batch call sets up a thread pool (~0.1 ms), which
-        pays only for many streams; a short text's two or three are encoded one by one."""
-        if len(streams) < BATCH_FROM:
-            return [self._spm.encode(s) for s in streams]
-        return self._spm.encode(streams, num_threads=1)
-
-    def _lengths(self, encoded: list[list[int]]) -> list[int]:
-        if not self._extra:
-            return [len(ids) for ids in encoded]
-        return [len(ids) + sum(ids.count(i) * k for i, k in self._extra.items()) for ids in encoded]
-
-    @property
-    def _placeholder_id(self) -> int:
-        return self._tiler.placeholder_id
 
     def ladder(self, newlines: int) -> int:
         """What content-final newlines cost beyond the frame's own closing token: the frame adds

@@ -7,6 +7,7 @@ norm, so each distinct part is counted once, misses in one batch call to the eng
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 ENTRIES = 50_000  # distinct parts kept per vocabulary: bounded, so memory stays flat
@@ -17,18 +18,22 @@ class PartCounts:
         self._count_many = count_many
         self._entries = entries
         self._table: dict[str, int] = {}
+        self._lock = threading.Lock()  # one thread counts a text's new parts, the others reuse them
 
     def total(self, parts: list[str]) -> int:
-        table, unique = self._table, set(parts)
-        known = {part: table[part] for part in unique if part in table}
-        missing = [part for part in unique if part not in known]
-        if missing:
-            new = dict(zip(missing, self._count_many(missing), strict=True))
-            known.update(new)
-            if len(table) + len(new) > self._entries:
-                table.clear()
-            table.update(new)
-        return sum(map(known.__getitem__, parts))
+        table = self._table
+        with self._lock:
+            missing = list(set(parts).difference(table))
+            if missing:
+                table.update(zip(missing, self._count_many(missing), strict=True))
+            total = sum(map(table.__getitem__, parts))
+            if len(table) > self._entries:
+                table.clear()  # bounded: a long-running server never holds more (and one text's)
+        return total
+
+    def __len__(self) -> int:
+        return len(self._table)
 
     def clear(self) -> None:
-        self._table.clear()
+        with self._lock:
+            self._table.clear()

@@ -4,6 +4,7 @@ import pytest
 
 from calculator.tokenizers import registry
 from calculator.tokenizers.engines_spm import WORD_CUT
+from calculator.tokenizers.part_counts import PartCounts
 
 from .claude_corpus import documents
 from .corpus import CORPUS
@@ -27,3 +28,19 @@ def test_a_long_text_counts_the_same_with_an_empty_or_a_full_part_table(key):
     adapter.forget()
     assert adapter.count(text) == whole
     assert adapter.count(text) == whole  # from the table now
+
+
+def test_a_part_table_stays_bounded_and_its_totals_right_when_it_overflows():
+    calls: list[list[str]] = []
+
+    def count_many(parts: list[str]) -> list[int]:
+        calls.append(parts)
+        return [len(part) for part in parts]
+
+    table = PartCounts(count_many, entries=3)
+    texts = [["ab", "c", "ab"], ["c", "def", "ghij", "ab"], ["ab", "c"], ["klmno", "ab"]]
+    for parts in texts:
+        assert table.total(parts) == sum(map(len, parts))
+        assert len(table) <= 3
+    assert sorted(calls[0]) == ["ab", "c"]  # each distinct part counted once
+    assert table.total(["x"] * 1000) == 1000 and calls[-1] == ["x"]
