@@ -38,6 +38,7 @@ WORDS = (ROOT / "README.md").read_text(encoding="utf-8").split()
 @dataclass
 class Result:
     latencies_ms: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
 
@@ -201,17 +202,22 @@ def paste(rng: random.Random, words: int) -> str:
     return " ".join(rng.choices(WORDS, k=words)) + f" #{rng.random()}"
 
 
-def mixed_request(rng: random.Random, exports: list[str], document: str) -> tuple[str, str, dict | None]:
+Request = tuple[str, str, str, dict | None]  # kind, method, path, JSON body
+
+
+def mixed_request(rng: random.Random, exports: list[str], document: str) -> Request:
     roll = rng.random()
     if roll < 0.65:
-        return "POST", "/api/v1/estimate", {"text": paste(rng, rng.randint(20, 400)), "output_tokens": 300}
+        body = {"text": paste(rng, rng.randint(20, 400)), "output_tokens": 300}
+        return "small paste", "POST", "/api/v1/estimate", body
     if roll < 0.70:
-        return "POST", "/api/v1/estimate", {"text": document + f" #{rng.random()}", "output_tokens": 500}
+        body = {"text": document + f" #{rng.random()}", "output_tokens": 500}
+        return "100 KB document", "POST", "/api/v1/estimate", body
     if roll < 0.80:
-        return "GET", "/api/v1/models?featured=true", None
+        return "catalogue API", "GET", "/api/v1/models?featured=true", None
     if roll < 0.90:
-        return "GET", "/models", None
-    return "GET", rng.choice(exports), None
+        return "/models page", "GET", "/models", None
+    return "comparison export", "GET", rng.choice(exports), None
 
 
 def run_phase(port: int, pick, seconds: float) -> tuple[Result, float]:
@@ -221,7 +227,7 @@ def run_phase(port: int, pick, seconds: float) -> tuple[Result, float]:
     def worker(seed: int) -> None:
         rng = random.Random(seed)
         while time.time() < stop_at:
-            method, path, body = pick(rng)
+            kind, method, path, body = pick(rng)
             started = time.perf_counter()
             try:
                 status, _ = request(port, method, path, body)
@@ -230,6 +236,7 @@ def run_phase(port: int, pick, seconds: float) -> tuple[Result, float]:
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 result.latencies_ms.append(elapsed)
+                result.by_kind.setdefault(kind, []).append(elapsed)
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 result.errors += status == 0 or status >= 500
 
@@ -242,13 +249,26 @@ def run_phase(port: int, pick, seconds: float) -> tuple[Result, float]:
     return result, time.time() - started
 
 
+def percentiles(latencies: list[float]) -> list[float]:
+    lat = sorted(latencies)
+    return statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
+
+
 def summary(name: str, result: Result, wall: float) -> str:
-    lat = sorted(result.latencies_ms)
-    q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
+    q, n = percentiles(result.latencies_ms), len(result.latencies_ms)
     return (
-        f"| {name} | {len(lat)} | {len(lat) / wall:.1f} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | "
+        f"| {name} | {n} | {n / wall:.1f} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | "
         f"{result.errors} | {dict(sorted(result.statuses.items()))} |"
     )
+
+
+def kinds_table(result: Result) -> list[str]:
+    """The mix by kind of request: which of them make the tail."""
+    rows = []
+    for kind, latencies in sorted(result.by_kind.items(), key=lambda item: -len(item[1])):
+        q = percentiles(latencies)
+        rows.append(f"| {kind} | {len(latencies)} | {q[49]:.1f} | {q[98]:.1f} |")
+    return ["| request in the mix | requests | p50 ms | p99 ms |", "| --- | --- | --- | --- |", *rows]
 
 
 def main() -> None:
@@ -267,7 +287,8 @@ def main() -> None:
         # Warm up (every worker's allocator and chunk tables), then measure from there.
         run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S / 4)
         memory_before = server_memory_mb(server)
-        health, health_wall = run_phase(port, lambda rng: ("GET", "/healthz", None), DURATION_S / 2)
+        healthz: Request = ("healthz", "GET", "/healthz", None)
+        health, health_wall = run_phase(port, lambda rng: healthz, DURATION_S / 2)
         samples: list[float] = []
         sampler = threading.Thread(target=sample_pss, args=(server, samples, DURATION_S), daemon=True)
         sampler.start()
@@ -342,6 +363,7 @@ def _throughput_section(
     samples: list[float],
 ) -> list[str]:
     ratio = (len(mix.latencies_ms) / mix_wall) / (len(health.latencies_ms) / health_wall)
+    q = percentiles(mix.latencies_ms)
     return [
         "### Throughput",
         "",
@@ -353,8 +375,12 @@ def _throughput_section(
         summary("/healthz (ceiling)", health, health_wall),
         summary("realistic mix", mix, mix_wall),
         "",
-        f"Mix throughput / healthz throughput: {ratio:.3f}. Server memory (master and workers)"
-        f" after a {DURATION_S / 4:.0f} s warm-up of the mix -> after the load: "
+        *kinds_table(mix),
+        "",
+        f"Mix p99 / p50: {q[98] / q[49]:.2f} (target <= 4). "
+        f"Mix throughput / healthz throughput: {ratio:.3f} (target >= 0.2). "
+        f"Server memory (master and workers) after a {DURATION_S / 4:.0f} s warm-up of the mix"
+        " -> after the load: "
         f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
         f"({memory_after[0] - memory_before[0]:+.0f}), "
         f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
