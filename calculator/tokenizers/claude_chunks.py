@@ -46,11 +46,11 @@ def ascii_case(word: str, caps_min: int | None) -> str:
     return word
 
 
-def word_stream(word: str, caps_min: int | None) -> str:
-    """The stream of an ASCII word after a seam: its case mark, BOW, the word, EOW."""
+def word_stream(word: str, caps_min: int | None, bow: bool = True) -> str:
+    """The stream of an ASCII word: its case mark, BOW (after a seam), the word, EOW."""
     marked = ascii_case(word, caps_min)
     case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
-    return case + BOW + marked[len(case) :] + EOW
+    return case + (BOW if bow else "") + marked[len(case) :] + EOW
 
 
 def chunk_stream(chunk: str, caps_min: int | None) -> str:
@@ -65,7 +65,11 @@ def chunk_stream(chunk: str, caps_min: int | None) -> str:
     simple = _SIMPLE_CHUNK.fullmatch(chunk)
     if simple is None:
         return stream(chunk, caps_min, True, False)
-    prefix, word = simple.groups()
+    return _prefixed_word_stream(simple.group(1), simple.group(2), caps_min)
+
+
+def _prefixed_word_stream(prefix: str, word: str, caps_min: int | None) -> str:
+    """The stream of an ASCII chunk: spaces, digits and punctuation, then a word."""
     parts = _ASCII_UNITS.findall(prefix)
     last = len(parts) - 1
     # A lone apostrophe right before the word opens it (it takes no BOW); before a contraction
@@ -94,10 +98,5 @@ def chunk_stream(chunk: str, caps_min: int | None) -> str:
             after = parts[i + 1] if i < last else word
             last_eow = after[:1] == " " and after[:2] != "  "
             out.append((BOW if i and writes_bow(i) else "") + part + (EOW if last_eow else ""))
-    if word_bow:
-        out.append(word_stream(word, caps_min))
-    else:
-        marked = ascii_case(word, caps_min)
-        case = marked[0] if marked[0] in (SHIFT, CAPS) else ""
-        out.append(case + marked[len(case) :] + EOW)
+    out.append(word_stream(word, caps_min, bow=word_bow))
     return "".join(out)

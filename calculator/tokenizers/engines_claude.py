@@ -192,7 +192,8 @@ class Tiler:
         pays only for many streams; a short text's two or three are encoded one by one."""
         if len(streams) < BATCH_FROM:
             return [self.spm.encode(s) for s in streams]
-        return self.spm.encode(streams, num_threads=1)
+        encoded: list[list[int]] = self.spm.encode(streams, num_threads=1)
+        return encoded
 
 
 @cache
