@@ -271,6 +271,19 @@ def kinds_table(result: Result) -> list[str]:
     return ["| request in the mix | requests | p50 ms | p99 ms |", "| --- | --- | --- | --- |", *rows]
 
 
+@dataclass
+class Throughput:
+    """The measured phases: the /healthz ceiling, then the mix with server memory around it."""
+
+    health: Result
+    health_wall: float
+    mix: Result
+    mix_wall: float
+    memory_before: tuple[float, float]  # (RSS, PSS) MB
+    memory_after: tuple[float, float]
+    samples: list[float]  # PSS at each fifth of the mix
+
+
 def main() -> None:
     cold = {preload: cold_start(preload) for preload in (True, False)}
     port = free_port()
@@ -294,27 +307,20 @@ def main() -> None:
         sampler.start()
         mix, mix_wall = run_phase(port, lambda rng: mixed_request(rng, exports, document), DURATION_S)
         sampler.join()
-        memory_after = server_memory_mb(server)
+        measured = Throughput(
+            health, health_wall, mix, mix_wall, memory_before, server_memory_mb(server), samples
+        )
         soaked = soak(port, server, lambda rng: mixed_request(rng, exports, document)) if SOAK_S else ""
     finally:
         stop_server(server)
-    text = report(cold, health, health_wall, mix, mix_wall, memory_before, memory_after, samples)
+    text = report(cold, measured)
     text += "\n" + soaked if soaked else ""
     print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
         write_section(text)
 
 
-def report(
-    cold: dict[bool, dict[str, float]],
-    health: Result,
-    health_wall: float,
-    mix: Result,
-    mix_wall: float,
-    memory_before: tuple[float, float],
-    memory_after: tuple[float, float],
-    samples: list[float],
-) -> str:
+def report(cold: dict[bool, dict[str, float]], measured: Throughput) -> str:
     workers, threads = os.environ.get("WEB_CONCURRENCY", "2"), os.environ.get("WEB_THREADS", "4")
     header = [
         "## HTTP load",
@@ -325,7 +331,7 @@ def report(
         "`BENCH_WRITE=1 .venv/bin/python bench/http_load.py`) rewrites this section.",
         "",
     ]
-    throughput = _throughput_section(health, health_wall, mix, mix_wall, memory_before, memory_after, samples)
+    throughput = _throughput_section(measured)
     return "\n".join([*header, *_cold_section(cold, int(workers) * int(threads)), *throughput])
 
 
@@ -353,16 +359,9 @@ def _cold_section(cold: dict[bool, dict[str, float]], burst: int) -> list[str]:
     ]
 
 
-def _throughput_section(
-    health: Result,
-    health_wall: float,
-    mix: Result,
-    mix_wall: float,
-    memory_before: tuple[float, float],
-    memory_after: tuple[float, float],
-    samples: list[float],
-) -> list[str]:
-    ratio = (len(mix.latencies_ms) / mix_wall) / (len(health.latencies_ms) / health_wall)
+def _throughput_section(measured: Throughput) -> list[str]:
+    health, mix, before, after = measured.health, measured.mix, measured.memory_before, measured.memory_after
+    ratio = (len(mix.latencies_ms) / measured.mix_wall) / (len(health.latencies_ms) / measured.health_wall)
     q = percentiles(mix.latencies_ms)
     return [
         "### Throughput",
@@ -372,8 +371,8 @@ def _throughput_section(
         "",
         "| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        summary("/healthz (ceiling)", health, health_wall),
-        summary("realistic mix", mix, mix_wall),
+        summary("/healthz (ceiling)", health, measured.health_wall),
+        summary("realistic mix", mix, measured.mix_wall),
         "",
         *kinds_table(mix),
         "",
@@ -381,11 +380,10 @@ def _throughput_section(
         f"Mix throughput / healthz throughput: {ratio:.3f} (target >= 0.2). "
         f"Server memory (master and workers) after a {DURATION_S / 4:.0f} s warm-up of the mix"
         " -> after the load: "
-        f"RSS {memory_before[0]:.0f} -> {memory_after[0]:.0f} MB "
-        f"({memory_after[0] - memory_before[0]:+.0f}), "
-        f"PSS {memory_before[1]:.0f} -> {memory_after[1]:.0f} MB "
-        f"({memory_after[1] - memory_before[1]:+.0f}). PSS at each fifth of the mix: "
-        + ", ".join(f"{mb:.0f}" for mb in samples)
+        f"RSS {before[0]:.0f} -> {after[0]:.0f} MB ({after[0] - before[0]:+.0f}), "
+        f"PSS {before[1]:.0f} -> {after[1]:.0f} MB ({after[1] - before[1]:+.0f}). "
+        "PSS at each fifth of the mix: "
+        + ", ".join(f"{mb:.0f}" for mb in measured.samples)
         + " MB (a leak climbs at every fifth; allocator warm-up levels off).",
         "",
     ]

@@ -152,29 +152,23 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
         return format_html('<a class="button" href="{}">Add a new price version</a>', url)
 
 
-class PriceTierInline(rate_columns(TIER_RATE_FIELDS), admin.TabularInline):  # type: ignore[misc]
+class _ReadOnlyInline(admin.TabularInline):
+    """Rows of an append-only version: shown, never added or changed here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PriceTierInline(rate_columns(TIER_RATE_FIELDS), _ReadOnlyInline):  # type: ignore[misc]
     model = PriceTier
     fields = ["threshold_tokens", *(f"shown_{name}" for name in TIER_RATE_FIELDS)]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VariantRateInline(_ReadOnlyInline):

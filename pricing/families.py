@@ -113,26 +113,22 @@ def _openai(name: str, vendor: str) -> Assignment | None:
     return None
 
 
+# Open-weight families, first match wins (DeepSeek's distillations keep the student's tokenizer).
+_OPEN_WEIGHT: list[tuple[str, Assignment]] = [
+    (r"distill-llama", Assignment("llama3")),
+    (r"distill-qwen|r1-\d+-qwen", Assignment("qwen2")),
+    (r"deepseek|r1-1776", Assignment("deepseek_v3")),
+    (r"qwen-?3\.[5-9]|qwen-?[4-9]", Assignment("qwen3_5")),
+    (r"qwen|qwq|qvq", Assignment("qwen2")),
+    (r"llama-?4|llama-guard-4", Assignment("llama4")),
+    (r"llama-?3|llama-guard-3|(^|-)l3\d?(\.\d)?-", Assignment("llama3")),
+    (r"llama-?2|codellama|llama2|(^|-)l2-", Assignment(GENERIC, NO_VOCABULARY, "Meta Llama 2")),
+    (r"gemma", Assignment("gemma3")),
+]
+
+
 def _open_weight(name: str) -> Assignment | None:
-    if re.search(r"distill-llama", name):  # DeepSeek's distillations keep the student's tokenizer
-        return Assignment("llama3")
-    if re.search(r"distill-qwen|r1-\d+-qwen", name):
-        return Assignment("qwen2")
-    if re.search(r"deepseek|r1-1776", name):
-        return Assignment("deepseek_v3")
-    if re.search(r"qwen-?3\.[5-9]|qwen-?[4-9]", name):
-        return Assignment("qwen3_5")
-    if re.search(r"qwen|qwq|qvq", name):
-        return Assignment("qwen2")
-    if re.search(r"llama-?4|llama-guard-4", name):
-        return Assignment("llama4")
-    if re.search(r"llama-?3|llama-guard-3|(^|-)l3\d?(\.\d)?-", name):
-        return Assignment("llama3")
-    if re.search(r"llama-?2|codellama|llama2|(^|-)l2-", name):
-        return Assignment(GENERIC, NO_VOCABULARY, "Meta Llama 2")
-    if "gemma" in name:
-        return Assignment("gemma3")
-    return None
+    return next((found for pattern, found in _OPEN_WEIGHT if re.search(pattern, name)), None)
 
 
 # Mistral's model names, and fine-tunes of NeMo (``mn-``, ``...nemo``) and Mixtral 8x22B.
