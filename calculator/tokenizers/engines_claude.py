@@ -167,11 +167,10 @@ class Tiler:
     def count_streams(self, streams: list[str]) -> list[int]:
         """Fewest tokens tiling each stream (pieces one each, uncovered characters their floor)."""
         joined = "".join(streams)
+        dear = self.dear is not None and self.dear.search(joined) is not None
         if not self.unknown.search(joined):  # the usual case: every character has a piece
             encoded = self._encode(streams)
-            if self.dear is None or not self.dear.search(joined):
-                return [len(ids) for ids in encoded]
-            return [len(ids) + self._extra_cost(ids) for ids in encoded]
+            return [len(ids) + self._extra_cost(ids) for ids in encoded] if dear else list(map(len, encoded))
         floors = []
         inputs = []
         for s in streams:
@@ -181,7 +180,7 @@ class Tiler:
         counts = []
         for ids, floor in zip(self._encode(inputs), floors, strict=True):
             placeholders = ids.count(self.placeholder_id) if floor else 0
-            counts.append(len(ids) - placeholders + floor + self._extra_cost(ids))
+            counts.append(len(ids) - placeholders + floor + (self._extra_cost(ids) if dear else 0))
         return counts
 
     def _extra_cost(self, ids: list[int]) -> int:
