@@ -12,11 +12,11 @@ class CalculatorConfig(AppConfig):
 
         tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR, max_text_bytes=settings.MAX_TEXT_BYTES)
         # The admin offers these keys for a model's tokenizer (pricing cannot import calculator).
-        from pricing.tokenizer_choices import register_tokenizer_choices
+        from pricing.tokenizing.choices import register_tokenizer_choices
 
         register_tokenizer_choices(
             (info.key, f"{info.key} — {info.name}") for info in tokenizers.list_tokenizers()
         )
         from . import provider_counts
 
-        provider_counts.configure(**getattr(settings, "PROVIDER_COUNTS", {}))
+        provider_counts.configure(**settings.PROVIDER_COUNTS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from pricing.families import GENERIC, REASON_TEXT, assign
 from pricing.models import LanguageModel
+from pricing.tokenizing.families import GENERIC, REASON_TEXT, assign
 
 from . import tokenizers
 

@@ -2,7 +2,7 @@
 
 The flow: request → models with the price in force at ``as_of`` → distinct tokenizers →
 counts (in parallel, cached by content hash, in ``calculator.tokenizers``) → per model the
-pure cost core (``pricing.costs``) → rows. Every row names its tokenizer and price version.
+pure cost core (``pricing.bill.rates``) → rows. Every row names its tokenizer and price version.
 The result is a typed ``Estimate`` holding Decimals; money becomes text only in the API schema.
 Failures are domain errors (``UnknownModel``, the tokenizers' ``TextTooLarge``/``TokenizerError``).
 """
@@ -19,10 +19,10 @@ from typing import Any
 from django.utils import timezone
 
 from pricing.bill import ThresholdNotice
-from pricing.billing import estimate_bill, prefetch_sheets, service_tiers_offered
-from pricing.costs import Usage, breakdown_of, money
+from pricing.bill.rates import Usage, breakdown_of, money
 from pricing.models import LanguageModel, PriceVersion
-from pricing.selectors import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
+from pricing.selectors.bills import estimate_bill, prefetch_sheets, service_tiers_offered
+from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio

@@ -14,9 +14,9 @@ from typing import Any
 from django.db.models import Q
 
 from config.api import iso
-from pricing.billing import estimate_bill, prefetch_sheets
-from pricing.costs import money
+from pricing.bill.rates import money
 from pricing.models import PriceVersion
+from pricing.selectors.bills import estimate_bill, prefetch_sheets
 
 from .estimate import cache_usage
 from .models import Comparison

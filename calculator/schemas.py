@@ -20,7 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from config.api import Iso
-from pricing.serializers import Money
+from pricing.api.schemas import Money
 
 from .columns import COLUMNS, EstimateRow, columns_json
 from .estimate import Estimate

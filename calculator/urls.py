@@ -1,8 +1,8 @@
 from django.urls import path
 
 from config.api import make_api
-from pricing.api import router as catalogue_router
-from pricing.bill_api import router as bill_router
+from pricing.api.bill import router as bill_router
+from pricing.api.catalogue import router as catalogue_router
 
 from . import api, reprice_api, views
 

@@ -166,11 +166,12 @@ PRICE_SOURCE_URLS = {
 }
 PRICE_REFRESH_MIN_MODELS = envint("PRICE_REFRESH_MIN_MODELS", 50)
 PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per HTTP request
+PRICE_REFRESH_MAX_BYTES = envint("PRICE_REFRESH_MAX_BYTES", 64 * 1024 * 1024)  # largest payload read
 PRICE_REFRESH_MAX_RETRIES = envint("PRICE_REFRESH_MAX_RETRIES", 3)
 PRICE_REFRESH_RETRY_BACKOFF = envint("PRICE_REFRESH_RETRY_BACKOFF", 60)  # seconds, doubling
 PRICE_REFRESH_LOCK_SECONDS = CELERY_TASK_TIME_LIMIT + 5 * 60  # a crashed run's lease expires
 PRICE_REFRESH_LITELLM_NEW_PROVIDERS = envlist("PRICE_REFRESH_LITELLM_NEW_PROVIDERS", "alibaba")
-# A new install's first refresh loads the curated seed (and its history) first: see pricing.seed.
+# A new install's first refresh loads the curated seed (and its history) first: see pricing.services.seed.
 PRICE_REFRESH_SEED_FIRST = envbool("PRICE_REFRESH_SEED_FIRST", True)
 CELERY_BEAT_SCHEDULE = {
     f"refresh-prices-{source}": {

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.feedgenerator import Atom1Feed
 
-from .changes import DIRECTIONS, ChangeRef, PriceChange, find_changes, load_changes
-from .templatetags.pricing_format import usd
+from pricing.selectors.changes import DIRECTIONS, ChangeRef, PriceChange, find_changes, load_changes
+from pricing.templatetags.pricing_format import usd
 
 FEED_ITEMS = 50
 

@@ -1,5 +1,5 @@
 """The admin's "new price version" form: rates + up to two long-context tiers, validated by
-the same rules the importers use (``pricing.validation``), each message on its field. The rate
+the same rules the importers use (``pricing.bill.validation``), each message on its field. The rate
 fields and the tier fields follow the cost core's ``Rates`` and ``TierRates``."""
 
 from __future__ import annotations
@@ -10,13 +10,21 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .bill.rules import sheet_problems
-from .bill.sheet import PriceSheet
-from .costs import RATE_FIELDS, RATE_LABELS, TIER_RATE_FIELDS, Rates, TierRates, required_rate_fields
-from .models import MONEY, LanguageModel, PriceVersion
-from .services import overlap_problem
-from .sheet_notation import sheet_from_notation
-from .validation import validate_rates
+from pricing.bill.notation import sheet_from_notation
+from pricing.bill.rates import (
+    RATE_FIELDS,
+    RATE_LABELS,
+    TIER_RATE_FIELDS,
+    Rates,
+    TierRates,
+    required_rate_fields,
+)
+from pricing.bill.rules import sheet_problems
+from pricing.bill.sheet import PriceSheet
+from pricing.bill.validation import validate_rates
+from pricing.models import LanguageModel, PriceVersion
+from pricing.models.catalogue import MONEY
+from pricing.services.versions import overlap_problem
 
 TIER_FIELDS = ("threshold_tokens", *TIER_RATE_FIELDS)
 TIER_REQUIRED = ("threshold_tokens", *sorted(required_rate_fields(TierRates)))

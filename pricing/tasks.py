@@ -5,9 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
-from .refresh import FetchError, refresh_prices
+from pricing.refresh import FetchError, refresh_prices
 
 REFRESH_TASK = "pricing.refresh_prices"
 
@@ -16,12 +15,12 @@ REFRESH_TASK = "pricing.refresh_prices"
     name=REFRESH_TASK,
     bind=True,
     autoretry_for=(FetchError,),
-    retry_backoff=getattr(settings, "PRICE_REFRESH_RETRY_BACKOFF", 60),  # seconds, doubling
+    retry_backoff=settings.PRICE_REFRESH_RETRY_BACKOFF,  # seconds, doubling
     retry_backoff_max=30 * 60,
     retry_jitter=True,
-    max_retries=getattr(settings, "PRICE_REFRESH_MAX_RETRIES", 3),
+    max_retries=settings.PRICE_REFRESH_MAX_RETRIES,
     acks_late=True,
-    time_limit=getattr(settings, "CELERY_TASK_TIME_LIMIT", 15 * 60),
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
 def refresh_prices_task(
     self: object,
@@ -43,9 +42,3 @@ def start_refresh(*, source: str, triggered_by_id: int | None = None, url: str |
     kwargs = {"source": source, "url": url, "triggered_by_id": triggered_by_id}
     refresh_prices_task.apply_async(kwargs=kwargs, retry=False)
 
-
-def enqueue_refresh(*, source: str, triggered_by_id: int | None = None, url: str | None = None) -> None:
-    """Queue a refresh once the current transaction commits (at once outside one)."""
-    transaction.on_commit(
-        lambda: start_refresh(source=source, triggered_by_id=triggered_by_id, url=url), robust=True
-    )

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
-from .feeds import PriceChangesFeed
+from pricing import views
+from pricing.feeds import PriceChangesFeed
 
-# The catalogue's API routes are pricing.api.router, mounted with the rest of /api/v1 in calculator.urls.
+# The catalogue's API routes (pricing.api) are mounted with the rest of /api/v1 in calculator.urls.
 urlpatterns = [
     path("models", views.models_page, name="models"),
     path("models/<slug:provider>/<path:model>", views.model_page, name="model"),

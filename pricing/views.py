@@ -11,13 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from config.api import ApiError, parse_as_of
-
-from .changes import DIRECTIONS, load_changes
-from .charts import price_chart
-from .disagreement import compare_sources
-from .feeds import parse_filters
-from .models import Provider
-from .selectors import (
+from pricing.display.charts import price_chart
+from pricing.feeds import parse_filters
+from pricing.models import Provider
+from pricing.selectors.catalogue import (
     MAX_SEARCH_CHARS,
     CatalogueRow,
     chart_steps,
@@ -27,6 +24,8 @@ from .selectors import (
     price_history,
     priced_model_count,
 )
+from pricing.selectors.changes import DIRECTIONS, load_changes
+from pricing.selectors.disagreement import compare_sources
 
 SORTS = {
     "provider": lambda r: (r.model.provider.name.lower(), r.model.name.lower()),

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from hypothesis import settings as hypothesis_settings
 
-from pricing.costs import Rates, TierRates
+from pricing.bill.rates import Rates, TierRates
 from pricing.models import LanguageModel, PriceVersion, Provider
-from pricing.services import publish_price_version
+from pricing.services.versions import publish_price_version
 
 # CI runs the same examples every time (Hypothesis and schemathesis, which runs on Hypothesis):
 # a failure there is reproducible, never a flake. Locally each run explores new examples.

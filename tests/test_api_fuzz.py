@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from calculator.urls import api_v1
 from config.api import MAX_JSON_DEPTH
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 DOCUMENT = api_v1.get_openapi_schema()
 POSTS = sorted(p for p, ops in DOCUMENT["paths"].items() if "requestBody" in ops.get("post", {}))

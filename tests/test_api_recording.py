@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 RECORDING = Path(__file__).parent / "fixtures" / "api_recording.json"
 AS_OF = "2026-06-01"

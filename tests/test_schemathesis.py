@@ -27,7 +27,7 @@ def keep_test_connection():
 @pytest.fixture
 def seeded(db, keep_test_connection):
     """Seeded inside the test's transaction: once per operation, rolled back after it."""
-    from pricing.seed import load_seed_catalogue
+    from pricing.services.seed import load_seed_catalogue
 
     load_seed_catalogue()
 

@@ -5,7 +5,7 @@ lazily, once per process, and shares it across threads. What each key is lives i
 ``catalogue.ROWS``; the host application passes its settings in with ``configure``.
 """
 
-from pricing.families import tokenizer_key_for as default_tokenizer_for
+from pricing.tokenizing.families import tokenizer_key_for as default_tokenizer_for
 
 from .assets import fetch_assets
 from .defaults import chat_overhead_tokens

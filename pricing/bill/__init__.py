@@ -5,10 +5,10 @@ price version in full (variants, tiers, bands, per-unit prices); ``images`` turn
 into tokens by each provider's published rule.
 """
 
-from .engine import Bill, BillLine, ThresholdNotice, compute_bill
-from .images import ImageInput, NoImageRule, image_tokens
-from .sheet import STANDARD, PriceSheet, Provenance, TierRule, TimeBand, UnitPrice, Variant
-from .usage import BillError, BillUsage
+from pricing.bill.engine import Bill, BillLine, ThresholdNotice, compute_bill
+from pricing.bill.images import ImageInput, NoImageRule, image_tokens
+from pricing.bill.sheet import STANDARD, PriceSheet, Provenance, TierRule, TimeBand, UnitPrice, Variant
+from pricing.bill.usage import BillError, BillUsage
 
 __all__ = [
     "STANDARD",

@@ -12,7 +12,7 @@ import decimal
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .sheet import TOKEN_PARENTS, PriceSheet, UnitPrice
+from pricing.bill.sheet import TOKEN_PARENTS, PriceSheet, UnitPrice
 
 Canonical = tuple[object, ...]
 STORED = Decimal("1e-10")  # the catalogue's money columns keep 10 decimal places

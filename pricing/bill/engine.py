@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from .images import NoImageRule, image_tokens
-from .sheet import TOKEN_PARENTS, UNIT_KINDS, PriceSheet, Provenance, TierRule, UnitPrice, Variant
-from .usage import FIELD_KINDS, BillError, BillUsage
+from pricing.bill.images import NoImageRule, image_tokens
+from pricing.bill.sheet import TOKEN_PARENTS, UNIT_KINDS, PriceSheet, Provenance, TierRule, UnitPrice, Variant
+from pricing.bill.usage import FIELD_KINDS, BillError, BillUsage
 
 # Anything finer than this is below any invoice's resolution; only inexact divisions (per
 # 3,600 audio seconds) are rounded to it.

@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
-from .sheet import STANDARD, PriceSheet, Provenance, TierRule, UnitPrice, Variant
+from pricing.bill.sheet import STANDARD, PriceSheet, Provenance, TierRule, UnitPrice, Variant
 
 
 class _TokenRates(Protocol):
@@ -34,14 +34,14 @@ class _TokenRates(Protocol):
 
 
 class TierRates(_TokenRates, Protocol):
-    """What a long-context tier of flat rates says (``pricing.costs.TierRates``)."""
+    """What a long-context tier of flat rates says (``pricing.bill.rates.TierRates``)."""
 
     @property
     def threshold_tokens(self) -> int: ...
 
 
 class Rates(_TokenRates, Protocol):
-    """What flat rates say (``pricing.costs.Rates``)."""
+    """What flat rates say (``pricing.bill.rates.Rates``)."""
 
     @property
     def batch_input_usd_per_mtok(self) -> Decimal | None: ...

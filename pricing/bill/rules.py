@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .sheet import STANDARD, TOKEN_PARENTS, UNIT_KINDS, PriceSheet, TimeBand, UnitPrice, Variant
+from pricing.bill.sheet import STANDARD, TOKEN_PARENTS, UNIT_KINDS, PriceSheet, TimeBand, UnitPrice, Variant
 
 KNOWN_KINDS = frozenset(TOKEN_PARENTS) | frozenset(UNIT_KINDS)
 # Variants that are discounts: never above the standard price of the same kind.

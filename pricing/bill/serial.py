@@ -18,7 +18,7 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
+from pricing.bill.sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
 
 
 class SheetFormatError(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from .images import DETAILS, ImageInput
+from pricing.bill.images import DETAILS, ImageInput
 
 # Beyond these a request is a typo, not a workload: refused with the field named.
 MAX_TOKENS = 100_000_000

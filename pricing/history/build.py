@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pricing.history.eras import EraError, v2_payload_from_wheel
+from pricing.history.snapshots import Snapshot, cached_snapshots
+from pricing.history.timeline import ModelHistory, Replay, SnapshotFacts, merge, replay
 from pricing.sources import genai_prices_v2, litellm
 from pricing.sources.records import ParsedPayload, PayloadError, ProviderInfo
-
-from .eras import EraError, v2_payload_from_wheel
-from .snapshots import Snapshot, cached_snapshots
-from .timeline import ModelHistory, Replay, SnapshotFacts, merge, replay
 
 PROJECTS = {"genai-prices": "genai-prices", "litellm": "litellm"}
 PRIMARY, SECONDARY = "genai-prices", "litellm"

@@ -11,7 +11,7 @@ own) so regenerating from the same snapshots gives the same bytes. Shape::
                                {rate: "decimal"}, reason, sheet?], ...]}, ...]}
 
 ``sheet``, where present, is the version's price in full in the seed's short notation
-(``pricing.sheet_notation``: what the flat rates do not imply; ``{}``: they say it all), or
+(``pricing.bill.notation``: what the flat rates do not imply; ``{}``: they say it all), or
 ``{"sheet": ...}`` in full (``pricing.bill.serial``) where the notation cannot say it. Absent: the
 previous version's sheet carries over the new rates (also written so when that is what the
 snapshot says, which keeps the fixture small).
@@ -28,14 +28,13 @@ from typing import Any
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.notation import carry_sheet, notation_of, sheet_from_notation
+from pricing.bill.rates import Rates
 from pricing.bill.serial import sheet_from_json, sheet_to_json
 from pricing.bill.sheet import PriceSheet
-from pricing.costs import Rates
-from pricing.sheet_notation import carry_sheet, notation_of, sheet_from_notation
+from pricing.history.timeline import DatedVersion, ModelHistory, SnapshotFacts
 from pricing.sources.diff import EVIDENCE_DATE, rates_from_json, rates_to_json
 from pricing.sources.records import ProviderInfo
-
-from .timeline import DatedVersion, ModelHistory, SnapshotFacts
 
 CARRIED = "carried"  # a version without a sheet of its own: the previous one's carries over
 

@@ -14,7 +14,7 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 
-from .index import USER_AGENT
+from pricing.history.index import USER_AGENT
 
 EOCD = b"PK\x05\x06"
 CENTRAL = b"PK\x01\x02"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .index import USER_AGENT, IndexFile
-from .remote_zip import MemberMissing, read_member
+from pricing.history.index import USER_AGENT, IndexFile
+from pricing.history.remote_zip import MemberMissing, read_member
 
 # The member of a litellm wheel that holds its bundled price map.
 LITELLM_MEMBER = "litellm/model_prices_and_context_window_backup.json"

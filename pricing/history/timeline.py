@@ -17,10 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pricing.bill.compare import bills_alike
+from pricing.bill.notation import carry_sheet
+from pricing.bill.rates import Rates
 from pricing.bill.rules import sheet_problems
 from pricing.bill.sheet import PriceSheet
-from pricing.costs import Rates
-from pricing.sheet_notation import carry_sheet
+from pricing.bill.validation import validate_rates
 from pricing.sources.diff import (
     EVIDENCE_DATE,
     UPSTREAM_DATE,
@@ -31,7 +32,6 @@ from pricing.sources.diff import (
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
 from pricing.sources.sheet_diff import plan_prices
-from pricing.validation import validate_rates
 
 
 @dataclass(frozen=True)

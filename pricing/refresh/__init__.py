@@ -6,7 +6,7 @@ per source at a time), ``archive`` (raw payloads by hash), ``apply`` (the catalo
 ``errors``. Each step imports only the steps it needs, never this package, so there is no cycle.
 """
 
-from .errors import FetchError, RefreshRefused
-from .run import refresh_prices
+from pricing.refresh.errors import FetchError, RefreshRefused
+from pricing.refresh.run import refresh_prices
 
 __all__ = ["FetchError", "RefreshRefused", "refresh_prices"]

@@ -1,7 +1,7 @@
 """Apply one parsed payload to the catalogue (called inside the run's transaction).
 
 Loads what the catalogue holds, asks the pure diff what to publish or propose, and writes
-through ``pricing.services.publish_price_version`` (the only writer of price versions). Nothing
+through ``pricing.services.versions.publish_price_version`` (the only writer of price versions). Nothing
 is deleted: a model no source lists any more gets ``missing_since``.
 """
 
@@ -14,24 +14,24 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from ..aliases import canonical, link_aliases
-from ..bill.rules import sheet_problems
-from ..bill.serial import sheet_to_json
-from ..bill.sheet import PriceSheet
-from ..bill_models import SHEET_ROWS, price_sheet
-from ..families import tokenizer_key_for
-from ..models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
-from ..seed import ensure_seeded
-from ..services import CARRY, Evidence, publish_price_version
-from ..sources import SOURCES
-from ..sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
-from ..sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
-from ..sources.limits import context_index, context_window_for
-from ..sources.records import ParsedPayload, PriceRecord
-from ..sources.sheet_diff import plan_prices
-from ..validation import Problem, validate_rates
-from .errors import RefreshRefused
-from .observe import observe_prices
+from pricing.bill.rules import sheet_problems
+from pricing.bill.serial import sheet_to_json
+from pricing.bill.sheet import PriceSheet
+from pricing.bill.validation import Problem, validate_rates
+from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
+from pricing.models.sheets import SHEET_ROWS, price_sheet
+from pricing.refresh.errors import RefreshRefused
+from pricing.refresh.observe import observe_prices
+from pricing.services.aliases import canonical, link_aliases
+from pricing.services.seed import ensure_seeded
+from pricing.services.versions import CARRY, Evidence, publish_price_version
+from pricing.sources import SOURCES
+from pricing.sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
+from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
+from pricing.sources.limits import context_index, context_window_for
+from pricing.sources.records import ParsedPayload, PriceRecord
+from pricing.sources.sheet_diff import plan_prices
+from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
@@ -212,7 +212,7 @@ def _may_create(source: str, provider: str) -> bool:
     if source != "litellm":
         return True
     # LiteLLM adds models only for providers the other sources lack (it mostly cross-checks).
-    return provider in getattr(settings, "PRICE_REFRESH_LITELLM_NEW_PROVIDERS", ["alibaba"])
+    return provider in settings.PRICE_REFRESH_LITELLM_NEW_PROVIDERS
 
 
 def _apply_record(

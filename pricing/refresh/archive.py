@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-from ..models import PricePayload
+from pricing.models import PricePayload
 
 
 def archive_payload(*, payload: bytes, sha256: str, source: str, url: str) -> PricePayload:

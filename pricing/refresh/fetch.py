@@ -8,7 +8,7 @@ import urllib.request
 
 from django.conf import settings
 
-from .errors import FetchError
+from pricing.refresh.errors import FetchError
 
 DEFAULT_URLS = {
     "litellm": "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
@@ -18,7 +18,7 @@ DEFAULT_URLS = {
 
 def source_url(source: str) -> str:
     """The URL a source is fetched from: ``PRICE_SOURCE_URLS[source]`` or the project's default."""
-    configured = getattr(settings, "PRICE_SOURCE_URLS", {}).get(source)
+    configured = settings.PRICE_SOURCE_URLS.get(source)
     if configured:
         return configured
     if source == "genai-prices":
@@ -30,8 +30,8 @@ def source_url(source: str) -> str:
 
 def fetch_payload(*, url: str) -> bytes:
     """GET ``url``; ``FetchError`` for network errors, timeouts and HTTP errors."""
-    timeout_s = getattr(settings, "PRICE_REFRESH_TIMEOUT", 30)
-    max_bytes = getattr(settings, "PRICE_REFRESH_MAX_BYTES", 64 * 1024 * 1024)
+    timeout_s = settings.PRICE_REFRESH_TIMEOUT
+    max_bytes = settings.PRICE_REFRESH_MAX_BYTES
     request = urllib.request.Request(url, headers={"User-Agent": "llmcalc-price-refresh/1"})
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
@@ -47,6 +47,6 @@ def fetch_payload(*, url: str) -> bytes:
 
 def bundled_payload() -> bytes:
     """The genai-prices data shipped inside the installed package (no network)."""
-    from ..sources.genai_prices_v2 import bundled_payload as genai_bundled
+    from pricing.sources.genai_prices_v2 import bundled_payload as genai_bundled
 
     return genai_bundled()

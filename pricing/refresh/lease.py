@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import ImportRun, SourceLock
+from pricing.models import ImportRun, SourceLock
 
 
 def this_process() -> str:
@@ -47,7 +47,7 @@ def acquire_lock(*, source: str, run_id: int, now: datetime | None = None) -> bo
     gone (killed on this host). A run that lost its process is marked failed as abandoned.
     """
     now = now or timezone.now()
-    ttl = timedelta(seconds=getattr(settings, "PRICE_REFRESH_LOCK_SECONDS", 20 * 60))
+    ttl = timedelta(seconds=settings.PRICE_REFRESH_LOCK_SECONDS)
     try:
         with transaction.atomic():
             SourceLock.objects.get_or_create(source=source)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..models import LanguageModel, SourceObservation
-from ..sources.records import PriceRecord, canonical_provider
+from pricing.models import LanguageModel, SourceObservation
+from pricing.sources.records import PriceRecord, canonical_provider
 
 RESELLERS = {"openrouter"}  # sources whose ids are "maker/model": observed on the maker's model too
 

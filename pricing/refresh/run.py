@@ -15,15 +15,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ImportRun, SourceLock
-from ..selectors import last_refresh
-from ..sources import SOURCES
-from ..sources.records import ParsedPayload, PayloadError
-from .apply import apply_payload
-from .archive import archive_payload
-from .errors import FetchError, RefreshRefused
-from .fetch import bundled_payload, fetch_payload, source_url
-from .lease import acquire_lock, release_lock
+from pricing.models import ImportRun, SourceLock
+from pricing.refresh.apply import apply_payload
+from pricing.refresh.archive import archive_payload
+from pricing.refresh.errors import FetchError, RefreshRefused
+from pricing.refresh.fetch import bundled_payload, fetch_payload, source_url
+from pricing.refresh.lease import acquire_lock, release_lock
+from pricing.selectors.catalogue import last_refresh
+from pricing.sources import SOURCES
+from pricing.sources.records import ParsedPayload, PayloadError
 
 
 def refresh_prices(
@@ -94,7 +94,7 @@ def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> Impo
 
 def _check_size(parsed: ParsedPayload, previous: ImportRun | None) -> None:
     count = parsed.models_in_payload
-    minimum = getattr(settings, "PRICE_REFRESH_MIN_MODELS", 50)
+    minimum = settings.PRICE_REFRESH_MIN_MODELS
     if count < minimum:
         raise RefreshRefused(f"payload lists {count} models, under the minimum of {minimum}")
     if previous and count < previous.models_seen / 2:

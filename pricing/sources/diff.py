@@ -14,10 +14,9 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money, rate_values
 from pricing.bill.sheet import PriceSheet
-from pricing.costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money, rate_values
-
-from .records import PriceRecord
+from pricing.sources.records import PriceRecord
 
 PUBLISH = "publish"
 PROPOSE = "propose"

@@ -21,8 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from pricing.bill.sheet import MTOK, STANDARD, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
-
-from .records import per_mtok, to_int
+from pricing.sources.records import per_mtok, to_int
 
 # genai-prices key → (our kind, how many units its price is for).
 KEY_KINDS: dict[str, tuple[str, int]] = {

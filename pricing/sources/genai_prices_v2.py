@@ -19,10 +19,9 @@ from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
 
-from pricing.costs import Rates, TierRates
-
-from .genai_prices_sheets import sheet_at, variant_start_dates
-from .records import (
+from pricing.bill.rates import Rates, TierRates
+from pricing.sources.genai_prices_sheets import sheet_at, variant_start_dates
+from pricing.sources.records import (
     Json,
     ParsedPayload,
     PayloadError,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .records import PriceRecord
+from pricing.sources.records import PriceRecord
 
 
 def context_index(records: Iterable[PriceRecord]) -> tuple[dict[str, int], dict[str, int]]:

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pricing.costs import Rates, TierRates
-
-from .litellm_sheets import sheet_of_entry
-from .records import (
+from pricing.bill.rates import Rates, TierRates
+from pricing.sources.litellm_sheets import sheet_of_entry
+from pricing.sources.records import (
     Json,
     ParsedPayload,
     PayloadError,

@@ -13,10 +13,9 @@ from dataclasses import replace
 from typing import Any
 
 from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.rates import Rates
 from pricing.bill.sheet import PriceSheet, UnitPrice, Variant
-from pricing.costs import Rates
-
-from .records import Json, per_token_to_per_mtok, to_decimal
+from pricing.sources.records import Json, per_token_to_per_mtok, to_decimal
 
 # Per-token key (without a tier suffix) → our token kind.
 TOKEN_KEYS = {

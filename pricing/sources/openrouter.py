@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pricing.costs import Rates
-
-from .records import (
+from pricing.bill.rates import Rates
+from pricing.sources.records import (
     Json,
     ParsedPayload,
     PayloadError,

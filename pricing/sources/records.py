@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pricing.bill.rates import MTOK, Rates
 from pricing.bill.sheet import PriceSheet
-from pricing.costs import MTOK, Rates
 
 # A JSON object as parsed: each parser checks its shape as it reads it.
 Json = Mapping[str, Any]

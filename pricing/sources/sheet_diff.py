@@ -12,11 +12,19 @@ from datetime import datetime
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import BATCH, sheet_from_rates
+from pricing.bill.rates import Rates
 from pricing.bill.sheet import PriceSheet
-from pricing.costs import Rates
-
-from .diff import EVIDENCE_DATE, PROPOSE, PUBLISH, UPSTREAM_DATE, CatalogueState, Change, plan_model, start_of
-from .records import PriceRecord
+from pricing.sources.diff import (
+    EVIDENCE_DATE,
+    PROPOSE,
+    PUBLISH,
+    UPSTREAM_DATE,
+    CatalogueState,
+    Change,
+    plan_model,
+    start_of,
+)
+from pricing.sources.records import PriceRecord
 
 
 def plan_prices(

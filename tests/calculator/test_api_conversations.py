@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from calculator import provider_counts
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 from tests.calculator.tokenizers.test_chat_framing import MESSAGES, TOOLS, reference_count
 from tests.reference import DATA_DIR, tiktoken_encoding
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from calculator import tokenizers
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 from tests.reference import DATA_DIR, deepseek_count, o200k_count
 
 pytestmark = pytest.mark.django_db

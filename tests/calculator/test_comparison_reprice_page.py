@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
 V4_PRO = "deepseek/deepseek-v4-pro"

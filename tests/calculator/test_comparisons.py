@@ -8,8 +8,8 @@ import re
 import pytest
 
 from calculator.models import Comparison
-from pricing.seed import load_seed_catalogue
-from pricing.services import publish_price_version
+from pricing.services.seed import load_seed_catalogue
+from pricing.services.versions import publish_price_version
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from calculator.fidelity import ModelRef, average_counts
 from calculator.image_counts import count_images
 from calculator.tokenizers.conversation import parse_conversation
 from calculator.tokenizers.image_parts import ImagePart
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 QUESTION = "What is in this picture?"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from calculator.columns import COLUMNS
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
 MODELS = ["openai/gpt-5.4", "openai/gpt-4.1-mini"]

@@ -8,10 +8,10 @@ import pytest
 
 from calculator.models import Comparison
 from calculator.reprice import reprice_comparison
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import LanguageModel, PriceVersion
-from pricing.seed import load_seed_catalogue
-from pricing.services import publish_price_version
+from pricing.services.seed import load_seed_catalogue
+from pricing.services.versions import publish_price_version
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import LanguageModel, PriceVersion, Provider
-from pricing.services import publish_price_version
+from pricing.services.versions import publish_price_version
 
 
 def create_acme_models() -> list[LanguageModel]:

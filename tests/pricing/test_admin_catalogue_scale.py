@@ -9,9 +9,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from calculator.tokenizers import list_tokenizers
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import ImportRun, LanguageModel, PriceVersion
-from pricing.services import Evidence, publish_price_version
+from pricing.services.versions import Evidence, publish_price_version
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/pricing/languagemodel/"

@@ -10,9 +10,9 @@ import pytest
 from pricing.bill import BillUsage
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
-from pricing.billing import bill_for
+from pricing.bill.notation import notation_of, sheet_from_notation
 from pricing.models import PriceVersion, VariantRate
-from pricing.sheet_notation import notation_of, sheet_from_notation
+from pricing.selectors.bills import bill_for
 from pricing.sources.genai_prices_v2 import bundled_payload, parse
 
 from .test_admin import ADD_URL, form_data

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
 OPUS_BATCH = {

@@ -8,13 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pricing.bill import BillError, BillUsage
+from pricing.bill.rates import Rates, TierRates
 from pricing.bill.serial import sheet_to_json
 from pricing.bill.sheet import Provenance
-from pricing.bill_models import VariantRate, price_sheet
-from pricing.billing import bill_for, prefetch_sheets, sheet_of
-from pricing.costs import Rates, TierRates
 from pricing.models import LanguageModel, PriceProposal, PriceVersion, Provider
-from pricing.services import CARRY, PriceRejected, accept_proposal, publish_price_version
+from pricing.models.sheets import VariantRate, price_sheet
+from pricing.selectors.bills import bill_for, prefetch_sheets, sheet_of
+from pricing.services.versions import CARRY, PriceRejected, accept_proposal, publish_price_version
 from pricing.sources.diff import rates_to_json
 from tests.conftest import utc
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from pricing.costs import Rates, TierRates, Usage, estimate_cost
+from pricing.bill.rates import Rates, TierRates, Usage, estimate_cost
 
 GPT_41_MINI = Rates(
     D("0.40"),

@@ -6,7 +6,14 @@ Model ids below are the hosts' own spellings as they appear in the genai-prices 
 
 import pytest
 
-from pricing.families import ALIAS, GENERIC, NEWER_THAN_PUBLISHED, NO_VOCABULARY, assign, model_name
+from pricing.tokenizing.families import (
+    ALIAS,
+    GENERIC,
+    NEWER_THAN_PUBLISHED,
+    NO_VOCABULARY,
+    assign,
+    model_name,
+)
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from decimal import Decimal as D
 import pytest
 from django.core import signing
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import PriceProposal, PriceTable, PriceVersion
-from pricing.price_table import COLUMNS
-from pricing.services import publish_price_version
+from pricing.services.versions import publish_price_version
+from pricing.sources.price_table import COLUMNS
 from tests.pricing.acme import create_acme_models
 
 pytestmark = pytest.mark.django_db

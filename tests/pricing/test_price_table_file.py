@@ -10,8 +10,9 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pricing.costs import Rates, TierRates
-from pricing.price_table import (
+from pricing.bill.rates import Rates, TierRates
+from pricing.display.change_words import plain_rate, rate_changes
+from pricing.sources.price_table import (
     COLUMNS,
     MAX_TABLE_BYTES,
     TableRefused,
@@ -20,7 +21,6 @@ from pricing.price_table import (
     read_table,
     write_table,
 )
-from pricing.version_changes import plain_rate, rate_changes
 
 HEADER = "provider,model,input_usd_per_mtok,output_usd_per_mtok\n"
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from pricing.models import PriceProposal, PriceTable, PriceVersion
-from pricing.price_table import COLUMNS
+from pricing.sources.price_table import COLUMNS
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/pricing/languagemodel/price-table/"

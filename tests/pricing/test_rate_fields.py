@@ -6,10 +6,10 @@ from decimal import Decimal as D
 
 from django.db import models
 
-from pricing.costs import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
 from pricing.forms import NewPriceVersionForm
 from pricing.models import PriceTier, PriceVersion
-from pricing.seed import rates_from_entry
+from pricing.services.seed import rates_from_entry
 from pricing.sources.diff import rates_from_json, rates_to_json
 
 # Anthropic's published Claude Sonnet 4.5 prices (USD per million tokens), base and above 200K.

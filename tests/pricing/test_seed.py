@@ -5,9 +5,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
-from pricing.costs import Usage, estimate_cost
+from pricing.bill.rates import Usage, estimate_cost
 from pricing.models import LanguageModel, PriceTier, PriceVersion, Provider
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from pricing.bill import BillError, BillUsage
-from pricing.billing import bill_for
-from pricing.seed import load_seed_catalogue
+from pricing.selectors.bills import bill_for
+from pricing.services.seed import load_seed_catalogue
 
 pytestmark = pytest.mark.django_db
 

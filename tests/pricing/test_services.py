@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import PriceTier, PriceVersion
-from pricing.services import PriceRejected, publish_price_version
+from pricing.services.versions import PriceRejected, publish_price_version
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db

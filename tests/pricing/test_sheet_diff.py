@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.sources.diff import PROPOSE, PUBLISH, CatalogueState, start_of
 from pricing.sources.records import PricePoint, PriceRecord
 from pricing.sources.sheet_diff import plan_prices

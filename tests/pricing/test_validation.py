@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
-from pricing.costs import Rates, TierRates
-from pricing.validation import validate_rates
+from pricing.bill.rates import Rates, TierRates
+from pricing.bill.validation import validate_rates
 
 
 def fields(rates):

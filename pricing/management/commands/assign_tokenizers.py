@@ -3,12 +3,12 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 
 from pricing.models import LanguageModel
-from pricing.tokenizer_keys import reassign_tokenizers
+from pricing.services.tokenizer_keys import reassign_tokenizers
 
 
 class Command(BaseCommand):
     help = (
-        "Re-assign each model's tokenizer by its family (pricing.families), except where a person "
+        "Re-assign each model's tokenizer by its family (pricing.tokenizing.families), except where a person "
         "chose it (tokenizer_chosen). Idempotent."
     )
 

@@ -11,7 +11,7 @@ from pricing.history.fixture import write_fixture
 from pricing.history.index import list_wheels, parse_every, sample
 from pricing.history.remote_zip import RemoteZipError
 from pricing.history.snapshots import SnapshotError, fetch_snapshots
-from pricing.history_load import HISTORY_PATH, load_price_history
+from pricing.services.history_load import HISTORY_PATH, load_price_history
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self._fetch(source, cache_dir, since, every or ("30d" if source == "litellm" else None))
         histories, providers, replays = merged_history(
             cache_dir,
-            new_providers=list(getattr(settings, "PRICE_REFRESH_LITELLM_NEW_PROVIDERS", ["alibaba"])),
+            new_providers=list(settings.PRICE_REFRESH_LITELLM_NEW_PROVIDERS),
             progress=lambda line: self.stdout.write(line) if options["verbosity"] > 1 else None,
         )
         for name, result in replays.items():

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from pricing.history_load import HISTORY_PATH, load_price_history
-from pricing.seed import SEED_PATH, load_seed_catalogue
+from pricing.services.history_load import HISTORY_PATH, load_price_history
+from pricing.services.seed import SEED_PATH, load_seed_catalogue
 
 
 class Command(BaseCommand):

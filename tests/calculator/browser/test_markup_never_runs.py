@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import expect
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.models import ImportRun, LanguageModel, PriceVersion, Provider
-from pricing.services import publish_price_version
+from pricing.services.versions import publish_price_version
 
 from .helpers import TIMEOUT_MS, row
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Permission, User
 from playwright.sync_api import expect
 
 from pricing.models import LanguageModel, PriceTable, PriceVersion
-from pricing.price_table import COLUMNS
+from pricing.sources.price_table import COLUMNS
 from tests.pricing.acme import create_acme_models
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
-from pricing.charts import HEIGHT, LEFT, WIDTH, Step, price_chart
+from pricing.display.charts import HEIGHT, LEFT, WIDTH, Step, price_chart
 
 
 def at(*args: int) -> datetime:

@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 import pytest
 
 from pricing.models import LanguageModel, PriceVersion
-from pricing.seed import load_seed_catalogue
-from pricing.selectors import find_model, models_with_prices, priced_model_count
+from pricing.selectors.catalogue import find_model, models_with_prices, priced_model_count
+from pricing.services.seed import load_seed_catalogue
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db

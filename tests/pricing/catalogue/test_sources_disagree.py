@@ -13,7 +13,7 @@ import pytest
 
 from pricing.models import SourceObservation
 from pricing.refresh import refresh_prices
-from pricing.seed import load_seed_catalogue
+from pricing.services.seed import load_seed_catalogue
 from tests.pricing.refresh.conftest import PAYLOADS, payload_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db

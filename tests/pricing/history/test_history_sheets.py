@@ -20,21 +20,21 @@ from django.utils import timezone
 from pricing.bill import BillUsage
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.notation import sheet_from_notation
+from pricing.bill.rates import Rates
 from pricing.bill.sheet import PriceSheet
-from pricing.billing import bill_for
-from pricing.costs import Rates
 from pricing.history.fixture import CARRIED, read_fixture, write_fixture
 from pricing.history.timeline import SnapshotFacts, replay, sheet_in_force
 from pricing.models import LanguageModel, PriceVersion, Provider
 from pricing.refresh import refresh_prices
-from pricing.services import (
+from pricing.selectors.bills import bill_for
+from pricing.services.versions import (
     Evidence,
     HistoryEntry,
     PriceRejected,
     publish_price_history,
     publish_price_version,
 )
-from pricing.sheet_notation import sheet_from_notation
 from pricing.sources.records import ParsedPayload, PricePoint, PriceRecord
 
 T1 = datetime(2026, 8, 19, 23, 53, tzinfo=UTC)

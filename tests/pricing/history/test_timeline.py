@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.history.timeline import SnapshotFacts, merge, replay
 from pricing.sources.records import ParsedPayload, PricePoint, PriceRecord
 

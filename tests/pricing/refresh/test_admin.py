@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-import pricing.admin_refresh  # noqa: F401  (registers the ModelAdmins, as pricing.admin does)
+import pricing.admin.refresh  # noqa: F401  (registers the ModelAdmins, as pricing.admin does)
 from config.celery import app as celery_app
 from pricing.models import ImportRun, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices

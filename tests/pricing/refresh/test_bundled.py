@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pricing.bill import BillUsage
-from pricing.billing import bill_for
 from pricing.models import LanguageModel, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices
+from pricing.selectors.bills import bill_for
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pricing.models import ImportRun, LanguageModel, PricePayload, PriceProposal, PriceVersion, SourceLock
 from pricing.refresh import FetchError, refresh_prices
 from pricing.refresh.lease import acquire_lock
-from pricing.selectors import last_refresh
+from pricing.selectors.catalogue import last_refresh
 
 from .conftest import PAYLOADS, Route, catalogue_dump, genai_payload
 
@@ -92,7 +92,7 @@ def test_a_change_over_half_becomes_a_proposal_not_a_version(imported) -> None:
 def test_a_change_to_a_locked_price_becomes_a_proposal(imported) -> None:
     (version,) = versions()
     PriceVersion.objects.filter(pk=version.pk).update(verified_at=timezone.now())
-    from pricing.services import publish_price_version
+    from pricing.services.versions import publish_price_version
 
     publish_price_version(
         model=version.model,

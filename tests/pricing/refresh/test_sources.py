@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pricing.costs import Rates
+from pricing.bill.rates import Rates
 from pricing.sources import genai_prices_v2, litellm, openrouter
 from pricing.sources.diff import PROPOSE, PUBLISH, CatalogueState, plan_model
 from pricing.sources.records import PayloadError, PricePoint, PriceRecord, per_token_to_per_mtok

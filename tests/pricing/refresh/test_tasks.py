@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from pricing.models import ImportRun
 from pricing.refresh import FetchError
-from pricing.tasks import enqueue_refresh, refresh_prices_task
+from pricing.tasks import refresh_prices_task, start_refresh
 
 from .conftest import Route, genai_payload
 
@@ -45,12 +45,9 @@ def test_the_task_gives_up_after_its_retries_and_records_each_failure(payload_se
     assert {r.status for r in runs} == {"failed"} and all("HTTP 500" in r.error for r in runs)
 
 
-def test_enqueueing_runs_the_task_in_process_without_a_broker(
-    payload_server, django_capture_on_commit_callbacks
-) -> None:
+def test_starting_a_refresh_runs_the_task_in_process_without_a_broker(payload_server) -> None:
     url = payload_server.serve("/p.json", genai_payload())
-    with django_capture_on_commit_callbacks(execute=True):
-        enqueue_refresh(source="genai-prices", url=url)
+    start_refresh(source="genai-prices", url=url)
     assert ImportRun.objects.get().status == "succeeded"
 
 

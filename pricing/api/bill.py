@@ -1,0 +1,135 @@
+"""POST /api/v1/bill: one request's usage and moment in, the provider's bill out, line by line.
+
+Each line names what it bills, the quantity, the rate (USD per ``per`` units), its exact USD,
+the variant, and the price version it comes from (id, ``effective_from``, source URL). Versions
+are append-only, so a request with an explicit ``at`` gets the same bill forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field, create_model
+
+from config.api import ERRORS, ApiError, AsOf, Iso
+from pricing.api.schemas import Money
+from pricing.bill import Bill, BillError, BillUsage, ImageInput
+from pricing.selectors.bills import bill_for
+
+router = Router(tags=["bill"])
+
+
+class Strict(Schema):
+    """Unknown fields are refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ImageIn(Strict):
+    width: int = Field(description="Pixels.")
+    height: int = Field(description="Pixels.")
+    detail: str = Field("auto", description="auto, low, high, or medium (Gemini 3 media resolution).")
+
+
+# The usage fields are BillUsage's own: one description, here and in the engine.
+UsageIn = create_model(  # type: ignore[call-overload]
+    "UsageIn",
+    __base__=Strict,
+    **{f.name: (int, 0) for f in fields(BillUsage) if f.name != "images"},
+    images=(list[ImageIn], []),
+)
+
+
+class BillIn(Strict):
+    model: str = Field(description='"provider/model", as GET /api/v1/models lists them.')
+    at: AsOf = Field(None, description="When the request was made (ISO datetime); default now.")
+    service_tier: str = Field(
+        "standard", description="standard, batch, flex, priority, ... as the model offers."
+    )
+    usage: UsageIn = Field(  # type: ignore[valid-type]
+        description="input_tokens are billed at the base input rate: cache reads and writes are not in them."
+    )
+
+
+class BillLineOut(Schema):
+    what: str
+    quantity: int
+    unit: str
+    rate_usd: Money
+    per: int = Field(description="The rate is USD per this many units (1,000,000 tokens, 1,000 searches...).")
+    usd: Money
+    rate_kind: str = Field(description="Whose price billed this line (a cache read without its own: input).")
+    variant: str
+    tier_threshold_tokens: int | None
+    price_version: int
+    effective_from: Iso
+    source_url: str
+
+
+class ThresholdOut(Schema):
+    threshold_tokens: int
+    counted_tokens: int
+    tokens_over: int
+    saving_usd: Money = Field(description="What trimming tokens_over input tokens would save.")
+
+
+class BillOut(Schema):
+    model: str
+    at: Iso
+    service_tier: str
+    variant: str
+    total_usd: Money
+    lines: list[BillLineOut]
+    threshold: ThresholdOut | None
+
+
+@router.post(
+    "/bill",
+    response={200: BillOut, **ERRORS},
+    url_name="api-bill",
+    summary="The provider's bill for one request",
+)
+def bill(request: HttpRequest, payload: BillIn) -> dict[str, Any]:
+    """Usage of one request → the bill its provider would send, every line traced to a dated price."""
+    moment = payload.at or timezone.now()
+    try:
+        usage = _usage(payload.usage.model_dump())
+        result, _ = bill_for(
+            model_key=payload.model, usage=usage, at=moment, service_tier=payload.service_tier
+        )
+    except BillError as error:
+        code = {"model": "unknown_model", "service_tier": "unknown_tier"}.get(error.field, "invalid")
+        raise ApiError(f"{error.message}.", field=error.field, code=code) from None
+    return bill_json(payload.model, moment, result)
+
+
+def _usage(raw: dict[str, Any]) -> BillUsage:
+    images = tuple(ImageInput(**image) for image in raw.pop("images"))
+    return BillUsage(**raw, images=images)
+
+
+def bill_json(model: str, at: datetime, result: Bill) -> dict[str, Any]:
+    lines = [
+        {
+            **{name: getattr(line, name) for name in BillLineOut.model_fields if hasattr(line, name)},
+            "price_version": line.provenance.price_version,
+            "effective_from": line.provenance.effective_from,
+            "source_url": line.provenance.source_url,
+        }
+        for line in result.lines
+    ]
+    threshold = result.threshold
+    return {
+        "model": model,
+        "at": at,
+        "service_tier": result.service_tier,
+        "variant": result.variant,
+        "total_usd": result.total_usd,
+        "lines": lines,
+        "threshold": None if threshold is None else vars(threshold),
+    }

@@ -1,0 +1,154 @@
+"""Reads of the catalogue: what was in force when, for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pricing.display.charts import Step
+from pricing.models import ImportRun, LanguageModel, PriceVersion
+from pricing.services.aliases import canonical
+from pricing.sources.records import MODEL_ALIASES
+
+# Longer searches match nothing useful, and SQLite refuses LIKE patterns over 50,000 bytes.
+MAX_SEARCH_CHARS = 200
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    model: LanguageModel
+    version: PriceVersion | None
+
+
+def models_with_prices(
+    *,
+    at: datetime | None = None,
+    provider: str | None = None,
+    search: str | None = None,
+    featured_only: bool = False,
+    keys: list[str] | None = None,
+    include_retired: bool = False,
+    with_evidence: bool = True,
+) -> list[CatalogueRow]:
+    """Every selected model with the price version in force at ``at`` (None when it had none).
+
+    Alias rows are never listed (their model is). A model retired by ``at`` is left out unless
+    ``include_retired`` or asked for by key, and then has no price: it was no longer sold.
+    ``with_evidence`` reads each version's tiers and source snapshot too (listings show them;
+    an estimate prices from the version's sheet, ``billing.prefetch_sheets``, and needs neither).
+    """
+    moment = at or timezone.now()
+    versions = PriceVersion.objects.effective(at=at)
+    if with_evidence:
+        versions = versions.select_related("snapshot").prefetch_related("tiers")
+    queryset: QuerySet[LanguageModel] = (
+        LanguageModel.objects.filter(alias_of__isnull=True)
+        .select_related("provider")
+        .prefetch_related(Prefetch("price_versions", queryset=versions, to_attr="versions_in_force"))
+    )
+    if provider:
+        queryset = queryset.filter(provider__slug=provider)
+    if featured_only:
+        queryset = queryset.filter(featured=True)
+    if not include_retired and keys is None:
+        queryset = queryset.exclude(retired_on__lte=moment.date())
+        if at is None:  # retired on a day no source gives: gone from today's table all the same
+            queryset = queryset.exclude(status=LanguageModel.Status.RETIRED, retired_on__isnull=True)
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(slug__icontains=search) | Q(provider__name__icontains=search)
+        )
+    if keys is not None:
+        queryset = queryset.filter(pk__in=[m.pk for m in resolve_keys(keys).values()])
+    return [CatalogueRow(model=m, version=_in_force(m, moment)) for m in queryset]
+
+
+def _in_force(model: LanguageModel, moment: datetime) -> PriceVersion | None:
+    if model.is_retired(moment.date()):
+        return None
+    return model.versions_in_force[0] if model.versions_in_force else None  # type: ignore[attr-defined]
+
+
+def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
+    """When each model's first standing price version starts (models with none are left out)."""
+    firsts = (
+        PriceVersion.objects.standing()
+        .filter(model_id__in=model_ids)
+        .values("model_id")
+        .annotate(first=Min("effective_from"))
+    )
+    return {row["model_id"]: row["first"] for row in firsts}
+
+
+def find_model(provider: str, model: str) -> LanguageModel | None:
+    """The model named ``provider/model``, or the model it is another name of."""
+    found = LanguageModel.objects.select_related("provider", "alias_of__provider").filter(
+        provider__slug=provider, slug=model
+    )
+    row = found.first()
+    if row is None:
+        canonical_slug = MODEL_ALIASES.get((provider, model))
+        return find_model(provider, canonical_slug) if canonical_slug else None
+    return canonical(row)
+
+
+def resolve_keys(keys: list[str]) -> dict[str, LanguageModel]:
+    """``provider/model`` references (aliases included) → the models they name; unknown ones left out."""
+    resolved = {}
+    for key in keys:
+        provider_slug, _, model_slug = key.partition("/")
+        model = find_model(provider_slug, model_slug)
+        if model is not None:
+            resolved[key] = model
+    return resolved
+
+
+def priced_model_count(*, at: datetime | None = None) -> int:
+    """How many listed models had a known price at ``at`` (default: now)."""
+    moment = at or timezone.now()
+    versions = (
+        PriceVersion.objects.effective(at=at)
+        .filter(model__alias_of__isnull=True)
+        .exclude(model__retired_on__lte=moment.date())
+    )
+    if at is None:
+        versions = versions.exclude(
+            model__status=LanguageModel.Status.RETIRED, model__retired_on__isnull=True
+        )
+    return versions.values("model_id").distinct().count()
+
+
+def price_history(model: LanguageModel) -> QuerySet[PriceVersion]:
+    """All versions of ``model``, newest first, with tiers and who made them."""
+    return (
+        PriceVersion.objects.filter(model=model)
+        .select_related("created_by", "import_run", "snapshot")
+        .prefetch_related("tiers")
+        .order_by("-effective_from")
+    )
+
+
+def last_refresh(source: str | None = None) -> ImportRun | None:
+    """The latest run that succeeded or found no change (optionally of one source)."""
+    done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
+    runs = ImportRun.objects.filter(status__in=done, dry_run=False)
+    if source:
+        runs = runs.filter(source=source)
+    return runs.order_by("-finished_at", "-pk").first()
+
+
+def chart_steps(history: list[PriceVersion]) -> list[Step]:
+    """A model's versions (any order) as the chart's steps, oldest first; a retired model's last
+    price ends on its retirement day."""
+    ordered = sorted((v for v in history if v.withdrawn_at is None), key=lambda v: v.effective_from)
+    if not ordered:
+        return []
+    retired = ordered[0].model.retired_on
+    end_of_sale = datetime.combine(retired, time.min, tzinfo=UTC) if retired else None
+    return [
+        Step(v.effective_from, v.effective_to or end_of_sale, v.input_usd_per_mtok, v.output_usd_per_mtok)
+        for v in ordered
+    ]

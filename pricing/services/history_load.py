@@ -1,0 +1,167 @@
+"""Load the price-history fixture into the catalogue (``load_catalogue`` and the backfill call it).
+
+Append-only: for a model the catalogue already prices, only versions that start after its
+latest standing version are published, so curated seed versions (dated by the provider's own
+announcement) win over snapshot evidence, and loading twice changes nothing. Versions are
+attached to one import run per source, so the refresh's source ranking sees who priced what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from pricing.history.fixture import CARRIED, FixtureModel, FixtureVersion, read_fixture
+from pricing.history.timeline import SnapshotFacts
+from pricing.models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
+from pricing.services.aliases import canonical
+from pricing.services.versions import CARRY, Evidence, HistoryEntry, publish_price_history
+from pricing.sources.diff import keep_batch, same_rates
+from pricing.sources.records import ProviderInfo, model_for_alias, prefixed_twins
+from pricing.tokenizing.families import tokenizer_key_for
+
+HISTORY_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "price_history.json.gz"
+
+
+@dataclass
+class HistoryReport:
+    models_created: int = 0
+    versions_published: int = 0
+    models_already_current: int = 0
+    runs: dict[str, ImportRun] = field(default_factory=dict)
+
+
+def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
+    """Publish what the fixture knows and the catalogue lacks; report what was done."""
+    report = HistoryReport()
+    if not path.exists():
+        return report
+    models, provider_info = read_fixture(path)
+    models = _one_entry_per_model(models)
+    with transaction.atomic():
+        catalogue = _models_for(models, provider_info, report)
+        latest = _latest_versions()
+        snapshots: dict[SnapshotFacts, PriceSnapshot] = {}
+        histories: dict[LanguageModel, list[HistoryEntry]] = {}
+        for entry in models:
+            model = canonical(catalogue[(entry.provider, entry.model)])
+            versions = _after(latest.get(model.pk), entry.versions)
+            if not versions:
+                report.models_already_current += 1
+                continue
+            run = _run_for(entry.source, path, report)
+            histories[model] = [_entry(v, snapshots, run) for v in versions]
+        report.versions_published = publish_price_history(histories=histories)
+        for run in report.runs.values():
+            run.versions_published = run.versions.count()
+            run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
+            run.save()
+    return report
+
+
+def _one_entry_per_model(models: list[FixtureModel]) -> list[FixtureModel]:
+    """One model, one row: an entry under another name of a model (``mistral-small-latest``, a
+    bare OpenRouter id) is left out where the model has its own entry, else it names the model."""
+    twins = prefixed_twins((m.provider, m.model) for m in models)
+    keys = {(m.provider, m.model) for m in models}
+    kept = []
+    for entry in models:
+        target = model_for_alias(entry.provider, entry.model, twins)
+        if target != entry.model:
+            if (entry.provider, target) in keys:
+                continue
+            keys.add((entry.provider, target))
+            entry = replace(entry, model=target)
+        kept.append(entry)
+    return kept
+
+
+def _models_for(
+    models: list[FixtureModel], info: dict[str, ProviderInfo], report: HistoryReport
+) -> dict[tuple[str, str], LanguageModel]:
+    """The catalogue's model for each fixture model, creating the missing ones in bulk."""
+    catalogue = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
+    providers = {p.slug: p for p in Provider.objects.all()}
+    missing = [entry for entry in models if (entry.provider, entry.model) not in catalogue]
+    for slug in sorted({entry.provider for entry in missing} - set(providers)):
+        named = info.get(slug, ProviderInfo(slug, slug))
+        providers[slug] = Provider.objects.create(
+            slug=slug, name=named.name[:100], pricing_url=named.pricing_url[:200]
+        )
+    created = LanguageModel.objects.bulk_create(
+        [_new_model(entry, providers) for entry in missing], batch_size=500
+    )
+    report.models_created = len(created)
+    catalogue.update({(m.provider.slug, m.slug): m for m in created})
+    return catalogue
+
+
+def _latest_versions() -> dict[int, PriceVersion]:
+    latest: dict[int, PriceVersion] = {}
+    for version in (
+        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related("tiers")
+    ):
+        latest[version.model_id] = version
+    return latest
+
+
+def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) -> list[FixtureVersion]:
+    """The versions after the catalogue's latest, without repeating the price in force (a version
+    with a sheet of its own may change only the sheet). As in the refresh, a source silent about
+    batch prices does not remove the catalogue's (a seeded model's batch rates hold until the
+    source lists its own; the fixture's own versions already follow that rule)."""
+    previous = latest.to_rates() if latest else None
+    kept = []
+    for version in versions:
+        if latest is not None and version.effective_from <= latest.effective_from:
+            continue
+        rates = keep_batch(version.rates, previous) if latest is not None and previous else version.rates
+        if previous is None or version.sheet != CARRIED or not same_rates(rates, previous):
+            kept.append(replace(version, rates=rates))
+            previous = rates
+    return kept
+
+
+def _entry(
+    version: FixtureVersion, snapshots: dict[SnapshotFacts, PriceSnapshot], run: ImportRun
+) -> HistoryEntry:
+    facts = version.snapshot
+    if facts not in snapshots:
+        snapshots[facts], _ = PriceSnapshot.objects.get_or_create(
+            project=facts.project,
+            version=facts.version,
+            defaults={
+                "filename": facts.filename,
+                "upload_time": facts.upload_time,
+                "wheel_sha256": facts.wheel_sha256,
+                "member": facts.member,
+                "content_sha256": facts.content_sha256,
+            },
+        )
+    evidence = Evidence.of(
+        dated_by_evidence=version.dated_by_evidence, earliest=version.earliest, snapshot=snapshots[facts]
+    )
+    sheet = CARRY if version.sheet == CARRIED else version.sheet
+    return HistoryEntry(version.rates, version.effective_from, version.reason, evidence, run, sheet)
+
+
+def _new_model(entry: FixtureModel, providers: dict[str, Provider]) -> LanguageModel:
+    return LanguageModel(
+        provider=providers[entry.provider],
+        slug=entry.model,
+        name=entry.name[:200],
+        status=LanguageModel.Status.DEPRECATED if entry.deprecated else LanguageModel.Status.ACTIVE,
+        context_window=entry.context_window,
+        max_output_tokens=entry.max_output_tokens,
+        tokenizer_key=tokenizer_key_for(entry.provider, entry.model),
+        notes=f"Added by the {entry.source} price history (upstream id {entry.upstream_id}).",
+    )
+
+
+def _run_for(source: str, path: Path, report: HistoryReport) -> ImportRun:
+    if source not in report.runs:
+        report.runs[source] = ImportRun.objects.create(source=source, url=f"history:{path.name}")
+    return report.runs[source]

@@ -1,0 +1,52 @@
+"""Writes to the catalogue's models that editors make in bulk: locking prices, retiring models.
+
+A lock is part of a price version (imports read ``locked`` on the latest one), and versions are
+append-only, so locking or unlocking publishes a copy of the current rates with the lock changed,
+with its reason and author, through ``publish_price_version``: the history shows who locked what
+and why, like any other change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from pricing.models import LanguageModel, PriceVersion
+from pricing.services.versions import can_edit_prices, publish_price_version
+
+
+def set_prices_locked(
+    *, model: LanguageModel, locked: bool, reason: str, user: AbstractBaseUser, at: datetime | None = None
+) -> PriceVersion | None:
+    """Lock (or unlock) ``model``'s current price from ``at`` (default now); ``None`` when it has no
+    price or is already so. Raises ``PriceRejected`` (e.g. a later version is scheduled)."""
+    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    if latest is None or latest.locked == locked:
+        return None
+    verb = "Locked" if locked else "Unlocked"
+    return publish_price_version(
+        model=model,
+        rates=latest.to_rates(),
+        effective_from=at or timezone.now(),
+        origin=PriceVersion.Origin.ADMIN,
+        change_reason=f"{verb}: {reason.strip()}",
+        source_url=latest.source_url,
+        created_by=user,
+        locked=locked,
+    )
+
+
+def retire_models(*, models: list[LanguageModel], on: date, user: AbstractBaseUser) -> int:
+    """Record that the provider retires ``models`` on ``on``: retired from that day, deprecated
+    until then (announced). Their prices stay: history is never removed."""
+    if not can_edit_prices(user):
+        raise PermissionDenied("Only price editors may retire models.")
+    status = LanguageModel.Status.RETIRED if on <= timezone.localdate() else LanguageModel.Status.DEPRECATED
+    with transaction.atomic():
+        return LanguageModel.objects.filter(pk__in=[m.pk for m in models]).update(
+            retired_on=on, status=status
+        )
