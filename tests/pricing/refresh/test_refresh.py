@@ -73,10 +73,12 @@ def test_a_real_price_change_publishes_a_version_and_closes_the_old_one(imported
 
 
 def test_dated_upstream_history_becomes_versions_with_those_dates(imported) -> None:
+    # A start after the imported version's (which starts today): an earlier one could not be appended.
+    start = (timezone.now() + timedelta(days=30)).date().isoformat()
     prices = {"input_mtok": "1.1", "output_mtok": "2"}
-    history = [{"constraint": {"start_date": "2026-12-01"}, "prices": prices}]
+    history = [{"constraint": {"start_date": start}, "prices": prices}]
     refresh(imported.serve("/v2.json", genai_payload(changes={7: {"history": history}})))
-    assert [v.effective_from.date().isoformat() for v in versions()][-1] == "2026-12-01"
+    assert [v.effective_from.date().isoformat() for v in versions()][-1] == start
 
 
 def test_a_change_over_half_becomes_a_proposal_not_a_version(imported) -> None:
