@@ -22,7 +22,7 @@ from pricing.bill import ThresholdNotice
 from pricing.bill.rates import Usage, breakdown_of, money
 from pricing.models import LanguageModel, PriceVersion
 from pricing.selectors.bills import estimate_bill, prefetch_sheets, service_tiers_offered
-from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices, resolve_keys
+from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
@@ -128,18 +128,16 @@ def _check_tier(tier: str) -> None:
 
 
 def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]:
-    rows = models_with_prices(
-        at=at,
-        keys=list(request.models) if request.models is not None else None,
-        featured_only=request.models is None and not request.all_models,
-        with_evidence=False,
-    )
+    only = None
     if request.models is not None:
-        found = resolve_keys(list(request.models))  # an alias names its model
+        found = LanguageModel.objects.resolve(list(request.models))  # an alias names its model
         missing = [key for key in request.models if key not in found]
         if missing:
             raise UnknownModel(missing[0])
-    return rows
+        only = list(found.values())
+    return models_with_prices(
+        at=at, only=only, featured_only=request.models is None and not request.all_models, with_evidence=False
+    )
 
 
 def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:

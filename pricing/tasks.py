@@ -41,4 +41,3 @@ def start_refresh(*, source: str, triggered_by_id: int | None = None, url: str |
     here, so the caller (the admin's button) can say so instead of hanging."""
     kwargs = {"source": source, "url": url, "triggered_by_id": triggered_by_id}
     refresh_prices_task.apply_async(kwargs=kwargs, retry=False)
-

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field
 
 from config.api import ERRORS, ApiError, AsOf, Iso
 from config.env import TRUE_WORDS
 from pricing.api.schemas import ModelOut, PriceVersionOut, SourcesOut, model_json, sources_json
+from pricing.models import PriceVersion
 from pricing.selectors.catalogue import MAX_SEARCH_CHARS, find_model, models_with_prices, price_history
 from pricing.selectors.disagreement import compare_sources
 
@@ -83,21 +83,11 @@ def model_prices(
     if found is None:
         raise ApiError(f"Unknown model {provider}/{model}.", field="model", status=404, code="unknown_model")
     history = list(price_history(found))
-    moment = query.as_of or timezone.now()
-    in_force = next(
-        (
-            v
-            for v in history
-            if v.effective_from <= moment and (v.effective_to is None or v.effective_to > moment)
-        ),
-        None,
-    )
-    if found.is_retired(moment.date()):
-        in_force = None  # no longer sold: its last price is history, not a price in force
+    in_force = PriceVersion.objects.in_force(found, query.as_of)
     return {
         **model_json(found),
         "as_of": query.as_of,
-        "in_force": in_force,
+        "in_force": next((v for v in history if in_force and v.pk == in_force.pk), None),  # as listed
         "history": history,
         "sources": sources_json(compare_sources(found, at=query.as_of)),
     }

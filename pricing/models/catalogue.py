@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pricing.bill.rates import RATE_LABELS, Rates, TierRates, rate_fields, required_rate_fields
+from pricing.sources.records import MODEL_ALIASES
 
 MONEY = {"max_digits": 20, "decimal_places": 10}
 
@@ -58,6 +59,50 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LanguageModelQuerySet(models.QuerySet):
+    """The catalogue's words for models: listed, sold at a moment, resolved from API references."""
+
+    def listed(self) -> LanguageModelQuerySet:
+        """Models a table lists: alias rows are not (their model is)."""
+        return self.filter(alias_of__isnull=True)
+
+    def sold(self, at: datetime | None = None) -> LanguageModelQuerySet:
+        """Models still served at ``at`` (default now). A model retired by then is not; today a
+        model whose status says retired is not either, even when no source gave the day."""
+        moment = at or timezone.now()
+        sold = self.exclude(retired_on__lte=moment.date())
+        if at is None:
+            sold = sold.exclude(status=LanguageModel.Status.RETIRED, retired_on__isnull=True)
+        return sold
+
+    def resolve(self, keys: list[str]) -> dict[str, LanguageModel]:
+        """``provider/model`` references (aliases included) → the models they name, in one query;
+        unknown references are left out."""
+        wanted = {key: _alias_target(*key.partition("/")[::2]) for key in keys}
+        pairs = {pair for targets in wanted.values() for pair in targets}
+        found = {
+            (m.provider.slug, m.slug): m
+            for m in self.select_related("provider", "alias_of__provider").filter(
+                provider__slug__in={p for p, _ in pairs}, slug__in={s for _, s in pairs}
+            )
+        }
+        resolved = {}
+        for key, targets in wanted.items():
+            model = next((found[pair] for pair in targets if pair in found), None)
+            if model is not None:
+                resolved[key] = model.alias_of if model.alias_of_id else model
+        return resolved
+
+
+def _alias_target(provider: str, slug: str) -> list[tuple[str, str]]:
+    """The row names to try for ``provider/slug``, in order: itself, then the model the
+    catalogue's alias table says it names (and so on, as the table chains)."""
+    names = [(provider, slug)]
+    while (following := MODEL_ALIASES.get(names[-1])) and (provider, following) not in names:
+        names.append((provider, following))
+    return names
 
 
 class LanguageModel(models.Model):
@@ -106,6 +151,8 @@ class LanguageModel(models.Model):
         help_text="Another API id of that model: this row is not listed; lookups resolve to that model.",
     )
     notes = models.TextField(blank=True)
+
+    objects = LanguageModelQuerySet.as_manager()
 
     class Meta:
         ordering = ["provider__name", "name"]
@@ -173,6 +220,26 @@ class PriceVersionQuerySet(models.QuerySet):
             .filter(effective_from__lte=at)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=at))
         )
+
+    def latest_of(self, model: LanguageModel) -> PriceVersion | None:
+        """``model``'s latest standing version: the one a new version follows (None: unpriced)."""
+        return self.standing().filter(model=model).order_by("-effective_from").first()
+
+    def latest_by_model(self) -> dict[int, PriceVersion]:
+        """Each model's latest standing version among these, by model id, in one query (filter
+        or prefetch first to narrow it)."""
+        latest: dict[int, PriceVersion] = {}
+        for version in self.standing().order_by("model_id", "effective_from"):
+            latest[version.model_id] = version
+        return latest
+
+    def in_force(self, model: LanguageModel, at: datetime | None = None) -> PriceVersion | None:
+        """The price of ``model`` at ``at`` (default now): None before its first price and from
+        its retirement on, when it was no longer sold."""
+        moment = at or timezone.now()
+        if model.is_retired(moment.date()):
+            return None
+        return self.filter(model=model).effective(at=moment).first()
 
     def update(self, **kwargs: object) -> int:
         forbidden = set(kwargs) - PriceVersion.MUTABLE_FIELDS

@@ -125,11 +125,7 @@ def _sheet_problems(sheet: PriceSheet | None) -> list[Problem]:
 
 def _load(source: str) -> Catalogue:
     models = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
-    latest: dict[int, PriceVersion] = {}
-    for version in (
-        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related(*SHEET_ROWS)
-    ):
-        latest[version.model_id] = version
+    latest = PriceVersion.objects.prefetch_related(*SHEET_ROWS).latest_by_model()
     higher = [name for name, info in SOURCES.items() if info.priority < SOURCES[source].priority]
     outranked = set(
         PriceVersion.objects.filter(import_run__source__in=higher).values_list("model_id", flat=True)
@@ -227,7 +223,7 @@ def _apply_record(
     _list(record, model, source, catalogue, now)
     if record.aliases:
         link_aliases(model=model, names=record.aliases)
-    if model.retired_on is not None and model.is_retired(now.date()):
+    if model.is_retired(now.date()):
         return  # no longer served: a source still listing it does not price it again
     latest = catalogue.latest.get(model.pk)
     state = (

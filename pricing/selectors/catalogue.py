@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from pricing.display.charts import Step
 from pricing.models import ImportRun, LanguageModel, PriceVersion
-from pricing.services.aliases import canonical
-from pricing.sources.records import MODEL_ALIASES
 
 # Longer searches match nothing useful, and SQLite refuses LIKE patterns over 50,000 bytes.
 MAX_SEARCH_CHARS = 200
@@ -29,14 +27,15 @@ def models_with_prices(
     provider: str | None = None,
     search: str | None = None,
     featured_only: bool = False,
-    keys: list[str] | None = None,
+    only: list[LanguageModel] | None = None,
     include_retired: bool = False,
     with_evidence: bool = True,
 ) -> list[CatalogueRow]:
     """Every selected model with the price version in force at ``at`` (None when it had none).
 
     Alias rows are never listed (their model is). A model retired by ``at`` is left out unless
-    ``include_retired`` or asked for by key, and then has no price: it was no longer sold.
+    ``include_retired`` or asked for (``only``, models already resolved), and then has no price:
+    it was no longer sold.
     ``with_evidence`` reads each version's tiers and source snapshot too (listings show them;
     an estimate prices from the version's sheet, ``billing.prefetch_sheets``, and needs neither).
     """
@@ -45,7 +44,7 @@ def models_with_prices(
     if with_evidence:
         versions = versions.select_related("snapshot").prefetch_related("tiers")
     queryset: QuerySet[LanguageModel] = (
-        LanguageModel.objects.filter(alias_of__isnull=True)
+        LanguageModel.objects.listed()
         .select_related("provider")
         .prefetch_related(Prefetch("price_versions", queryset=versions, to_attr="versions_in_force"))
     )
@@ -53,16 +52,14 @@ def models_with_prices(
         queryset = queryset.filter(provider__slug=provider)
     if featured_only:
         queryset = queryset.filter(featured=True)
-    if not include_retired and keys is None:
-        queryset = queryset.exclude(retired_on__lte=moment.date())
-        if at is None:  # retired on a day no source gives: gone from today's table all the same
-            queryset = queryset.exclude(status=LanguageModel.Status.RETIRED, retired_on__isnull=True)
+    if not include_retired and only is None:
+        queryset = queryset.sold(at)
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search) | Q(slug__icontains=search) | Q(provider__name__icontains=search)
         )
-    if keys is not None:
-        queryset = queryset.filter(pk__in=[m.pk for m in resolve_keys(keys).values()])
+    if only is not None:
+        queryset = queryset.filter(pk__in=[m.pk for m in only])
     return [CatalogueRow(model=m, version=_in_force(m, moment)) for m in queryset]
 
 
@@ -85,40 +82,14 @@ def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
 
 def find_model(provider: str, model: str) -> LanguageModel | None:
     """The model named ``provider/model``, or the model it is another name of."""
-    found = LanguageModel.objects.select_related("provider", "alias_of__provider").filter(
-        provider__slug=provider, slug=model
-    )
-    row = found.first()
-    if row is None:
-        canonical_slug = MODEL_ALIASES.get((provider, model))
-        return find_model(provider, canonical_slug) if canonical_slug else None
-    return canonical(row)
-
-
-def resolve_keys(keys: list[str]) -> dict[str, LanguageModel]:
-    """``provider/model`` references (aliases included) → the models they name; unknown ones left out."""
-    resolved = {}
-    for key in keys:
-        provider_slug, _, model_slug = key.partition("/")
-        model = find_model(provider_slug, model_slug)
-        if model is not None:
-            resolved[key] = model
-    return resolved
+    key = f"{provider}/{model}"
+    return LanguageModel.objects.resolve([key]).get(key)
 
 
 def priced_model_count(*, at: datetime | None = None) -> int:
     """How many listed models had a known price at ``at`` (default: now)."""
-    moment = at or timezone.now()
-    versions = (
-        PriceVersion.objects.effective(at=at)
-        .filter(model__alias_of__isnull=True)
-        .exclude(model__retired_on__lte=moment.date())
-    )
-    if at is None:
-        versions = versions.exclude(
-            model__status=LanguageModel.Status.RETIRED, model__retired_on__isnull=True
-        )
-    return versions.values("model_id").distinct().count()
+    sold = LanguageModel.objects.listed().sold(at)
+    return PriceVersion.objects.effective(at=at).filter(model__in=sold).values("model_id").distinct().count()
 
 
 def price_history(model: LanguageModel) -> QuerySet[PriceVersion]:

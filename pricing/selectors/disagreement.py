@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from pricing.models import LanguageModel, PriceVersion, SourceObservation
 
 THRESHOLD = Decimal("0.05")
@@ -52,12 +50,9 @@ class SourceComparison:
 
 def compare_sources(model: LanguageModel, *, at: datetime | None = None) -> SourceComparison | None:
     """The comparison for ``model``, or None when fewer than two sources price it or it has no price."""
-    moment = at or timezone.now()
     observations = list(SourceObservation.objects.filter(model=model).order_by("source"))
-    version = (
-        PriceVersion.objects.effective(at=moment).filter(model=model).select_related("import_run").first()
-    )
-    if len(observations) < 2 or version is None or model.is_retired(moment.date()):
+    version = PriceVersion.objects.select_related("import_run").in_force(model, at)
+    if len(observations) < 2 or version is None:
         return None
     follows, why = followed_source(version)
     return SourceComparison(version, follows, why, tuple(_price(o, version) for o in observations))

@@ -43,7 +43,7 @@ def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
     models = _one_entry_per_model(models)
     with transaction.atomic():
         catalogue = _models_for(models, provider_info, report)
-        latest = _latest_versions()
+        latest = PriceVersion.objects.prefetch_related("tiers").latest_by_model()
         snapshots: dict[SnapshotFacts, PriceSnapshot] = {}
         histories: dict[LanguageModel, list[HistoryEntry]] = {}
         for entry in models:
@@ -97,15 +97,6 @@ def _models_for(
     report.models_created = len(created)
     catalogue.update({(m.provider.slug, m.slug): m for m in created})
     return catalogue
-
-
-def _latest_versions() -> dict[int, PriceVersion]:
-    latest: dict[int, PriceVersion] = {}
-    for version in (
-        PriceVersion.objects.standing().order_by("model_id", "effective_from").prefetch_related("tiers")
-    ):
-        latest[version.model_id] = version
-    return latest
 
 
 def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) -> list[FixtureVersion]:

@@ -24,7 +24,7 @@ def set_prices_locked(
 ) -> PriceVersion | None:
     """Lock (or unlock) ``model``'s current price from ``at`` (default now); ``None`` when it has no
     price or is already so. Raises ``PriceRejected`` (e.g. a later version is scheduled)."""
-    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.latest_of(model)
     if latest is None or latest.locked == locked:
         return None
     verb = "Locked" if locked else "Unlocked"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,7 +59,11 @@ class TableNotPublished(Exception):
 def plan_table(rows: list[TableRow], *, effective_from: datetime) -> list[PlannedRow]:
     """Each row's outcome if the table were published now, from ``effective_from`` on."""
     models = _models_for(rows)
-    latest = _latest_versions(models.values())
+    latest = (
+        PriceVersion.objects.filter(model__in=list(models.values()))
+        .prefetch_related("tiers")
+        .latest_by_model()
+    )
     seen: dict[str, int] = {}
     plan = []
     for row in rows:
@@ -119,16 +122,6 @@ def _models_for(rows: list[TableRow]) -> dict[str, LanguageModel]:
     providers = {row.cells.get("provider", "").lower() for row in rows}
     found = LanguageModel.objects.select_related("provider", "alias_of").filter(provider__slug__in=providers)
     return {model.key.lower(): canonical(model) for model in found}  # an alias prices its model
-
-
-def _latest_versions(models: Iterable[LanguageModel]) -> dict[int, PriceVersion]:
-    latest: dict[int, PriceVersion] = {}
-    versions = (
-        PriceVersion.objects.standing().filter(model__in=list(models)).order_by("model_id", "effective_from")
-    )
-    for version in versions.prefetch_related("tiers"):
-        latest[version.model_id] = version
-    return latest
 
 
 def fingerprint(plan: list[PlannedRow]) -> str:
@@ -221,7 +214,7 @@ def _apply(plan: list[PlannedRow], table: PriceTable, user: AbstractBaseUser) ->
 def current_table(models: QuerySet[LanguageModel]) -> list[dict[str, str]]:
     """The rows of an export: each model with the rates of its latest version (blank without one)."""
     models = models.select_related("provider").order_by("provider__slug", "slug")
-    latest = _latest_versions(models)
+    latest = PriceVersion.objects.filter(model__in=list(models)).prefetch_related("tiers").latest_by_model()
     rows = []
     for model in models:
         row = {"provider": model.provider.slug, "model": model.slug, "name": model.name}

@@ -107,7 +107,7 @@ def _version(model: LanguageModel, entry: dict[str, Any], verified_at: datetime,
     if PriceVersion.objects.standing().filter(model=model, effective_from=effective_from).exists():
         report.versions_present += 1
         return
-    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.latest_of(model)
     if latest is not None and latest.effective_from > effective_from:
         report.skipped.append(
             f"{model.key} {entry['effective_from']}: the catalogue already has later prices"

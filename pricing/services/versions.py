@@ -143,7 +143,7 @@ def _refuse_unpublishable(
 def carried_sheet(model: LanguageModel, rates: Rates) -> PriceSheet | None:
     """The latest standing version's service tiers, per-unit prices and bands over ``rates``
     (None: none)."""
-    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.latest_of(model)
     if latest is None or not latest.variant_rates.exists():
         return None
     return carry_sheet(price_sheet(latest), latest.to_rates(), rates)
@@ -162,7 +162,7 @@ def _close_latest(model: LanguageModel, effective_from: datetime) -> None:
     """Close the model's latest version at ``effective_from``, or refuse an overlapping start."""
     # Lock the model row: two publishers of one model serialise here.
     LanguageModel.objects.select_for_update().get(pk=model.pk)
-    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.latest_of(model)
     overlap = _overlap(latest, effective_from)
     if overlap is not None:
         raise PriceRejected([overlap])
@@ -174,7 +174,7 @@ def _close_latest(model: LanguageModel, effective_from: datetime) -> None:
 def overlap_problem(model: LanguageModel, effective_from: datetime) -> Problem | None:
     """Why a version of ``model`` cannot start at ``effective_from``: history is append-only, so a
     new version must start after the latest one started. ``None`` when it may."""
-    latest = PriceVersion.objects.standing().filter(model=model).order_by("-effective_from").first()
+    latest = PriceVersion.objects.latest_of(model)
     return _overlap(latest, effective_from)
 
 
@@ -262,13 +262,7 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
     with transaction.atomic():
         ids = [model.pk for model in histories]
         list(LanguageModel.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-        latest = {
-            v.model_id: v
-            for v in PriceVersion.objects.standing()
-            .filter(model_id__in=ids)
-            .order_by("effective_from")
-            .prefetch_related(*SHEET_ROWS)
-        }
+        latest = PriceVersion.objects.filter(model_id__in=ids).prefetch_related(*SHEET_ROWS).latest_by_model()
         sheets: list[PriceSheet | None] = []
         for model, history in histories.items():
             own = _history_sheets(history, latest.get(model.pk))

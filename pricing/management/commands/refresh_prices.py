@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--source", required=True, choices=sorted(SOURCES))
         parser.add_argument("--url", help="Fetch from this URL instead of the configured one.")
         parser.add_argument(
-            "--bundled", action="store_true",
+            "--bundled",
+            action="store_true",
             help="genai-prices only: use the data inside the installed package (no network).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Show the diff; write nothing.")
@@ -26,8 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         try:
             run = refresh_prices(
-                source=str(options["source"]), url=options["url"] or None,  # type: ignore[arg-type]
-                bundled=bool(options["bundled"]), dry_run=bool(options["dry_run"]),
+                source=str(options["source"]),
+                url=options["url"] or None,  # type: ignore[arg-type]
+                bundled=bool(options["bundled"]),
+                dry_run=bool(options["dry_run"]),
             )
         except (FetchError, ValueError) as error:
             raise CommandError(str(error)) from None

@@ -29,16 +29,27 @@ def hostile(catalogue) -> LanguageModel:
     """A provider and a featured model named with markup, as a poisoned price feed would bring."""
     provider = Provider.objects.create(slug="evil", name=f"Evil {MARKUP}", website="https://example.com/")
     model = LanguageModel.objects.create(
-        provider=provider, slug="evil-1", name=f"Evil model {MARKUP}", tokenizer_key="o200k_base",
-        featured=True, notes=MARKUP,
+        provider=provider,
+        slug="evil-1",
+        name=f"Evil model {MARKUP}",
+        tokenizer_key="o200k_base",
+        featured=True,
+        notes=MARKUP,
     )
     run = ImportRun.objects.create(
-        source="litellm", status=ImportRun.Status.FAILED, error=f"unreadable payload: {MARKUP}",
-        diff=[{"model": f"evil/{MARKUP}", "change": MARKUP}], problems=[{"field": MARKUP, "message": MARKUP}],
+        source="litellm",
+        status=ImportRun.Status.FAILED,
+        error=f"unreadable payload: {MARKUP}",
+        diff=[{"model": f"evil/{MARKUP}", "change": MARKUP}],
+        problems=[{"field": MARKUP, "message": MARKUP}],
     )
     publish_price_version(
-        model=model, rates=Rates(D("1"), D("2")), effective_from=datetime(2026, 1, 1, tzinfo=UTC),
-        origin=PriceVersion.Origin.IMPORT, change_reason=f"Upstream said {MARKUP}", import_run=run,
+        model=model,
+        rates=Rates(D("1"), D("2")),
+        effective_from=datetime(2026, 1, 1, tzinfo=UTC),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason=f"Upstream said {MARKUP}",
+        import_run=run,
     )
     return model
 

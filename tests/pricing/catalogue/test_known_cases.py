@@ -27,7 +27,7 @@ def seeded(db: object) -> None:
 
 
 def rates_on(key: str, at: object) -> tuple[D, D, D | None] | None:
-    [row] = models_with_prices(at=at, keys=[key])  # type: ignore[arg-type]
+    [row] = models_with_prices(at=at, only=[find_model(*key.split("/", 1))])  # type: ignore[arg-type,list-item]
     v = row.version
     return None if v is None else (v.input_usd_per_mtok, v.output_usd_per_mtok, v.cache_read_usd_per_mtok)
 

@@ -93,8 +93,21 @@ def start_worker(database_url: str, queue: str) -> subprocess.Popen:
         "PRICE_REFRESH_RETRY_BACKOFF": "1",
         "PRICE_REFRESH_SEED_FIRST": "false",  # the crafted catalogue only, as in this package's tests
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-               "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        queue,
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
