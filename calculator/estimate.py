@@ -19,7 +19,8 @@ from typing import Any
 from django.utils import timezone
 
 from pricing.bill import ThresholdNotice
-from pricing.bill.rates import Usage, breakdown_of, money
+from pricing.bill.money import money
+from pricing.bill.rates import Usage, breakdown_of
 from pricing.models import LanguageModel, PriceVersion
 from pricing.selectors.bills import estimate_bill, prefetch_sheets, service_tiers_offered
 from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from config.api import iso
-from pricing.bill.rates import money
+from pricing.bill.money import money
 from pricing.models import PriceVersion
 from pricing.selectors.bills import estimate_bill, prefetch_sheets
 

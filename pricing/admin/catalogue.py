@@ -21,9 +21,9 @@ from pricing.admin.display import (
     with_units,
 )
 from pricing.admin.price_table import PriceTableViews
+from pricing.bill.money import plain_rate
 from pricing.bill.notation import notation_of
 from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS
-from pricing.display.change_words import plain_rate
 from pricing.forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from pricing.models import LanguageModel, PriceTier, PriceVersion, Provider
 from pricing.models.sheets import VariantBand, VariantRate, VariantThreshold, price_sheet

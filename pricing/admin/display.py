@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from pricing.bill.money import plain_rate
 from pricing.bill.rates import RATE_LABELS
-from pricing.display.change_words import plain_rate, rate_changes
+from pricing.display.change_words import rate_changes
 from pricing.models import ImportRun, LanguageModel, PriceVersion
 
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from pricing.display.change_words import plain_rate
+from pricing.bill.money import plain_rate
 from pricing.models import ImportRun, PriceProposal
 from pricing.services.versions import PriceRejected, accept_proposal, can_edit_prices, reject_proposal
 from pricing.sources import SOURCES

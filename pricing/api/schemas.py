@@ -10,7 +10,8 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema, create_model
 
 from config.api import Iso
-from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, money
+from pricing.bill.money import money
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS
 from pricing.models import LanguageModel, PriceSnapshot, PriceTier, PriceVersion
 from pricing.selectors.disagreement import THRESHOLD, SourceComparison
 

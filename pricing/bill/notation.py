@@ -20,6 +20,7 @@ from typing import Any
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import BATCH, sheet_from_rates
+from pricing.bill.money import money
 from pricing.bill.rates import Rates
 from pricing.bill.serial import band_from_json, sheet_to_json
 from pricing.bill.sheet import MTOK, PROMPT_KINDS, UNIT_KINDS, PriceSheet, TierRule, UnitPrice, Variant
@@ -134,5 +135,5 @@ def _variant_notation(variant: Variant) -> dict[str, Any]:
 
 
 def _price_notation(price: UnitPrice) -> str | dict[str, Any]:
-    usd = format(price.usd.normalize(), "f") if price.usd else "0"
+    usd = money(price.usd) or "0"
     return usd if price.per == MTOK else {"usd": usd, "per": price.per}

@@ -172,11 +172,3 @@ def breakdown_of(bill: Bill) -> CostBreakdown:
         tier_threshold_tokens=bill.tier_threshold_tokens,
         batch_applied=bill.variant == "batch",
     )
-
-
-def money(value: Decimal | None) -> str | None:
-    """Money for JSON and exports: an exact decimal string such as "0.0012", never a float or
-    an exponent. The only place a money value becomes text."""
-    if value is None:
-        return None
-    return format(value.normalize(), "f") if value else "0"

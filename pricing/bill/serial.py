@@ -18,6 +18,7 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pricing.bill.money import money
 from pricing.bill.sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
 
 
@@ -58,11 +59,7 @@ def _variant_json(variant: Variant) -> dict[str, Any]:
 
 
 def _prices_json(prices: Mapping[str, UnitPrice]) -> dict[str, Any]:
-    return {kind: {"usd": _money(price.usd), "per": price.per} for kind, price in prices.items()}
-
-
-def _money(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value else "0"
+    return {kind: {"usd": money(price.usd), "per": price.per} for kind, price in prices.items()}
 
 
 def sheet_from_json(data: object) -> PriceSheet:

@@ -6,18 +6,8 @@ Pure: no Django imports. Rates are shown as plain decimals with at least two pla
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from pricing.bill.money import plain_rate
 from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
-
-
-def plain_rate(value: Decimal | None) -> str:
-    """A rate for people: exact, at least two decimal places, "—" when there is none."""
-    if value is None:
-        return "—"
-    text = format(value.normalize(), "f") if value else "0"
-    whole, _, fraction = text.partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')}"
 
 
 def short_name(field: str) -> str:

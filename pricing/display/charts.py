@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pricing.bill.money import usd
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28  # margins for the axis labels
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -83,7 +85,8 @@ def _date_ticks(first: datetime, last: datetime) -> list[datetime]:
 
 
 def _usd(rate: Decimal) -> str:
-    return f"${rate.quantize(Decimal('0.01')) if rate >= 1 else rate.normalize():f}"
+    """An axis label: cents above a dollar, exact below."""
+    return usd(rate.quantize(Decimal("0.01")) if rate >= 1 else rate)
 
 
 def _summary(steps: list[Step]) -> str:

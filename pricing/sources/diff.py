@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money, rate_values
+from pricing.bill.money import money
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, rate_values
 from pricing.bill.sheet import PriceSheet
 from pricing.sources.records import PriceRecord
 

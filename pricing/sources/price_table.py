@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 import tablib
 
-from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, money
+from pricing.bill.money import money
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
 from pricing.bill.validation import Problem, validate_rates
 
 KEY_COLUMNS = ("provider", "model", "name")

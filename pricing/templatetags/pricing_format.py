@@ -4,17 +4,13 @@ from decimal import Decimal
 
 from django import template
 
+from pricing.bill.money import usd
+
 register = template.Library()
 
 
-@register.filter
-def usd(value: Decimal | None) -> str:
-    """A per-million rate for display: "$2.50", "$0.0028", "—" when there is none."""
-    if value is None:
-        return "—"
-    text = format(value.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"${whole}.{frac.ljust(2, '0')}"
+# A per-million rate for display: "$2.50", "$0.0028", "—" when there is none.
+register.filter("usd", usd)
 
 
 @register.simple_tag(takes_context=True)

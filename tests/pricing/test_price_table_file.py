@@ -10,8 +10,9 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from pricing.bill.money import plain_rate
 from pricing.bill.rates import Rates, TierRates
-from pricing.display.change_words import plain_rate, rate_changes
+from pricing.display.change_words import rate_changes
 from pricing.sources.price_table import (
     COLUMNS,
     MAX_TABLE_BYTES,
