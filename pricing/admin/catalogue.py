@@ -14,10 +14,10 @@ from django.utils.html import format_html
 from pricing.admin.actions import ModelActions
 from pricing.admin.display import (
     DataQualityFilter,
+    RateColumns,
     SafeAutocomplete,
     VersionHistory,
     made_by,
-    rate_columns,
     with_units,
 )
 from pricing.admin.price_table import PriceTableViews
@@ -43,7 +43,7 @@ class ProviderAdmin(admin.ModelAdmin):
         return False
 
 
-class PriceHistoryInline(rate_columns(HISTORY_RATES), admin.TabularInline):  # type: ignore[misc]
+class PriceHistoryInline(RateColumns, admin.TabularInline):
     """A model's whole price history, newest first, each version with what it changed against
     the one before and who or what made it. Read-only: history is never edited."""
 
@@ -164,7 +164,7 @@ class _ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class PriceTierInline(rate_columns(TIER_RATE_FIELDS), _ReadOnlyInline):  # type: ignore[misc]
+class PriceTierInline(RateColumns, _ReadOnlyInline):
     model = PriceTier
     fields = ["threshold_tokens", *(f"shown_{name}" for name in TIER_RATE_FIELDS)]
     readonly_fields = fields
@@ -190,7 +190,7 @@ SHEET_INLINES = [VariantRateInline, VariantThresholdInline, VariantBandInline]
 
 
 @admin.register(PriceVersion)
-class PriceVersionAdmin(SafeAutocomplete, rate_columns(RATE_FIELDS), admin.ModelAdmin):  # type: ignore[misc]
+class PriceVersionAdmin(SafeAutocomplete, RateColumns, admin.ModelAdmin):
     """Viewing any version; adding a new one (price editors only). Never changing or deleting."""
 
     list_display = [

@@ -40,9 +40,18 @@ def rate_display(name: str) -> Callable[[Any, Any], str]:
     return admin.display(description=unit_label(name, short=True))(show)
 
 
-def rate_columns(names: tuple[str, ...] | list[str]) -> type:
-    """A base class for an admin with a ``shown_<name>`` column for each rate in ``names``."""
-    return type("RateColumns", (), {f"shown_{name}": rate_display(name) for name in names})
+class RateColumns:
+    """An admin's ``shown_<rate>`` columns: each rate of a version or tier as a plain decimal
+    with its unit (a tier shows the first five)."""
+
+    shown_input_usd_per_mtok = rate_display("input_usd_per_mtok")
+    shown_output_usd_per_mtok = rate_display("output_usd_per_mtok")
+    shown_cache_read_usd_per_mtok = rate_display("cache_read_usd_per_mtok")
+    shown_cache_write_5m_usd_per_mtok = rate_display("cache_write_5m_usd_per_mtok")
+    shown_cache_write_1h_usd_per_mtok = rate_display("cache_write_1h_usd_per_mtok")
+    shown_batch_input_usd_per_mtok = rate_display("batch_input_usd_per_mtok")
+    shown_batch_output_usd_per_mtok = rate_display("batch_output_usd_per_mtok")
+    shown_request_usd = rate_display("request_usd")
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):

@@ -17,33 +17,46 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from pricing.bill.rates import RATE_LABELS, Rates, TierRates, rate_fields, required_rate_fields
+from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
 from pricing.sources.records import MODEL_ALIASES
 
 MONEY = {"max_digits": 20, "decimal_places": 10}
 
 
-def _rate_columns(name: str, kind: type[Rates] | type[TierRates]) -> type[models.Model]:
-    """An abstract model with one money column per rate field of ``kind`` (see ``pricing.bill.rates``),
-    so the columns, their labels and the copy to and from the cost core are never written out."""
-    required = required_rate_fields(kind)
-    columns = {
-        field: models.DecimalField(
-            RATE_LABELS[field], null=field not in required, blank=field not in required, **MONEY
-        )
-        for field in rate_fields(kind)
-    }
+class VersionRateColumns(models.Model):
+    """A price version's money columns, one per rate of ``pricing.bill.rates.Rates`` (with its
+    label): USD per million tokens, the request fee in USD. A test holds the two in step."""
 
-    def stored_rates(self: models.Model) -> dict[str, object]:
-        return {field: getattr(self, field) for field in columns}
+    input_usd_per_mtok = models.DecimalField("input", **MONEY)
+    output_usd_per_mtok = models.DecimalField("output", **MONEY)
+    cache_read_usd_per_mtok = models.DecimalField("cache read", null=True, blank=True, **MONEY)
+    cache_write_5m_usd_per_mtok = models.DecimalField("cache write (5 min)", null=True, blank=True, **MONEY)
+    cache_write_1h_usd_per_mtok = models.DecimalField("cache write (1 h)", null=True, blank=True, **MONEY)
+    batch_input_usd_per_mtok = models.DecimalField("batch input", null=True, blank=True, **MONEY)
+    batch_output_usd_per_mtok = models.DecimalField("batch output", null=True, blank=True, **MONEY)
+    request_usd = models.DecimalField("fee per request (USD)", null=True, blank=True, **MONEY)
 
-    meta = type("Meta", (), {"abstract": True})
-    attrs = {**columns, "Meta": meta, "__module__": __name__, "stored_rates": stored_rates}
-    return type(name, (models.Model,), attrs)
+    class Meta:
+        abstract = True
+
+    def stored_rates(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in RATE_FIELDS}
 
 
-VersionRateColumns = _rate_columns("VersionRateColumns", Rates)
-TierRateColumns = _rate_columns("TierRateColumns", TierRates)
+class TierRateColumns(models.Model):
+    """A long-context tier's money columns, one per rate of ``pricing.bill.rates.TierRates``."""
+
+    input_usd_per_mtok = models.DecimalField("input", **MONEY)
+    output_usd_per_mtok = models.DecimalField("output", **MONEY)
+    cache_read_usd_per_mtok = models.DecimalField("cache read", null=True, blank=True, **MONEY)
+    cache_write_5m_usd_per_mtok = models.DecimalField("cache write (5 min)", null=True, blank=True, **MONEY)
+    cache_write_1h_usd_per_mtok = models.DecimalField("cache write (1 h)", null=True, blank=True, **MONEY)
+
+    class Meta:
+        abstract = True
+
+    def stored_rates(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in TIER_RATE_FIELDS}
 
 
 class Provider(models.Model):

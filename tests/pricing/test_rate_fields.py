@@ -6,7 +6,16 @@ from decimal import Decimal as D
 
 from django.db import models
 
-from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
+from pricing.admin.display import RateColumns
+from pricing.bill.rates import (
+    RATE_FIELDS,
+    RATE_LABELS,
+    TIER_RATE_FIELDS,
+    Rates,
+    TierRates,
+    rate_fields,
+    required_rate_fields,
+)
 from pricing.forms import NewPriceVersionForm
 from pricing.models import PriceTier, PriceVersion
 from pricing.services.seed import rates_from_entry
@@ -32,6 +41,20 @@ def money_columns(model: type[models.Model]) -> tuple[str, ...]:
 def test_every_rate_of_the_cost_core_is_a_money_column_and_nothing_else_is():
     assert money_columns(PriceVersion) == RATE_FIELDS
     assert money_columns(PriceTier) == TIER_RATE_FIELDS
+
+
+def test_each_money_column_carries_its_rates_label_and_is_required_only_where_the_rate_is():
+    for model, kind in ((PriceVersion, Rates), (PriceTier, TierRates)):
+        required = required_rate_fields(kind)
+        for name in rate_fields(kind):
+            column = model._meta.get_field(name)
+            assert column.verbose_name == RATE_LABELS[name], name
+            assert column.null is column.blank is (name not in required), name
+            assert (column.max_digits, column.decimal_places) == (20, 10), name
+
+
+def test_the_admin_shows_every_rate_as_a_column():
+    assert all(callable(getattr(RateColumns, f"shown_{name}", None)) for name in RATE_FIELDS)
 
 
 def test_the_rate_tuples_hold_every_field_of_the_dataclasses_but_tiers_and_threshold():
