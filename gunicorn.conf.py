@@ -49,7 +49,7 @@ def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
     )
     for key, reason in missing.items():
         server.log.warning("tokenizer %s unavailable: %s", key, reason)
-    from calculator.tokenizers.chat import preload_framing
+    from calculator.tokenizers.chat.framing import preload_framing
 
     started = time.perf_counter()
     framing = preload_framing()

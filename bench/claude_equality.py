@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO))
 
 import ctok  # noqa: E402
 
-from calculator.tokenizers.engines_claude import ClaudeEngine  # noqa: E402
+from calculator.tokenizers.claude.engine import ClaudeEngine  # noqa: E402
 from tests.calculator.tokenizers.claude_corpus import documents  # noqa: E402
 
 FAMILIES = (("v3", "3.0"), ("v4.7", "4.7"), ("v4.8", "4.8"))

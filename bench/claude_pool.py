@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from tokenizers_bench import build_text  # noqa: E402
 
-from calculator.tokenizers.claude import ClaudeEstimator  # noqa: E402
+from calculator.tokenizers.claude.estimator import ClaudeEstimator  # noqa: E402
 
 VERSIONS = ("3.0", "4.7", "4.8")
 _engines: dict[str, ClaudeEstimator] = {}

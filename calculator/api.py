@@ -34,8 +34,8 @@ from .schemas import (
     TokenizersOut,
     estimate_json,
 )
-from .tokenizers.chat import count_conversation
-from .tokenizers.conversation import parse_conversation
+from .tokenizers.chat.conversation import parse_conversation
+from .tokenizers.chat.framing import count_conversation
 from .tokenizers.quality import quality_of
 from .tokenizers.registry import check_text
 

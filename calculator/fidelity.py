@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from . import provider_counts, tokenizers
 from .image_counts import count_images
-from .tokenizers.chat import count_conversation, frame_variant
-from .tokenizers.conversation import ChatCount, Conversation
+from .tokenizers.chat.conversation import ChatCount, Conversation
+from .tokenizers.chat.framing import count_conversation, frame_variant
 from .tokenizers.quality import PROVIDER_COUNT, quality_of
 from .tokenizers.registry import check_text
 

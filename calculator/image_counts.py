@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pricing.bill.images import ImageInput, NoImageRule, image_tokens
 
-from .tokenizers.image_parts import ImagePart
+from .tokenizers.chat.image_parts import ImagePart
 
 RULES = {
     "openai": "OpenAI's published image rule (a base count plus a count per 512 px tile, by detail)",

@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from config.api import AsOf
 
 from .budgets import PRESETS
-from .tokenizers.conversation import Conversation, ConversationError, parse_conversation
+from .tokenizers.chat.conversation import Conversation, ConversationError, parse_conversation
 
 MAX_TOKENS = 100_000_000  # per request; far above any context window, far below overflow
 MAX_REQUESTS_PER_MONTH = 10_000_000_000

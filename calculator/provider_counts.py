@@ -16,8 +16,8 @@ import urllib.request
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from .tokenizers.chat import CLAUDE_FRAMES
-from .tokenizers.conversation import Conversation, openai_messages
+from .tokenizers.chat.conversation import Conversation, openai_messages
+from .tokenizers.chat.framing import CLAUDE_FRAMES
 
 EXACT_LABEL = "exact (provider count)"
 CACHE_ENTRIES = 2048

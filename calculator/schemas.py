@@ -24,7 +24,7 @@ from pricing.api.schemas import Money
 
 from .columns import COLUMNS, EstimateRow, columns_json
 from .estimate import Estimate
-from .tokenizers.conversation import ConversationError, parse_conversation
+from .tokenizers.chat.conversation import ConversationError, parse_conversation
 
 # A ratio such as characters per token: a decimal string ("3.57"), or null.
 Ratio = Annotated[

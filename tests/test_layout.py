@@ -44,6 +44,19 @@ def test_the_catalogue_has_a_room_for_each_role():
     } <= rooms
 
 
+def test_the_tokenizers_keep_at_most_ten_modules_at_their_top_level():
+    assert len(top_level_modules("calculator/tokenizers")) <= 10
+
+
+def test_the_tokenizers_have_a_room_for_engines_claude_and_chat():
+    package = ROOT / "calculator" / "tokenizers"
+    rooms = {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert {"engines", "claude", "chat"} <= rooms
+    patterns = ("engines_*.py", "claude*.py", "chat*.py")
+    prefixed = [p.name for pattern in patterns for p in package.glob(pattern)]
+    assert prefixed == []
+
+
 def test_every_layer_contract_is_kept(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert lint_imports(no_cache=True, no_logo=True) == 0

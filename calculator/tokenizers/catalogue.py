@@ -72,13 +72,13 @@ class OneFile:
 
 @dataclass(frozen=True)
 class TiktokenFile(OneFile):
-    """A ``.tiktoken`` rank file; ``pattern`` names its regex in engines_tiktoken."""
+    """A ``.tiktoken`` rank file; ``pattern`` names its regex in engines/tiktoken.py."""
 
     pattern: str
     normalize: NormalForm | None = None
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from . import engines_tiktoken as et
+        from .engines import tiktoken as et
 
         path = settings.data_dir / self.filename
         return et.load_tiktoken_file(path, spec.key, getattr(et, self.pattern), normalize=self.normalize)
@@ -89,7 +89,7 @@ class TekkenJson(OneFile):
     """Mistral's tekken JSON (its own pattern inside), run by tiktoken."""
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from .engines_tiktoken import load_tekken
+        from .engines.tiktoken import load_tekken
 
         return load_tekken(settings.data_dir / self.filename)
 
@@ -102,7 +102,7 @@ class ByteLevelJson(OneFile):
     normalize: NormalForm | None = None
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from . import engines_tiktoken as et
+        from .engines import tiktoken as et
 
         path = settings.data_dir / self.filename
         return et.load_byte_level_json(path, spec.key, getattr(et, self.pattern), normalize=self.normalize)
@@ -111,7 +111,7 @@ class ByteLevelJson(OneFile):
 @dataclass(frozen=True)
 class SentencePieceModel(OneFile):
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from .engines_spm import SentencePieceAdapter
+        from .engines.spm import SentencePieceAdapter
 
         return SentencePieceAdapter(settings.data_dir / self.filename)
 
@@ -119,7 +119,7 @@ class SentencePieceModel(OneFile):
 @dataclass(frozen=True)
 class HFTokenizerJson(OneFile):
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from .engines_hf import HFAdapter
+        from .engines.hf import HFAdapter
 
         return HFAdapter(settings.data_dir / self.filename)
 
@@ -133,7 +133,7 @@ class Ctok:
         return ()
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from .claude import ClaudeEstimator
+        from .claude.estimator import ClaudeEstimator
 
         assert spec.claude_family is not None  # Spec.__post_init__ guarantees it for ctok rows
         return ClaudeEstimator(spec.claude_family)

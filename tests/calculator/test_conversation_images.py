@@ -16,8 +16,8 @@ from PIL import Image
 
 from calculator.fidelity import ModelRef, average_counts
 from calculator.image_counts import count_images
-from calculator.tokenizers.conversation import parse_conversation
-from calculator.tokenizers.image_parts import ImagePart
+from calculator.tokenizers.chat.conversation import parse_conversation
+from calculator.tokenizers.chat.image_parts import ImagePart
 from pricing.services.seed import load_seed_catalogue
 
 QUESTION = "What is in this picture?"

@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from calculator import provider_counts
-from calculator.tokenizers.conversation import parse_conversation
+from calculator.tokenizers.chat.conversation import parse_conversation
 
 from . import provider_server
 from .provider_server import KEY

@@ -1,10 +1,8 @@
-"""The catalogue table's own rules, the adapter protocol every engine meets, and the package's
-import graph (no cycle; no Django in the pure tokenizer package)."""
+"""The catalogue table's own rules, the adapter protocol every engine meets, and no Django in the pure
+tokenizer package (import cycles are import-linter's job: tests/test_layout.py)."""
 
-import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +11,6 @@ from calculator.tokenizers import catalogue, registry
 from calculator.tokenizers.catalogue import SPECS, Ctok, Spec, TiktokenFile
 from calculator.tokenizers.types import Adapter
 
-PACKAGE = Path(catalogue.__file__).parent
 ROW = {
     "name": "A",
     "engine": "tiktoken",
@@ -67,31 +64,6 @@ def test_returning_to_earlier_settings_reuses_the_engines_loaded_then(tmp_path, 
     assert not tokenizers.is_available("o200k_base")
     reconfigure(data_dir=data_dir)
     assert registry._adapter("o200k_base") is before
-
-
-def _imports_within_package(path: Path) -> set[str]:
-    """Sibling modules ``path`` imports (``from .x import``, ``from . import x``), anywhere in it."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found |= {node.module} if node.module else {alias.name for alias in node.names}
-    return found & {p.stem for p in PACKAGE.glob("*.py")}
-
-
-def test_the_tokenizer_modules_import_each_other_without_a_cycle():
-    graph = {p.stem: _imports_within_package(p) for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
-    done: set[str] = set()
-
-    def visit(module: str, path: tuple[str, ...]) -> None:
-        assert module not in path, f"import cycle: {' -> '.join((*path, module))}"
-        if module not in done:
-            for imported in graph.get(module, ()):
-                visit(imported, (*path, module))
-            done.add(module)
-
-    for module in graph:
-        visit(module, ())
-    assert "registry" not in graph["catalogue"]
 
 
 def test_the_tokenizer_package_imports_no_django():

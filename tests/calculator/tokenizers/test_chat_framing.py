@@ -14,8 +14,8 @@ import tarfile
 import pytest
 
 from calculator.tokenizers.assets import ASSETS, DOWNLOAD_CACHE
-from calculator.tokenizers.chat import count_conversation
-from calculator.tokenizers.conversation import ConversationError, parse_conversation
+from calculator.tokenizers.chat.conversation import ConversationError, parse_conversation
+from calculator.tokenizers.chat.framing import count_conversation
 from tests.reference import tiktoken_encoding
 
 MESSAGES = [
@@ -213,6 +213,6 @@ def test_an_odd_tool_schema_is_still_counted(key):
 
 
 def test_every_framing_source_preloads_for_a_forking_server():
-    from calculator.tokenizers.chat import preload_framing
+    from calculator.tokenizers.chat.framing import preload_framing
 
     assert set(preload_framing().values()) == {None}

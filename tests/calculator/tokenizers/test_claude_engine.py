@@ -7,9 +7,9 @@ import ctok
 import pytest
 from ctok.normalize import _hard_kind, _stray_mark, classify
 
-from calculator.tokenizers import claude_chunks
-from calculator.tokenizers import claude_stream as cs
-from calculator.tokenizers.engines_claude import ClaudeEngine
+from calculator.tokenizers.claude import chunks as claude_chunks
+from calculator.tokenizers.claude import stream as cs
+from calculator.tokenizers.claude.engine import ClaudeEngine
 
 from .claude_corpus import documents
 from .corpus import CORPUS

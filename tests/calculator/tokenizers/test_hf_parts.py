@@ -1,7 +1,7 @@
 """Gemma 3's counts by parts (cut before spaces where no merge can cross) equal the whole text's."""
 
 from calculator.tokenizers import registry
-from calculator.tokenizers.engines_hf import space_cut
+from calculator.tokenizers.engines.hf import space_cut
 
 from .claude_corpus import documents
 from .corpus import CORPUS

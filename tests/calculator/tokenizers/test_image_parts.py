@@ -11,8 +11,8 @@ import os
 import pytest
 from PIL import Image
 
-from calculator.tokenizers.conversation import ConversationError, parse_conversation
-from calculator.tokenizers.image_parts import HEADER_BYTES, ImagePart
+from calculator.tokenizers.chat.conversation import ConversationError, parse_conversation
+from calculator.tokenizers.chat.image_parts import HEADER_BYTES, ImagePart
 
 
 def data_url(width, height, kind="PNG", **save):

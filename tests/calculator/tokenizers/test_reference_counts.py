@@ -18,7 +18,7 @@ import tokenizers as hf
 from tiktoken.load import load_tiktoken_bpe
 
 from calculator.tokenizers import count_tokens, tokenize
-from calculator.tokenizers import engines_tiktoken as et
+from calculator.tokenizers.engines import tiktoken as et
 
 from .corpus import CORPUS
 

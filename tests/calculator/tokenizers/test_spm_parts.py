@@ -3,8 +3,8 @@
 import pytest
 
 from calculator.tokenizers import registry
-from calculator.tokenizers.engines_spm import WORD_CUT
-from calculator.tokenizers.part_counts import PartCounts
+from calculator.tokenizers.engines.part_counts import PartCounts
+from calculator.tokenizers.engines.spm import WORD_CUT
 
 from .claude_corpus import documents
 from .corpus import CORPUS

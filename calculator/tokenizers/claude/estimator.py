@@ -1,5 +1,5 @@
 """The Claude 3+ estimator: ctok 1.3.0's counts (an offline reconstruction of Anthropic's count
-endpoint), computed by our compiled-speed engine (``engines_claude``), exactly and in-thread.
+endpoint), computed by our compiled-speed engine (``claude.engine``), exactly and in-thread.
 
 No sampling and no counting processes: the engine counts a 1 MB text in a fraction of a second,
 so every text up to the size limit is counted whole, and equality with ctok is tested.
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .engines_claude import ClaudeEngine
-from .offsets import NormalizedText, make_tokens
-from .types import Token
+from ..engines.offsets import NormalizedText, make_tokens
+from ..types import Token
+from .engine import ClaudeEngine
 
 # The catalogue's ctok version string -> our family key (ctok 1.3.0: "3.0" serves 3.0 to 4.6,
 # "4.7" serves 4.7, "4.8" serves 4.8 and later).

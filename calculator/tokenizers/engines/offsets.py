@@ -13,7 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
-from .types import NormalForm, Token
+from ..types import NormalForm, Token
 
 
 def byte_ends_to_char_ends(text: str, byte_ends: Iterable[int]) -> list[int]:

@@ -3,7 +3,7 @@
 Each family is framed the way its API reads a conversation, rendered once per conversation and
 family and counted with the engine we already have:
 
-- open-weight families (Llama 3, Qwen, DeepSeek, Gemma): their own chat template (chat_templates);
+- open-weight families (Llama 3, Qwen, DeepSeek, Gemma): their own chat template (templates.py);
 - Mistral: mistral-common's chat-completion encoding (exact, with its control tokens);
 - gpt-oss: openai-harmony's rendering (exact);
 - OpenAI's hosted chat models: OpenAI's published counting recipe (documented);
@@ -18,10 +18,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import chat_templates, chat_vendors, registry
-from .catalogue import SPECS
+from .. import registry
+from ..catalogue import SPECS
+from ..registry import count_tokens
+from . import templates as chat_templates
+from . import vendors as chat_vendors
 from .conversation import ChatCount, Conversation, FramingRefused, openai_messages
-from .registry import count_tokens
 
 EXACT, DOCUMENTED, ESTIMATED = "exact", "documented", "estimated"
 # Anthropic's tool-use documentation: the system prompt Claude adds when tools are given

@@ -16,8 +16,8 @@ from pathlib import Path
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 
+from ..types import NormalForm, Token
 from .offsets import NormalizedText, byte_ends_to_char_ends, make_tokens
-from .types import NormalForm, Token
 
 # tiktoken_ext/openai_public.py (tiktoken 0.14.0, MIT).
 CL100K_PATTERN = (

@@ -1,11 +1,11 @@
 """Chunks of a text whose Claude streams do not depend on each other, and a shortcut for the
-stream of the common ASCII chunk (``claude_stream.stream`` stays the general rule)."""
+stream of the common ASCII chunk (``stream.stream`` stays the general rule)."""
 
 from __future__ import annotations
 
 import re
 
-from .claude_stream import BOW, CAPS, CONTRACTIONS, EOW, SHIFT, stream, tables
+from .stream import BOW, CAPS, CONTRACTIONS, EOW, SHIFT, stream, tables
 
 
 def chunks(body: str) -> tuple[list[str], str]:

@@ -1,6 +1,6 @@
 """The Claude counting engine: ctok 1.3.0's counts, exactly, at compiled speed.
 
-ctok counts a text as the fewest tokens that tile its marked stream (``claude_stream``), every
+ctok counts a text as the fewest tokens that tile its marked stream (``stream``), every
 vocabulary piece costing one, a character no piece covers costing its byte-floor tiling. That is a
 shortest path, and a SentencePiece Unigram model whose pieces all score -1 finds exactly it: its
 Viterbi maximises the summed score, i.e. minimises the number of pieces, in C++. We build that
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from . import claude_chunks
-from . import claude_stream as cs
-from .part_counts import PartCounts
+from ..engines.part_counts import PartCounts
+from . import chunks as claude_chunks
+from . import stream as cs
 
 # Our family key -> (ctok's vocabulary file, message frame tokens, frame ends in a BOW). The
 # frame sizes and v4.8's bow-less frame are ctok 1.3.0's published family facts.

@@ -1,4 +1,4 @@
-"""Text -> Claude's marked stream, the input of the minimum-count tiling (``engines_claude``).
+"""Text -> Claude's marked stream, the input of the minimum-count tiling (``claude.engine``).
 
 This follows the normalisation that ctok 1.3.0 documents (NFC, stripped controls and private use,
 folded spaces and, for v3, curly quotes), then cuts the text into units by character class and

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..types import TokenizerError
 from .image_parts import MAX_IMAGES, ImagePart, ImagePartError, parse_image_part
-from .types import TokenizerError
 
 ROLES = ("system", "developer", "user", "assistant", "tool")
 MAX_MESSAGES = 2_000

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import cast
 
+from ..types import Token
 from .offsets import byte_ends_to_char_ends, make_tokens
 from .part_counts import PartCounts
-from .types import Token
 
 # Where a text can be cut without changing its pieces: at a single space between two other
 # characters. Mistral's vocabularies have no piece with "▁" (the space) after anything but "▁",

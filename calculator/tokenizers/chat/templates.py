@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..types import TokenizerUnavailable
 from .conversation import FramingRefused
-from .types import TokenizerUnavailable
 
 # tokenizer key -> the chat config file whose template its models use
 CONFIGS = {
@@ -34,7 +34,7 @@ CONFIGS = {
 @functools.cache
 def _template(data_dir: Path, filename: str) -> tuple[str, dict[str, str], re.Pattern[str]]:
     """(chat template, its bos/eos variables, a pattern splitting the special tokens out)."""
-    from .assets import ASSETS, is_verified
+    from ..assets import ASSETS, is_verified
 
     path = data_dir / filename
     if not is_verified(path, ASSETS[filename].sha256):
@@ -57,7 +57,7 @@ def _token_text(value: object) -> str:
 
 
 def _tokenizer_json_specials(path: Path) -> set[str]:
-    from .assets import ASSETS, is_verified
+    from ..assets import ASSETS, is_verified
 
     if not is_verified(path, ASSETS[path.name].sha256):
         raise TokenizerUnavailable(f"{path.name} is missing or fails its SHA-256 check")

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..types import Token
 from .offsets import make_tokens
 from .part_counts import PartCounts
-from .types import Token
 
 if TYPE_CHECKING:
     from tokenizers import Encoding
