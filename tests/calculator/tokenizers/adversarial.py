@@ -17,7 +17,11 @@ def _minified_json(rng: random.Random, chars: int) -> str:
     rows = []
     size = 0
     while size < chars:
-        row = {"id": rng.randint(0, 10**9), "name": f"item-{rng.randint(0, 999)}", "tags": [[{}], {"a": [1.5, None]}]}
+        row = {
+            "id": rng.randint(0, 10**9),
+            "name": f"item-{rng.randint(0, 999)}",
+            "tags": [[{}], {"a": [1.5, None]}],
+        }
         rows.append(row)
         size += 80
     return json.dumps(rows, separators=(",", ":"))[:chars]
@@ -26,7 +30,11 @@ def _minified_json(rng: random.Random, chars: int) -> str:
 def _csv_numbers(rng: random.Random, chars: int) -> str:
     lines, size = [], 0
     while size < chars:
-        line = ",".join(str(rng.randint(0, 10**rng.randint(1, 9))) for _ in range(8)) + ",-" + str(rng.random())
+        line = (
+            ",".join(str(rng.randint(0, 10 ** rng.randint(1, 9))) for _ in range(8))
+            + ",-"
+            + str(rng.random())
+        )
         lines.append(line)
         size += len(line) + 1
     return "\n".join(lines)[:chars]
@@ -37,7 +45,8 @@ def _log(rng: random.Random, chars: int) -> str:
     while size < chars:
         rule = "-" * rng.randint(20, 400) if rng.random() < 0.2 else ""
         pad = " " * rng.randint(0, 300) + "\t" * rng.randint(0, 20)
-        line = f"2026-12-06T17:{rng.randint(0, 59):02d}:00.{rng.randint(0, 999999):06d}Z INFO{pad}worker[{rng.randint(1, 9)}] ok {rule}"
+        stamp = f"2026-12-06T17:{rng.randint(0, 59):02d}:00.{rng.randint(0, 999999):06d}Z"
+        line = f"{stamp} INFO{pad}worker[{rng.randint(1, 9)}] ok {rule}"
         lines.append(line)
         size += len(line) + 1
     return "\n".join(lines)[:chars]
