@@ -23,7 +23,7 @@ def _minified_json(rng: random.Random, chars: int) -> str:
             "tags": [[{}], {"a": [1.5, None]}],
         }
         rows.append(row)
-        size += 80
+        size += len(json.dumps(row, separators=(",", ":"))) + 1
     return json.dumps(rows, separators=(",", ":"))[:chars]
 
 
