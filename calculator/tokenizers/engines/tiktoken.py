@@ -80,6 +80,8 @@ LONG_RUN = 100_000
 # Unicode White_Space (the \s of tiktoken's regexes) except \r and \n, which every pattern treats
 # on their own.
 _FLAT_SPACE = re.compile("[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# GPT-2's pattern has no newline rule: there any White_Space run is one ``\s+(?!\S)`` piece.
+_ANY_SPACE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _DEEPSEEK_STOPS = re.compile("[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]")  # _CJK
 
 
@@ -120,7 +122,8 @@ class TiktokenAdapter:
             return self._encode_plain(text)
         ranks: list[int] = []
         start = 0
-        for run in _FLAT_SPACE.finditer(text):
+        runs = _ANY_SPACE if self.encoding._pat_str == GPT2_PATTERN else _FLAT_SPACE
+        for run in runs.finditer(text):
             begin, end = run.span()
             # Cut only runs with a non-space (or the text's edge) on both sides: no piece of
             # any pattern here joins such a run to the text before it, and the run is one piece,

@@ -105,7 +105,7 @@ def test_it_counts_tekken_like_its_json_says(data_dir):
 
 TIKTOKEN_KEYS = ["o200k_base", "cl100k_base", "llama3", "llama4", "mistral_tekken", "qwen2", "qwen3_5"]
 TIKTOKEN_KEYS += ["deepseek_v3", "claude_legacy", "grok", "generic"]
-FLAT_RUNS = [" ", "\t", " \t", "\u3000", "\xa0 ", "\t "]
+FLAT_RUNS = [" ", "\t", " \t", "\u3000", "\xa0 ", "\t ", "\n", " \n", "\r\n "]  # newlines: GPT-2's
 NEXT_TO_RUNS = ["", "x", "X", "1", "12345", ".", "'s", "\n", "\r\n", "中", "ア", "\u200d", "é", "-x", " x"]
 
 
@@ -132,3 +132,4 @@ def test_a_million_spaces_count_instead_of_crashing_tiktokens_regex(key):
     # own piece, which the test above proves equal on runs tiktoken still handles.
     assert count_tokens("x" + " " * 1_000_000, key) > 0
     assert count_tokens("\t" * 1_000_000 + "y", key) > 0
+    assert count_tokens("z" + " \n" * 500_000, key) > 0
