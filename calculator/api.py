@@ -62,6 +62,8 @@ def domain_errors(tokenizer: str | None = None) -> Iterator[None]:
         raise ApiError(str(exc), field="tokenizer", status=409, code="unavailable") from None
     except tokenizers.TextTooLarge as exc:
         raise ApiError(str(exc), field="text", status=413, code="too_large") from None
+    except tokenizers.CountDeadline as exc:
+        raise ApiError(str(exc), field="text", status=503, code="count_deadline") from None
     except tokenizers.TokenizerError as exc:
         raise ApiError(str(exc), field="text", code="bad_text") from None
 

@@ -10,7 +10,11 @@ class CalculatorConfig(AppConfig):
         # The tokenizer package imports no Django: its settings are passed in here, once.
         from . import tokenizers
 
-        tokenizers.configure(data_dir=settings.TOKENIZER_DATA_DIR, max_text_bytes=settings.MAX_TEXT_BYTES)
+        tokenizers.configure(
+            data_dir=settings.TOKENIZER_DATA_DIR,
+            max_text_bytes=settings.MAX_TEXT_BYTES,
+            count_deadline_seconds=settings.COUNT_DEADLINE_SECONDS,
+        )
         # The admin offers these keys for a model's tokenizer (pricing cannot import calculator).
         from pricing.tokenizing.choices import register_tokenizer_choices
 

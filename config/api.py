@@ -63,6 +63,7 @@ class ErrorOut(Schema):
 
 # The refusals every endpoint may answer, for the OpenAPI document (the handlers below make them).
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
+ERRORS[503] = ErrorOut  # a count past COUNT_DEADLINE_SECONDS ("count_deadline")
 
 
 # ---------- reading a body: the one function ----------

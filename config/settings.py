@@ -118,6 +118,7 @@ if BEHIND_TLS_PROXY:
 
 # Request size limits: the largest text an estimate accepts, and the body that carries it.
 MAX_TEXT_BYTES = envint("MAX_TEXT_BYTES", 5 * 1024 * 1024)
+COUNT_DEADLINE_SECONDS = envint("COUNT_DEADLINE_SECONDS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TEXT_BYTES + 256 * 1024
 
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).

@@ -22,6 +22,7 @@ from .registry import (
 )
 from .types import (
     Adapter,
+    CountDeadline,
     Settings,
     TextTooLarge,
     Token,
@@ -35,6 +36,7 @@ from .types import (
 __all__ = [
     "Adapter",
     "Settings",
+    "CountDeadline",
     "TextTooLarge",
     "Token",
     "TokenCount",

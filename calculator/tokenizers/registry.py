@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,6 +16,7 @@ from .assets import ASSETS, is_verified
 from .catalogue import SPECS, Spec, loader_of
 from .types import (
     Adapter,
+    CountDeadline,
     Settings,
     TextTooLarge,
     Token,
@@ -50,13 +52,18 @@ def configure(
     *,
     data_dir: str | Path | None = None,
     max_text_bytes: int | None = None,
+    count_deadline_seconds: float | None = None,
 ) -> None:
-    """Set the data folder and the text size limit in UTF-8 bytes; what is not given stays as it
-    is. Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
+    """Set the data folder, the text size limit in UTF-8 bytes and the counting deadline in
+    seconds; what is not given stays as it is. Cached counts are dropped; loaded engines are kept
+    for the settings they were loaded with."""
     global settings
     settings = Settings(
         data_dir=settings.data_dir if data_dir is None else Path(data_dir),
         max_text_bytes=settings.max_text_bytes if max_text_bytes is None else max_text_bytes,
+        count_deadline_seconds=(
+            settings.count_deadline_seconds if count_deadline_seconds is None else count_deadline_seconds
+        ),
     )
     clear_cache()
 
@@ -202,11 +209,17 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
     for spec in specs:
         owners.setdefault(spec.owner, spec.key)
     submit = _threads.submit if len(text) >= PARALLEL_FROM_CHARS else _in_turn
+    deadline = time.monotonic() + settings.count_deadline_seconds
     futures = {owner: submit(_count_cached, key, text, digest) for owner, key in owners.items()}
     results = {}
     for spec in specs:
         try:
-            tokens = futures[spec.owner].result()
+            tokens = futures[spec.owner].result(timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            raise CountDeadline(
+                f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
+                " (COUNT_DEADLINE_SECONDS)"
+            ) from None
         except Exception as exc:  # one broken tokenizer must not sink the others
             results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue

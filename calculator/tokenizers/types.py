@@ -49,11 +49,13 @@ class TokenCount:
 class Settings:
     """What the host application passes in through ``configure`` (this package reads no Django).
 
-    ``max_text_bytes`` bounds one text's UTF-8 encoding.
+    ``max_text_bytes`` bounds one text's UTF-8 encoding; ``count_deadline_seconds`` bounds the
+    wait for one text's counts.
     """
 
     data_dir: Path = Path("var/tokenizers")
     max_text_bytes: int = 5 * 1024 * 1024
+    count_deadline_seconds: float = 10.0
 
 
 @runtime_checkable
@@ -92,3 +94,8 @@ class TokenizerUnavailable(TokenizerError):
 
 class TextTooLarge(TokenizerError):
     """The text's UTF-8 encoding exceeds the configured limit (named in the message)."""
+
+
+class CountDeadline(TokenizerError):
+    """Counting the text ran past the configured deadline (named in the message); the count goes
+    on in its thread and is cached when it ends, but nobody waits for it."""

@@ -213,3 +213,27 @@ def test_models_whose_tokenizer_is_unavailable_say_so_and_the_rest_still_work(cl
 def test_an_output_above_the_models_output_cap_does_not_fit(client):
     _, body = post(client, {"input_tokens": 10, "output_tokens": 40_000, "models": ["openai/gpt-4.1-mini"]})
     assert body["results"][0]["fits_context"] is False  # max output 32,768
+
+
+@pytest.fixture
+def no_time_to_count():
+    before = tokenizers.registry.settings
+    tokenizers.configure(count_deadline_seconds=0.0)
+    yield
+    tokenizers.registry.settings = before
+
+
+@pytest.mark.parametrize("name", ["spaces", "digits", "brackets", "minified json"])
+def test_a_text_past_the_counting_deadline_gets_a_503_naming_the_limit_and_the_next_request_is_served(
+    client, no_time_to_count, name
+):
+    from tests.calculator.tokenizers.adversarial import adversarial_texts
+
+    worst = adversarial_texts(1_000_000)[name] + f" {name} once"  # not in the count cache
+    models = ["anthropic/claude-opus-4-6", "openai/gpt-4.1-mini", "google/gemini-2.5-flash"]
+    status, body = post(client, {"text": worst, "models": models})
+    assert status == 503, body
+    assert body["error"]["code"] == "count_deadline" and body["error"]["field"] == "text"
+    assert "COUNT_DEADLINE_SECONDS" in body["error"]["message"] and "0 s limit" in body["error"]["message"]
+    status, body = post(client, {"text": "Hello", "models": ["openai/gpt-4.1-mini"]})
+    assert status == 200

@@ -17,7 +17,7 @@ def chunks(body: str) -> tuple[list[str], str]:
     the chunk after it is joined to it, so that context stays inside one chunk."""
     t = tables()
     parts = t.chunk.findall(body)
-    tail = body[sum(map(len, parts)) :]
+    tail = parts.pop() if parts and t.non_word_run.fullmatch(parts[-1]) else ""
     if not t.word_end_punct.search(body):
         return parts, tail
     joined, carry = [], ""

@@ -34,7 +34,7 @@ FAMILIES = {
 }
 PLACEHOLDER = "\ue0ff"  # stands for any character no piece covers (private use never reaches here)
 BATCH_FROM = 32  # streams: fewer are encoded one call each
-CHUNK_CACHE_ENTRIES = 50_000  # ~5 MB a family: a common vocabulary, not a copy of every text
+CHUNK_CACHE_BYTES = 8 * 1024 * 1024  # a family's common vocabulary, not a copy of every text
 _ATOM = re.compile("\u27e8(bow|eow|shift|caps|0x[0-9A-Fa-f]{2})\u27e9")
 _GLYPH = {"bow": cs.BOW, "eow": cs.EOW, "shift": cs.SHIFT, "caps": cs.CAPS}
 
@@ -161,7 +161,7 @@ class Tiler:
         # Chunk -> count, bounded; one thread tiles a text's new chunks, the others reuse them.
         self.chunks = PartCounts(
             lambda parts: self.count_streams([claude_chunks.chunk_stream(p, caps_min) for p in parts]),
-            entries=CHUNK_CACHE_ENTRIES,
+            max_bytes=CHUNK_CACHE_BYTES,
         )
 
     def count_streams(self, streams: list[str]) -> list[int]:

@@ -10,13 +10,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-ENTRIES = 50_000  # distinct parts kept per vocabulary: bounded, so memory stays flat
+# Bounded by size, not entries, so memory stays flat whatever the texts: a part costs its
+# characters plus about 100 bytes of dict slot, str header and int.
+MAX_BYTES = 8 * 1024 * 1024  # per vocabulary
+PART_OVERHEAD_BYTES = 100
+LONGEST_KEPT = 1024  # characters: a longer part (a long run, a minified line) is counted, never kept
 
 
 class PartCounts:
-    def __init__(self, count_many: Callable[[list[str]], list[int]], entries: int = ENTRIES) -> None:
+    def __init__(self, count_many: Callable[[list[str]], list[int]], max_bytes: int = MAX_BYTES) -> None:
         self._count_many = count_many
-        self._entries = entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._table: dict[str, int] = {}
         self._lock = threading.Lock()  # one thread counts a text's new parts, the others reuse them
 
@@ -24,16 +29,26 @@ class PartCounts:
         table = self._table
         with self._lock:
             missing = list(set(parts).difference(table))
-            if missing:
-                table.update(zip(missing, self._count_many(missing), strict=True))
-            total = sum(map(table.__getitem__, parts))
-            if len(table) > self._entries:
-                table.clear()  # bounded: a long-running server never holds more (and one text's)
+            counted = dict(zip(missing, self._count_many(missing), strict=True)) if missing else {}
+            total = sum(table[p] if p in table else counted[p] for p in parts)
+            kept = {p: n for p, n in counted.items() if len(p) <= LONGEST_KEPT}
+            table.update(kept)
+            self._bytes += sum(len(p) + PART_OVERHEAD_BYTES for p in kept)
+            if self._bytes > self._max_bytes:
+                self.clear_locked()  # a long-running server never holds more (and one text's)
         return total
+
+    def size_bytes(self) -> int:
+        """What the kept parts cost, as counted against ``max_bytes``."""
+        return self._bytes
+
+    def clear_locked(self) -> None:
+        self._table.clear()
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._table)
 
     def clear(self) -> None:
         with self._lock:
-            self._table.clear()
+            self.clear_locked()

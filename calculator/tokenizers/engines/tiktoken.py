@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +74,26 @@ DEEPSEEK_PATTERN = "|".join(
 )
 
 
+# tiktoken's regex engine gives up (a Rust panic) after about 1,000,000 backtracking steps, which
+# one run of ~1,000,000 spaces or tabs takes: such runs are cut out and encoded as one piece.
+LONG_RUN = 100_000
+# Unicode White_Space (the \s of tiktoken's regexes) except \r and \n, which every pattern treats
+# on their own.
+_FLAT_SPACE = re.compile("[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# GPT-2's pattern has no newline rule: there any White_Space run is one ``\s+(?!\S)`` piece.
+_ANY_SPACE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_DEEPSEEK_STOPS = re.compile("[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]")  # _CJK
+
+
+def _run_is_whole(pattern: str, after: str) -> bool:
+    r"""Whether a long run of flat whitespace followed by ``after`` (a non-space) is one piece:
+    ``\s+(?!\S)`` leaves the last space to the next piece, except DeepSeek's lookahead, which
+    lets a run stand whole before a digit or a CJK character."""
+    if pattern != DEEPSEEK_PATTERN:
+        return False
+    return unicodedata.category(after).startswith("N") or _DEEPSEEK_STOPS.match(after) is not None
+
+
 class TiktokenAdapter:
     """Counts and tokenises with a ``tiktoken.Encoding`` (releases the GIL while encoding).
 
@@ -97,6 +118,28 @@ class TiktokenAdapter:
         self.allowed_special = allowed_special
 
     def _encode(self, text: str) -> list[int]:
+        if len(text) < LONG_RUN or any(not t.isprintable() or " " in t for t in self.allowed_special):
+            return self._encode_plain(text)
+        ranks: list[int] = []
+        start = 0
+        runs = _ANY_SPACE if self.encoding._pat_str == GPT2_PATTERN else _FLAT_SPACE
+        for run in runs.finditer(text):
+            begin, end = run.span()
+            # Cut only runs with a non-space (or the text's edge) on both sides: no piece of
+            # any pattern here joins such a run to the text before it, and the run is one piece,
+            # less its last space when a non-space follows (``\s+(?!\S)``).
+            if end - begin < LONG_RUN or text[begin - 1 : begin] in ("\r", "\n"):
+                continue
+            after = text[end : end + 1]
+            if after in ("\r", "\n"):
+                continue
+            cut = end if not after or _run_is_whole(self.encoding._pat_str, after) else end - 1
+            ranks += self._encode_plain(text[start:begin])
+            ranks += self.encoding._encode_single_piece(text[begin:cut].encode())
+            start = cut
+        return ranks + self._encode_plain(text[start:])
+
+    def _encode_plain(self, text: str) -> list[int]:
         if self.allowed_special:
             return self.encoding.encode(text, allowed_special=self.allowed_special, disallowed_special=())
         return self.encoding.encode_ordinary(text)

@@ -11,6 +11,7 @@ from calculator.tokenizers.claude import chunks as claude_chunks
 from calculator.tokenizers.claude import stream as cs
 from calculator.tokenizers.claude.engine import ClaudeEngine
 
+from .adversarial import adversarial_texts
 from .claude_corpus import documents
 from .corpus import CORPUS
 
@@ -104,4 +105,12 @@ def test_a_repeated_text_is_counted_from_the_chunk_table_with_the_same_result(fa
 def test_a_character_no_piece_covers_costs_its_byte_floor_as_in_ctok(family):
     engine, version = family
     for text in ["\U0002a6d6", "a\U0001f9ff b", "\ufdd2\ufdd2", "\u0b9f\u0bbf x"]:
+        assert engine.count(text) == reference(text, version, engine)
+
+
+@pytest.mark.parametrize("name", sorted(adversarial_texts(10)))
+def test_long_runs_and_machine_pastes_count_as_ctok_counts_them(family, name):
+    engine, version = family
+    run = adversarial_texts(20_000)[name]
+    for text in (run, f"x {run} y", f"Word{run}word"):  # a run alone, between words, glued to them
         assert engine.count(text) == reference(text, version, engine)

@@ -8,6 +8,7 @@ plumbing); their regexes are pinned by the published counts in test_published_ch
 """
 
 import base64
+import itertools
 import json
 import unicodedata
 
@@ -17,7 +18,7 @@ import tiktoken
 import tokenizers as hf
 from tiktoken.load import load_tiktoken_bpe
 
-from calculator.tokenizers import count_tokens, tokenize
+from calculator.tokenizers import count_tokens, registry, tokenize
 from calculator.tokenizers.engines import tiktoken as et
 
 from .corpus import CORPUS
@@ -100,3 +101,35 @@ def test_it_counts_tekken_like_its_json_says(data_dir):
     reference = tiktoken.Encoding("t", pat_str=config["pattern"], mergeable_ranks=ranks, special_tokens={})
     offset = config["default_num_special_tokens"]
     assert_same("mistral_tekken", lambda text: [r + offset for r in reference.encode_ordinary(text)])
+
+
+TIKTOKEN_KEYS = ["o200k_base", "cl100k_base", "llama3", "llama4", "mistral_tekken", "qwen2", "qwen3_5"]
+TIKTOKEN_KEYS += ["deepseek_v3", "claude_legacy", "grok", "generic"]
+FLAT_RUNS = [" ", "\t", " \t", "\u3000", "\xa0 ", "\t ", "\n", " \n", "\r\n "]  # newlines: GPT-2's
+NEXT_TO_RUNS = ["", "x", "X", "1", "12345", ".", "'s", "\n", "\r\n", "中", "ア", "\u200d", "é", "-x", " x"]
+
+
+@pytest.mark.parametrize("key", TIKTOKEN_KEYS)
+def test_a_long_run_of_spaces_cut_out_of_the_regex_gives_tiktokens_own_tokens(key, monkeypatch):
+    adapter = registry._adapter(key)
+    assert isinstance(adapter, et.TiktokenAdapter)
+    monkeypatch.setattr(et, "LONG_RUN", 8)  # the cut at a length tiktoken's regex still handles
+    # Lengths where a run's last space, left to the next piece, changes the run's own tokens.
+    for unit, length in itertools.product(FLAT_RUNS, (9, 17, 32, 81, 160)):
+        for before in NEXT_TO_RUNS:
+            for after in NEXT_TO_RUNS:
+                text = f"{before}{unit * length}{after}"
+                for whole in (text, f"a{text}b {unit * 10}"):
+                    expected = adapter.encoding.encode(
+                        whole, allowed_special=adapter.allowed_special, disallowed_special=()
+                    )
+                    assert adapter._encode(whole) == expected, repr(whole)
+
+
+@pytest.mark.parametrize("key", TIKTOKEN_KEYS)
+def test_a_million_spaces_count_instead_of_crashing_tiktokens_regex(key):
+    # tiktoken's regex gives up near 1,000,000 characters of one run; the count is then the run's
+    # own piece, which the test above proves equal on runs tiktoken still handles.
+    assert count_tokens("x" + " " * 1_000_000, key) > 0
+    assert count_tokens("\t" * 1_000_000 + "y", key) > 0
+    assert count_tokens("z" + " \n" * 500_000, key) > 0

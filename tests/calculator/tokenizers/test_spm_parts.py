@@ -3,7 +3,7 @@
 import pytest
 
 from calculator.tokenizers import registry
-from calculator.tokenizers.engines.part_counts import PartCounts
+from calculator.tokenizers.engines.part_counts import LONGEST_KEPT, PART_OVERHEAD_BYTES, PartCounts
 from calculator.tokenizers.engines.spm import WORD_CUT
 
 from .claude_corpus import documents
@@ -37,10 +37,17 @@ def test_a_part_table_stays_bounded_and_its_totals_right_when_it_overflows():
         calls.append(parts)
         return [len(part) for part in parts]
 
-    table = PartCounts(count_many, entries=3)
+    table = PartCounts(count_many, max_bytes=3 * (PART_OVERHEAD_BYTES + 5))
     texts = [["ab", "c", "ab"], ["c", "def", "ghij", "ab"], ["ab", "c"], ["klmno", "ab"]]
     for parts in texts:
         assert table.total(parts) == sum(map(len, parts))
-        assert len(table) <= 3
+        assert len(table) <= 3 and table.size_bytes() <= 3 * (PART_OVERHEAD_BYTES + 5)
     assert sorted(calls[0]) == ["ab", "c"]  # each distinct part counted once
     assert table.total(["x"] * 1000) == 1000 and calls[-1] == ["x"]
+
+
+def test_a_long_part_is_counted_but_not_kept():
+    table = PartCounts(lambda parts: [len(part) for part in parts])
+    long_run = " " * (LONGEST_KEPT + 1)
+    assert table.total([long_run, "a", long_run]) == 2 * len(long_run) + 1
+    assert len(table) == 1 and table.size_bytes() == 1 + PART_OVERHEAD_BYTES
