@@ -153,7 +153,13 @@ def parse_as_of(value: object, *, field: str = "as_of") -> datetime | None:
         moment = datetime.combine(day, datetime.max.time())
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    return moment
+    try:
+        # In UTC: the database stores UTC, and PostgreSQL refuses offsets past +/-15:59.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            f"{value!r} is outside the calendar once converted to UTC.", field=field, code="bad_date"
+        ) from None
 
 
 def _as_of(value: object) -> datetime | None:
