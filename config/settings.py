@@ -165,7 +165,9 @@ PRICE_SOURCE_URLS = {
     if url
 }
 PRICE_REFRESH_MIN_MODELS = envint("PRICE_REFRESH_MIN_MODELS", 50)
-PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per HTTP request
+PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per read of an HTTP request
+# Seconds for a whole fetch (connect, headers, body): an upstream sending a byte at a time stops here.
+PRICE_REFRESH_FETCH_DEADLINE = envint("PRICE_REFRESH_FETCH_DEADLINE", 300)
 PRICE_REFRESH_MAX_BYTES = envint("PRICE_REFRESH_MAX_BYTES", 64 * 1024 * 1024)  # largest payload read
 PRICE_REFRESH_MAX_RETRIES = envint("PRICE_REFRESH_MAX_RETRIES", 3)
 PRICE_REFRESH_RETRY_BACKOFF = envint("PRICE_REFRESH_RETRY_BACKOFF", 60)  # seconds, doubling
