@@ -106,10 +106,19 @@ class ApiRateLimitMiddleware:
 
 
 def client_address(request: HttpRequest) -> str:
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address the rate limit counts: the trusted proxy's own header (``CLIENT_IP_HEADER``)
+    when set; else, behind ``TRUSTED_PROXY_COUNT`` proxies, the entry of ``X-Forwarded-For`` that
+    the outermost of them appended (counted from the right: whatever a client writes itself sits
+    to the left of it); else the connection's own address."""
+    if settings.CLIENT_IP_HEADER:
+        meta_key = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
+        given = request.META.get(meta_key, "").strip()
+        if given:
+            return given
+    elif settings.TRUSTED_PROXY_COUNT:
+        entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+        if len(entries) >= settings.TRUSTED_PROXY_COUNT:
+            return entries[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -113,6 +113,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+# The client's address (the rate limit's key) behind proxies: the header a trusted proxy sets
+# (e.g. X-Real-IP), or else how many proxies append to X-Forwarded-For (counted from the right).
+CLIENT_IP_HEADER = envstr("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

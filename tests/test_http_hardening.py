@@ -128,3 +128,43 @@ def test_a_program_posts_json_without_a_csrf_token(db):
         "/api/v1/estimate", json.dumps({"input_tokens": 5}), content_type="application/json"
     )
     assert response.status_code == 200 and json.loads(response.content)["inputs"]["input_tokens"] == 5
+
+
+def test_a_client_rotating_x_forwarded_for_behind_one_proxy_is_still_limited(client, db, settings):
+    """The proxy appends the address it saw; what the client wrote sits to its left and is ignored."""
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 3, 1
+    statuses = [
+        client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}, 198.51.100.7").status_code
+        for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    other = client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.8")
+    assert other.status_code == 200  # another client behind the same proxy has its own count
+
+
+def test_two_trusted_proxies_take_the_second_entry_from_the_right(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 2, 2
+    forwarded = [f"10.9.9.{i}, 198.51.100.7, 10.0.0.{i}" for i in range(3)]  # the inner proxy varies too
+    statuses = [client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f).status_code for f in forwarded]
+    assert statuses == [200, 200, 429]
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_not_read(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 2, 0
+    statuses = [
+        client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_proxys_own_client_header_is_the_address_when_configured(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.CLIENT_IP_HEADER = 2, "X-Real-IP"
+    settings.TRUSTED_PROXY_COUNT = 1
+    statuses = [
+        client.get(
+            "/api/v1/tokenizers", HTTP_X_REAL_IP="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/v1/tokenizers", HTTP_X_REAL_IP="198.51.100.9").status_code == 200
