@@ -32,6 +32,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeMiddleware",  # first: nothing may read a body before it
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.RefuseNulMiddleware",
@@ -120,9 +121,13 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Request size limits: the largest text an estimate accepts, and the body that carries it.
+# Request size limits: the largest text an estimate accepts; the largest body on any path
+# (refused from its declared length, before it is read: config.middleware.RequestSizeMiddleware),
+# which carries that text; and the one larger exception, the admin's price-table upload.
 MAX_TEXT_BYTES = envint("MAX_TEXT_BYTES", 5 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TEXT_BYTES + 256 * 1024
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", MAX_TEXT_BYTES + 256 * 1024)
+ADMIN_UPLOAD_MAX_BYTES = envint("ADMIN_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).
 TOKENIZER_DATA_DIR = Path(envstr("TOKENIZER_DATA_DIR", str(VAR_DIR / "tokenizers")))
