@@ -94,7 +94,7 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     try:
         raw = request.body
     except RequestDataTooBig:
-        raise _too_large() from None
+        raise too_large() from None
     if request.content_type != "application/json":
         raise ApiError(
             "Send a JSON body with Content-Type: application/json.", status=415, code="unsupported_media_type"
@@ -112,8 +112,9 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     return body
 
 
-def _too_large() -> ApiError:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def too_large(limit: int | None = None) -> ApiError:
+    """A 413 naming the body's limit (default: the one Django enforces as it reads)."""
+    limit = limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return ApiError(f"The body is larger than {limit:,} bytes.", field="text", status=413, code="too_large")
 
 
@@ -154,7 +155,13 @@ def parse_as_of(value: object, *, field: str = "as_of") -> datetime | None:
         moment = datetime.combine(day, datetime.max.time())
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    return moment
+    try:
+        # In UTC: the database stores UTC, and PostgreSQL refuses offsets past +/-15:59.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            f"{value!r} is outside the calendar once converted to UTC.", field=field, code="bad_date"
+        ) from None
 
 
 def _as_of(value: object) -> datetime | None:
@@ -220,7 +227,7 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, OperationalError | InterfaceError):
         raise exc  # an outage: DatabaseUnavailableMiddleware answers 503
     if isinstance(exc, RequestDataTooBig):
-        return error_response(_too_large())
+        return error_response(too_large())
     logger.error("API failure serving %s", request.path, exc_info=exc)
     return error_response(ApiError("Internal error; it has been logged.", status=500, code="internal"))
 

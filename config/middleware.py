@@ -13,6 +13,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from config.api import error_response, too_large
+
 logger = logging.getLogger(__name__)
 
 # The site's own pages run no inline script or style, so the policy can be strict. Django's admin
@@ -52,6 +54,43 @@ class RefuseNulMiddleware:
                 return JsonResponse({"error": {"code": "invalid", "message": message}}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+# Where the admin takes uploads (the price table); the only paths with a larger size limit.
+ADMIN_UPLOAD_PATHS = ("/admin/pricing/languagemodel/price-table/",)
+
+
+class RequestSizeMiddleware:
+    """One size limit for every request body, checked from its declared length before anything
+    reads it: ``MAX_REQUEST_BYTES``, or ``ADMIN_UPLOAD_MAX_BYTES`` for the admin's upload. Django's
+    own limit counts form fields but not uploaded files, which it would spool to disk whatever
+    their size. A body without a declared length (chunked) is refused: Django would not read it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.MAX_REQUEST_BYTES
+        if request.path.startswith(ADMIN_UPLOAD_PATHS):
+            limit = max(limit, settings.ADMIN_UPLOAD_MAX_BYTES)
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return _refuse(request, 411, "length_required", "Send the body with a Content-Length header.")
+        if declared and not declared.isdigit():
+            return _refuse(request, 400, "invalid", f"Content-Length {declared[:40]!r} is not a number.")
+        if declared and int(declared) > limit:
+            if request.path.startswith("/api/"):
+                return error_response(too_large(limit))
+            return _refuse(
+                request, 413, "too_large", f"The request body is larger than {limit:,} bytes, the limit here."
+            )
+        return self.get_response(request)
+
+
+def _refuse(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class ApiRateLimitMiddleware:
@@ -106,10 +145,19 @@ class ApiRateLimitMiddleware:
 
 
 def client_address(request: HttpRequest) -> str:
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address the rate limit counts: the trusted proxy's own header (``CLIENT_IP_HEADER``)
+    when set; else, behind ``TRUSTED_PROXY_COUNT`` proxies, the entry of ``X-Forwarded-For`` that
+    the outermost of them appended (counted from the right: whatever a client writes itself sits
+    to the left of it); else the connection's own address."""
+    if settings.CLIENT_IP_HEADER:
+        meta_key = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
+        given = request.META.get(meta_key, "").strip()
+        if given:
+            return given
+    elif settings.TRUSTED_PROXY_COUNT:
+        entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+        if len(entries) >= settings.TRUSTED_PROXY_COUNT:
+            return entries[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeMiddleware",  # first: nothing may read a body before it
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.RefuseNulMiddleware",
@@ -113,13 +114,21 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+# The client's address (the rate limit's key) behind proxies: the header a trusted proxy sets
+# (e.g. X-Real-IP), or else how many proxies append to X-Forwarded-For (counted from the right).
+CLIENT_IP_HEADER = envstr("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Request size limits: the largest text an estimate accepts, and the body that carries it.
+# Request size limits: the largest text an estimate accepts; the largest body on any path
+# (refused from its declared length, before it is read: config.middleware.RequestSizeMiddleware),
+# which carries that text; and the one larger exception, the admin's price-table upload.
 MAX_TEXT_BYTES = envint("MAX_TEXT_BYTES", 5 * 1024 * 1024)
 COUNT_DEADLINE_SECONDS = envint("COUNT_DEADLINE_SECONDS", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TEXT_BYTES + 256 * 1024
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", MAX_TEXT_BYTES + 256 * 1024)
+ADMIN_UPLOAD_MAX_BYTES = envint("ADMIN_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).
 TOKENIZER_DATA_DIR = Path(envstr("TOKENIZER_DATA_DIR", str(VAR_DIR / "tokenizers")))
@@ -166,7 +175,9 @@ PRICE_SOURCE_URLS = {
     if url
 }
 PRICE_REFRESH_MIN_MODELS = envint("PRICE_REFRESH_MIN_MODELS", 50)
-PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per HTTP request
+PRICE_REFRESH_TIMEOUT = envint("PRICE_REFRESH_TIMEOUT", 30)  # seconds per read of an HTTP request
+# Seconds for a whole fetch (connect, headers, body): an upstream sending a byte at a time stops here.
+PRICE_REFRESH_FETCH_DEADLINE = envint("PRICE_REFRESH_FETCH_DEADLINE", 300)
 PRICE_REFRESH_MAX_BYTES = envint("PRICE_REFRESH_MAX_BYTES", 64 * 1024 * 1024)  # largest payload read
 PRICE_REFRESH_MAX_RETRIES = envint("PRICE_REFRESH_MAX_RETRIES", 3)
 PRICE_REFRESH_RETRY_BACKOFF = envint("PRICE_REFRESH_RETRY_BACKOFF", 60)  # seconds, doubling

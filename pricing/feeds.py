@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, QueryDict
@@ -45,7 +45,7 @@ def parse_filters(params: QueryDict) -> tuple[ChangeFilters, list[str]]:
     filters = ChangeFilters(
         provider=params.get("provider") or None,
         since=since,
-        until=until + timedelta(days=1) if until else None,
+        until=_day_after(until),
         direction=direction,
     )
     return filters, errors
@@ -57,6 +57,14 @@ def _day(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+def _day_after(day: datetime | None) -> datetime | None:
+    """The start of the next day: the "to" bound, exclusive. The calendar's last day has no
+    next day, so it bounds nothing."""
+    if day is None or day.date() == date.max:
+        return None
+    return day + timedelta(days=1)
 
 
 def describe(change: PriceChange) -> str:

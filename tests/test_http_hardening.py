@@ -128,3 +128,103 @@ def test_a_program_posts_json_without_a_csrf_token(db):
         "/api/v1/estimate", json.dumps({"input_tokens": 5}), content_type="application/json"
     )
     assert response.status_code == 200 and json.loads(response.content)["inputs"]["input_tokens"] == 5
+
+
+def test_a_client_rotating_x_forwarded_for_behind_one_proxy_is_still_limited(client, db, settings):
+    """The proxy appends the address it saw; what the client wrote sits to its left and is ignored."""
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 3, 1
+    statuses = [
+        client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}, 198.51.100.7").status_code
+        for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    other = client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.8")
+    assert other.status_code == 200  # another client behind the same proxy has its own count
+
+
+def test_two_trusted_proxies_take_the_second_entry_from_the_right(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 2, 2
+    forwarded = [f"10.9.9.{i}, 198.51.100.7, 10.0.0.{i}" for i in range(3)]  # the inner proxy varies too
+    statuses = [client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f).status_code for f in forwarded]
+    assert statuses == [200, 200, 429]
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_not_read(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.TRUSTED_PROXY_COUNT = 2, 0
+    statuses = [
+        client.get("/api/v1/tokenizers", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_proxys_own_client_header_is_the_address_when_configured(client, db, settings):
+    settings.API_RATE_LIMIT_REQUESTS, settings.CLIENT_IP_HEADER = 2, "X-Real-IP"
+    settings.TRUSTED_PROXY_COUNT = 1
+    statuses = [
+        client.get(
+            "/api/v1/tokenizers", HTTP_X_REAL_IP="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/v1/tokenizers", HTTP_X_REAL_IP="198.51.100.9").status_code == 200
+
+
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/", "/models", "/api/v1/estimate", "/no-such-page"])
+def test_a_body_over_the_request_limit_is_a_413_before_it_is_read(client, db, settings, path):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = client.generic(
+        "POST",
+        path,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(10**9),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert response.status_code == 413
+    assert b"1,000 bytes" in response.content
+
+
+def test_a_multipart_file_over_the_limit_posted_anonymously_is_refused(client, db, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_REQUEST_BYTES = 10_000
+    big = SimpleUploadedFile("big.bin", b"x" * 20_000)
+    assert client.post("/admin/login/", {"username": "a", "password": "b", "file": big}).status_code == 413
+    assert client.post("/", {"file": SimpleUploadedFile("big.bin", b"x" * 20_000)}).status_code == 413
+
+
+def test_the_admin_upload_alone_may_be_larger(client, settings, editor):
+    settings.MAX_REQUEST_BYTES, settings.ADMIN_UPLOAD_MAX_BYTES = 1000, 100_000
+    client.force_login(editor)
+    body = b"x" * 5000
+    upload = client.generic(
+        "POST", "/admin/pricing/languagemodel/price-table/", body, content_type="application/octet-stream"
+    )
+    assert upload.status_code != 413
+    over = client.generic(
+        "POST",
+        "/admin/pricing/languagemodel/price-table/",
+        b"",
+        CONTENT_LENGTH="100001",
+        **{"wsgi.input": Unreadable()},
+    )
+    assert over.status_code == 413
+    assert client.generic("POST", "/admin/login/", body).status_code == 413
+
+
+def test_a_body_without_a_declared_length_is_refused_unread(client, db):
+    response = client.generic(
+        "POST", "/api/v1/estimate", b"", HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": Unreadable()}
+    )
+    assert response.status_code == 411
+    assert json.loads(response.content)["error"]["code"] == "length_required"

@@ -102,7 +102,7 @@ class ModelActions:
         )
 
     def _retire(self, request: HttpRequest, models: list[LanguageModel], data: dict[str, Any]) -> None:
-        count = retire_models(models=models, on=data["retired_on"], user=request.user)  # type: ignore[arg-type]
+        count = retire_models(models=models, on=data["retired_on"], user=request.user, reason=data["reason"])  # type: ignore[arg-type]
         for model in models:
             self.log_change(request, model, f"Retired on {data['retired_on']}: {data['reason']}")  # type: ignore[attr-defined]
         messages.success(request, f"{count} model(s) retire on {data['retired_on']:%Y-%m-%d}.")

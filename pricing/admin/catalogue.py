@@ -96,8 +96,34 @@ class PriceHistoryInline(RateColumns, admin.TabularInline):
         return made_by(version)
 
 
+# A model's lifecycle: only price editors change it, and each change says why (as the actions do).
+LIFECYCLE_FIELDS = ("status", "retired_on")
+
+
+class LanguageModelForm(forms.ModelForm):
+    lifecycle_reason = forms.CharField(
+        label="reason for a status or retirement change",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Required when the status or the retirement date changes; shown in the history.",
+    )
+
+    class Meta:
+        model = LanguageModel
+        fields = "__all__"  # noqa: DJ007 - the admin narrows them (read-only fields)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        changed = [name for name in LIFECYCLE_FIELDS if name in self.changed_data]
+        if self.instance.pk and changed and not (data.get("lifecycle_reason") or "").strip():
+            self.add_error("lifecycle_reason", f"Say why the {' and '.join(changed)} changed.")
+        return data
+
+
 @admin.register(LanguageModel)
 class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.ModelAdmin):
+    form = LanguageModelForm
     list_display = [
         "name",
         "provider",
@@ -138,10 +164,29 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = [*super().get_readonly_fields(request, obj)]
+        if not can_edit_prices(request.user):  # type: ignore[arg-type]
+            fields += LIFECYCLE_FIELDS
+        return fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if obj is None or not can_edit_prices(request.user):  # type: ignore[arg-type]
+            return [name for name in fields if name != "lifecycle_reason"]
+        return fields
+
     def save_model(self, request: HttpRequest, obj: LanguageModel, form: Any, change: bool) -> None:
         if "tokenizer_key" in form.changed_data:
             obj.tokenizer_chosen = True  # an admin's choice: the automatic family rule keeps off
+        changed = [name for name in LIFECYCLE_FIELDS if name in form.changed_data]
+        if change and changed and not can_edit_prices(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied("Only price editors may retire a model or change its status.")
         super().save_model(request, obj, form, change)
+        if change and changed:
+            retired = f", retired on {obj.retired_on:%Y-%m-%d}" if obj.retired_on else ""
+            reason = form.cleaned_data["lifecycle_reason"].strip()
+            self.log_change(request, obj, f"Status {obj.status}{retired}: {reason}")
 
     @admin.display(description="Prices")
     def new_price_link(self, model: LanguageModel) -> str:

@@ -27,6 +27,11 @@ def rate_changes(old: Rates | None, new: Rates) -> list[str]:
     return changes + _tier_changes(old.tiers, new.tiers)
 
 
+def is_removal(change: str) -> bool:
+    """Whether one of ``rate_changes``' lines takes a rate away: to none, or a whole tier."""
+    return change.endswith((f"→ {plain_rate(None)}", " removed"))
+
+
 def _tier_changes(old: tuple[TierRates, ...], new: tuple[TierRates, ...]) -> list[str]:
     before = {tier.threshold_tokens: tier for tier in old}
     after = {tier.threshold_tokens: tier for tier in new}

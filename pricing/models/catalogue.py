@@ -93,7 +93,8 @@ class LanguageModelQuerySet(models.QuerySet):
     def resolve(self, keys: list[str]) -> dict[str, LanguageModel]:
         """``provider/model`` references (aliases included) → the models they name, in one query;
         unknown references are left out."""
-        wanted = {key: _alias_target(*key.partition("/")[::2]) for key in keys}
+        # A key no row can hold (a NUL, a lone surrogate) names nothing; the databases refuse it.
+        wanted = {key: _alias_target(*key.partition("/")[::2]) for key in keys if _storable(key)}
         pairs = {pair for targets in wanted.values() for pair in targets}
         found = {
             (m.provider.slug, m.slug): m
@@ -107,6 +108,11 @@ class LanguageModelQuerySet(models.QuerySet):
             if model is not None:
                 resolved[key] = model.alias_of if model.alias_of_id else model
         return resolved
+
+
+def _storable(text: str) -> bool:
+    """Whether a text column could hold ``text``: no NUL, no lone surrogate (not UTF-8)."""
+    return "\x00" not in text and text.encode("utf-8", "replace").decode("utf-8") == text
 
 
 def _alias_target(provider: str, slug: str) -> list[tuple[str, str]]:

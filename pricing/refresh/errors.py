@@ -8,3 +8,7 @@ class FetchError(Exception):
 
 class RefreshRefused(Exception):
     """The payload is unsafe to import; the run is recorded as refused."""
+
+
+class LeaseLost(Exception):
+    """Another run took the source's lease over (this one outlived it); this one writes nothing."""

@@ -3,8 +3,13 @@ bundled inside the genai-prices package."""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import socket
+import threading
 import urllib.error
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 
@@ -29,20 +34,106 @@ def source_url(source: str) -> str:
 
 
 def fetch_payload(*, url: str) -> bytes:
-    """GET ``url``; ``FetchError`` for network errors, timeouts and HTTP errors."""
-    timeout_s = settings.PRICE_REFRESH_TIMEOUT
-    max_bytes = settings.PRICE_REFRESH_MAX_BYTES
-    request = urllib.request.Request(url, headers={"User-Agent": "llmcalc-price-refresh/1"})
+    """GET ``url`` within ``PRICE_REFRESH_FETCH_DEADLINE`` seconds in all (connecting, headers
+    and every byte of the body), each read also bounded by ``PRICE_REFRESH_TIMEOUT``;
+    ``FetchError`` for network errors, timeouts, HTTP errors and a payload over the size limit."""
+    deadline_s = settings.PRICE_REFRESH_FETCH_DEADLINE
+    watchdog = _Watchdog(deadline_s)
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
-            payload = response.read(max_bytes + 1)
+        payload = _read_all(url, watchdog)
     except urllib.error.HTTPError as error:
         raise FetchError(f"HTTP {error.code} from {url}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        if watchdog.expired:
+            raise FetchError(_too_slow(url, deadline_s, watchdog.received)) from None
         raise FetchError(f"{getattr(error, 'reason', error)} ({url})") from None
-    if len(payload) > max_bytes:
-        raise FetchError(f"payload from {url} is larger than {max_bytes} bytes")
+    finally:
+        watchdog.cancel()
+    if watchdog.expired:  # the cut socket read as an early end
+        raise FetchError(_too_slow(url, deadline_s, watchdog.received))
     return payload
+
+
+def _too_slow(url: str, deadline_s: float, received: int) -> str:
+    return (
+        f"{url} did not send its whole answer within the fetch deadline of {deadline_s:g} s "
+        f"(PRICE_REFRESH_FETCH_DEADLINE; {received:,} bytes received)"
+    )
+
+
+def _read_all(url: str, watchdog: _Watchdog) -> bytes:
+    max_bytes = settings.PRICE_REFRESH_MAX_BYTES
+    request = urllib.request.Request(url, headers={"User-Agent": "llmcalc-price-refresh/1"})
+    opener = urllib.request.build_opener(_WatchedHTTP(watchdog), _WatchedHTTPS(watchdog))
+    chunks: list[bytes] = []
+    with opener.open(request, timeout=settings.PRICE_REFRESH_TIMEOUT) as response:
+        while chunk := response.read1(64 * 1024):  # what has arrived, not a full buffer
+            chunks.append(chunk)
+            watchdog.received += len(chunk)
+            if watchdog.received > max_bytes:
+                raise FetchError(f"payload from {url} is larger than {max_bytes} bytes")
+    return b"".join(chunks)
+
+
+class _Watchdog:
+    """Cuts every socket of one fetch when its total deadline passes: a read that waits on an
+    upstream sending a byte at a time returns at once, whatever the per-read timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired, self.received = False, 0
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _cut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(base: type[http.client.HTTPConnection], watchdog: _Watchdog) -> Any:
+    """``base`` whose socket, once connected, the watchdog may cut."""
+
+    def connect(self: http.client.HTTPConnection) -> None:
+        base.connect(self)
+        watchdog.watch(self.sock)
+
+    return type(f"Watched{base.__name__}", (base,), {"connect": connect})
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self._connection = _watched(http.client.HTTPConnection, watchdog)
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self._connection = _watched(http.client.HTTPSConnection, watchdog)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req, context=self._context)
 
 
 def bundled_payload() -> bytes:

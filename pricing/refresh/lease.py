@@ -79,3 +79,11 @@ def _abandon(lock: SourceLock, *, taken_by: int, now: datetime) -> None:
 
 def release_lock(*, source: str, run_id: int) -> None:
     SourceLock.objects.filter(source=source, run_id=run_id).update(run_id=None, holder="", expires_at=None)
+
+
+def keep_lock(*, source: str, run_id: int) -> bool:
+    """Inside the transaction that writes the catalogue: extend the lease if ``run_id`` still
+    holds it. The update locks the row until the transaction ends, so no other run can take
+    the lease over while this one writes; False when it was already taken (this run outlived it)."""
+    expires_at = timezone.now() + timedelta(seconds=settings.PRICE_REFRESH_LOCK_SECONDS)
+    return SourceLock.objects.filter(source=source, run_id=run_id).update(expires_at=expires_at) == 1

@@ -18,9 +18,9 @@ from django.utils import timezone
 from pricing.models import ImportRun, SourceLock
 from pricing.refresh.apply import apply_payload
 from pricing.refresh.archive import archive_payload
-from pricing.refresh.errors import FetchError, RefreshRefused
+from pricing.refresh.errors import FetchError, LeaseLost, RefreshRefused
 from pricing.refresh.fetch import bundled_payload, fetch_payload, source_url
-from pricing.refresh.lease import acquire_lock, release_lock
+from pricing.refresh.lease import acquire_lock, keep_lock, release_lock
 from pricing.selectors.catalogue import last_refresh
 from pricing.sources import SOURCES
 from pricing.sources.records import ParsedPayload, PayloadError
@@ -79,6 +79,8 @@ def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> Impo
         parsed = SOURCES[source].load().parse(payload)
         _check_size(parsed, previous)
         with transaction.atomic():
+            if not keep_lock(source=source, run_id=run.pk):
+                raise LeaseLost(f"run #{run.pk} lost the lease of {source} to another run; it wrote nothing")
             apply_payload(run=run, source=source, parsed=parsed, now=timezone.now())
             if run.dry_run:
                 transaction.set_rollback(True)
@@ -86,6 +88,8 @@ def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> Impo
         return _finish(run, ImportRun.Status.FAILED, error=f"unreadable payload: {error}")
     except RefreshRefused as error:
         return _finish(run, ImportRun.Status.REFUSED, error=str(error))
+    except LeaseLost as error:
+        return _finish(run, ImportRun.Status.FAILED, error=str(error))
     except Exception as error:
         _finish(run, ImportRun.Status.FAILED, error=f"{type(error).__name__}: {error}")
         raise

@@ -23,7 +23,12 @@ def set_prices_locked(
     *, model: LanguageModel, locked: bool, reason: str, user: AbstractBaseUser, at: datetime | None = None
 ) -> PriceVersion | None:
     """Lock (or unlock) ``model``'s current price from ``at`` (default now); ``None`` when it has no
-    price or is already so. Raises ``PriceRejected`` (e.g. a later version is scheduled)."""
+    price or is already so. Raises ``PriceRejected`` (e.g. a later version is scheduled),
+    ``PermissionDenied`` unless ``user`` is a price editor, ``ValueError`` without a reason."""
+    if not can_edit_prices(user):
+        raise PermissionDenied("Only price editors may lock or unlock prices.")
+    if not reason.strip():
+        raise ValueError("A lock or an unlock needs a reason.")
     latest = PriceVersion.objects.latest_of(model)
     if latest is None or latest.locked == locked:
         return None
@@ -40,11 +45,14 @@ def set_prices_locked(
     )
 
 
-def retire_models(*, models: list[LanguageModel], on: date, user: AbstractBaseUser) -> int:
+def retire_models(*, models: list[LanguageModel], on: date, user: AbstractBaseUser, reason: str) -> int:
     """Record that the provider retires ``models`` on ``on``: retired from that day, deprecated
-    until then (announced). Their prices stay: history is never removed."""
+    until then (announced). Their prices stay: history is never removed. The caller records
+    ``reason`` in the models' history (the admin's log)."""
     if not can_edit_prices(user):
         raise PermissionDenied("Only price editors may retire models.")
+    if not reason.strip():
+        raise ValueError("Retiring needs a reason.")
     status = LanguageModel.Status.RETIRED if on <= timezone.localdate() else LanguageModel.Status.DEPRECATED
     with transaction.atomic():
         return LanguageModel.objects.filter(pk__in=[m.pk for m in models]).update(

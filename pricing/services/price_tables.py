@@ -4,7 +4,11 @@ one transaction, and the current table of some models as rows for an export.
 Every version is published through ``publish_price_version`` (the only writer of prices); a
 table with a refused row publishes nothing. The plan is made again inside the publishing
 transaction, and a table whose plan changed since its preview is not published: what an editor
-confirms is what they saw.
+confirms is what they saw. A preview confirmed twice (a double click, a resent form) publishes
+once: the second confirmation finds the table the first one published and returns it.
+
+A column absent from the file keeps the model's current rate; a cell present and empty removes
+that rate. Every removal is listed on its row (``removals``) so the preview can show it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.db.models import QuerySet
 
 from pricing.bill.rates import Rates
 from pricing.bill.validation import Problem
-from pricing.display.change_words import rate_changes
+from pricing.display.change_words import is_removal, rate_changes
 from pricing.models import LanguageModel, PriceProposal, PriceTable, PriceVersion
 from pricing.services.aliases import canonical
 from pricing.services.versions import can_edit_prices, publish_price_version
@@ -46,6 +50,7 @@ class PlannedRow:
     model: LanguageModel | None = field(default=None, compare=False)
     current: PriceVersion | None = field(default=None, compare=False)
     rates: Rates | None = None
+    removals: tuple[str, ...] = ()  # the changes that take a rate away (a subset of ``changes``)
 
 
 class TableNotPublished(Exception):
@@ -82,23 +87,26 @@ def _plan_row(
 ) -> PlannedRow:
     if model is None:
         return PlannedRow(row.line, row.key, REFUSED, f"no model {row.key} in the catalogue: add it first")
-    rates, problems = parse_rates(row.cells)
-    if rates is None:
-        return PlannedRow(row.line, row.key, REFUSED, _problem_text(problems), model=model)
     previous = current.to_rates() if current else None
     if previous is not None and len(previous.tiers) > TIER_SLOTS:
         why = f"its price has {len(previous.tiers)} tiers; a table carries {TIER_SLOTS}: use the form"
         return PlannedRow(row.line, row.key, REFUSED, why, model=model, current=current)
+    # A column the file lacks keeps the current rate; an empty cell in a column it has removes it.
+    cells = {**rate_cells(previous), **row.cells} if previous is not None else row.cells
+    rates, problems = parse_rates(cells)
+    if rates is None:
+        return PlannedRow(row.line, row.key, REFUSED, _problem_text(problems), model=model)
     if previous == rates:
         return PlannedRow(row.line, row.key, UNCHANGED, model=model, current=current, rates=rates)
     changes = tuple(rate_changes(previous, rates))
+    removals = tuple(change for change in changes if is_removal(change))
     if current is not None and effective_from <= current.effective_from:
         start = f"{current.effective_from:%Y-%m-%d %H:%M} UTC"
         why = f"effective from must be after the current version's start ({start})"
-        return PlannedRow(row.line, row.key, REFUSED, why, changes, model, current, rates)
+        return PlannedRow(row.line, row.key, REFUSED, why, changes, model, current, rates, removals)
     review = _review_reason(current, previous, rates)
     action = PROPOSAL if review else NEW
-    return PlannedRow(row.line, row.key, action, review, changes, model, current, rates)
+    return PlannedRow(row.line, row.key, action, review, changes, model, current, rates, removals)
 
 
 def _review_reason(current: PriceVersion | None, previous: Rates | None, rates: Rates) -> str:
@@ -153,29 +161,44 @@ def publish_table(
     """
     if not can_edit_prices(user):
         raise PermissionDenied("Only price editors may publish a price table.")
+    same = {
+        "uploaded_by": user,
+        "sha256": sha256 or rows_sha256(rows),
+        "change_reason": change_reason.strip(),
+        "source_url": source_url,
+        "effective_from": effective_from,
+        "rows": len(rows),
+    }
     with transaction.atomic():
-        plan = _locked_plan(rows, effective_from=effective_from, previewed=previewed)
+        _lock_models(rows)
+        # The same preview confirmed again (a double click, a resent form): already published.
+        published = PriceTable.objects.filter(**same).order_by("pk").first()
+        if published is not None:
+            return published
+        plan = _checked_plan(rows, effective_from=effective_from, previewed=previewed)
         table = PriceTable.objects.create(
-            uploaded_by=user,
-            filename=filename[:200],
-            sha256=sha256,
-            change_reason=change_reason.strip(),
-            source_url=source_url,
-            effective_from=effective_from,
-            rows=len(plan),
-            unchanged=sum(row.action == UNCHANGED for row in plan),
+            **same, filename=filename[:200], unchanged=sum(row.action == UNCHANGED for row in plan)
         )
         _apply(plan, table, user)
     return table
 
 
-def _locked_plan(rows: list[TableRow], *, effective_from: datetime, previewed: str) -> list[PlannedRow]:
-    """The table's plan with every model in it locked (no other editor or refresh can change a
-    price until the publish commits); refused when a row is refused or the plan is not the one
-    previewed."""
+def rows_sha256(rows: list[TableRow]) -> str:
+    """A digest of a table's rows, for a table that came from no file."""
+    cells = [[row.line, sorted(row.cells.items())] for row in rows]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+
+
+def _lock_models(rows: list[TableRow]) -> None:
+    """Lock every model of the table until the publish commits: no other editor, refresh or
+    second confirmation of the same preview can change a price meanwhile."""
     keys = {row.key.lower() for row in rows}
     models = [model.pk for key, model in _models_for(rows).items() if key in keys]
     list(LanguageModel.objects.select_for_update().filter(pk__in=models).order_by("pk"))
+
+
+def _checked_plan(rows: list[TableRow], *, effective_from: datetime, previewed: str) -> list[PlannedRow]:
+    """The table's plan now; refused when a row is refused or the plan is not the one previewed."""
     plan = plan_table(rows, effective_from=effective_from)
     refused = [row for row in plan if row.action == REFUSED]
     if refused:
@@ -226,6 +249,8 @@ def current_table(models: QuerySet[LanguageModel]) -> list[dict[str, str]]:
 
 
 def plan_counts(plan: list[PlannedRow]) -> dict[str, int]:
-    return {
+    counts = {
         action: sum(row.action == action for row in plan) for action in (NEW, UNCHANGED, PROPOSAL, REFUSED)
     }
+    counts["removals"] = sum(len(row.removals) for row in plan if row.action in (NEW, PROPOSAL))
+    return counts

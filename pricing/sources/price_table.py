@@ -9,6 +9,7 @@ saying what is wrong and where. Nothing in a file is ever evaluated.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Iterable
@@ -36,6 +37,8 @@ REQUIRED_COLUMNS = ("provider", "model", "input_usd_per_mtok", "output_usd_per_m
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_TABLE_ROWS = 5_000
+# The header and every row with each column once: a workbook wider or longer is refused unread.
+MAX_TABLE_CELLS = (MAX_TABLE_ROWS + 1) * len(COLUMNS)
 MAX_CELL_CHARS = 300
 # The money columns of the catalogue hold 20 digits, 10 of them after the point.
 MAX_DECIMAL_PLACES = 10
@@ -87,10 +90,46 @@ def _load_csv(data: bytes) -> tablib.Dataset:
         ) from None
     if "\x00" in text:
         raise TableRefused("The file holds NUL characters: it is not a text table.")
+    _check_delimiter(text)
     try:
         return tablib.Dataset().load(text, format="csv")
     except Exception as error:  # noqa: BLE001 - the csv module and tablib raise several kinds
-        raise TableRefused(f"The file could not be read as CSV: {error}") from None
+        raise TableRefused(f"The file could not be read as CSV: {_csv_problem(text, error)}") from None
+
+
+# Delimiters a spreadsheet may save a "CSV" with, by name, other than the comma this reads.
+OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+def _check_delimiter(text: str) -> None:
+    """A header without a comma but with another delimiter: the file was saved with a
+    locale's list separator (a semicolon, where the comma is the decimal mark)."""
+    header = text.lstrip("\ufeff").partition("\n")[0]
+    if "," in header:
+        return
+    found = max(OTHER_DELIMITERS, key=header.count)
+    if header.count(found):
+        raise TableRefused(
+            f"The columns are separated by {OTHER_DELIMITERS[found]}, not commas: save the table as "
+            "CSV with commas (and a point as the decimal mark), or upload an XLSX."
+        )
+
+
+def _csv_problem(text: str, error: Exception) -> str:
+    """What was wrong, for errors that carry no message: the first row whose number of cells
+    differs from the header's."""
+    try:
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                return (
+                    f"line {reader.line_num} has {len(row)} cells, the header {len(header)} "
+                    "(a comma inside a cell needs quotes around the cell)"
+                )
+    except csv.Error as csv_error:
+        return str(csv_error)
+    return str(error) or type(error).__name__
 
 
 def _load_xlsx(data: bytes) -> tablib.Dataset:
@@ -107,7 +146,13 @@ def _load_xlsx(data: bytes) -> tablib.Dataset:
     try:
         return tablib.Dataset().load(data, format="xlsx")
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a broken workbook
-        raise TableRefused(f"The workbook could not be read: {error}") from None
+        raise TableRefused(f"The workbook could not be read: {_workbook_problem(error)}") from None
+
+
+def _workbook_problem(error: Exception) -> str:
+    if type(error).__name__ == "InvalidDimensions":
+        return "its rows have different numbers of cells than its header row"
+    return str(error) or type(error).__name__
 
 
 def _refuse_formulas(data: bytes) -> None:
@@ -117,9 +162,14 @@ def _refuse_formulas(data: bytes) -> None:
 
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=False).active
+        _check_size(sheet.max_row or 0, sheet.max_column or 0)  # as the workbook declares it
+        cells = 0
         for number, row in enumerate(sheet.iter_rows(), start=1):
             if number > MAX_TABLE_ROWS + 1:
                 raise TableRefused(f"The table has more than {MAX_TABLE_ROWS:,} rows; split it.")
+            cells += len(row)
+            if cells > MAX_TABLE_CELLS:  # a workbook that declared less than it holds, or nothing
+                raise _too_many_cells(f"more than {MAX_TABLE_CELLS:,} cells")
             for cell in row:
                 if getattr(cell, "data_type", None) == "f":
                     raise TableRefused(
@@ -130,6 +180,20 @@ def _refuse_formulas(data: bytes) -> None:
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a broken workbook
         raise TableRefused(f"The workbook could not be read: {error}") from None
+
+
+def _check_size(rows: int, columns: int) -> None:
+    if rows > MAX_TABLE_ROWS + 1:
+        raise TableRefused(f"The table has more than {MAX_TABLE_ROWS:,} rows; split it.")
+    if rows * columns > MAX_TABLE_CELLS:
+        raise _too_many_cells(f"{rows:,} rows of {columns:,} columns, {rows * columns:,} cells")
+
+
+def _too_many_cells(found: str) -> TableRefused:
+    return TableRefused(
+        f"The workbook has {found}; the limit is {MAX_TABLE_CELLS:,} cells ({MAX_TABLE_ROWS:,} rows "
+        f"of the {len(COLUMNS)} columns). Remove the extra columns or split the table."
+    )
 
 
 def _rows(dataset: tablib.Dataset) -> list[TableRow]:

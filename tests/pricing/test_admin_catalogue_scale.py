@@ -209,3 +209,70 @@ def test_an_autocomplete_field_posted_with_no_id_is_refused_on_the_form_not_with
     )
     assert response.status_code == 200 and "provider" in response.context["adminform"].form.errors
     assert PriceVersion.objects.count() == 1 and LanguageModel.objects.count() == 1
+
+
+def post_change(client, model, **changes):
+    """Post the model's change form as the admin shows it to this user, with ``changes``."""
+    from django.forms.models import model_to_dict
+
+    page = client.get(f"/admin/pricing/languagemodel/{model.pk}/change/").context
+    fields = page["adminform"].form.fields
+    data = {k: v for k, v in model_to_dict(model).items() if v is not None and k in fields}
+    for inline in page["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return client.post(f"/admin/pricing/languagemodel/{model.pk}/change/", {**data, **changes})
+
+
+def test_a_non_editor_cannot_retire_through_the_change_form(client, staff_non_editor, gpt_54):
+    from django.contrib.auth.models import Permission
+
+    staff_non_editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_languagemodel", "change_languagemodel"])
+    )
+    client.force_login(staff_non_editor)
+    form = client.get(f"/admin/pricing/languagemodel/{gpt_54.pk}/change/").context["adminform"].form
+    assert "status" not in form.fields and "retired_on" not in form.fields
+    response = post_change(
+        client, gpt_54, status="retired", retired_on="2026-01-01", name="GPT-5.4 (renamed)"
+    )
+    assert response.status_code == 302  # the rest of the form is saved; the lifecycle is not
+    gpt_54.refresh_from_db()
+    assert (gpt_54.name, gpt_54.status, gpt_54.retired_on) == ("GPT-5.4 (renamed)", "active", None)
+
+
+def test_an_editor_retiring_through_the_change_form_must_say_why(client, editor, gpt_54):
+    client.force_login(editor)
+    refused = post_change(client, gpt_54, status="retired", retired_on="2026-01-01")
+    assert (
+        refused.status_code == 200 and "Say why the status and retired_on changed" in refused.content.decode()
+    )
+    gpt_54.refresh_from_db()
+    assert gpt_54.status == "active"
+    done = post_change(
+        client, gpt_54, status="retired", retired_on="2026-01-01", lifecycle_reason="shut down on 1 January"
+    )
+    assert done.status_code == 302
+    gpt_54.refresh_from_db()
+    assert (gpt_54.status, gpt_54.retired_on) == ("retired", date(2026, 1, 1))
+    messages = [e.get_change_message() for e in LogEntry.objects.filter(object_id=str(gpt_54.pk))]
+    assert any("shut down on 1 January" in m and "retired" in m for m in messages)
+
+
+def test_the_services_refuse_a_lock_or_a_retirement_by_a_non_editor_or_without_a_reason(
+    staff_non_editor, editor, gpt_54
+):
+    from django.core.exceptions import PermissionDenied
+
+    from pricing.services.lifecycle import retire_models, set_prices_locked
+
+    with pytest.raises(PermissionDenied):
+        set_prices_locked(model=gpt_54, locked=True, reason="x", user=staff_non_editor)
+    with pytest.raises(PermissionDenied):
+        retire_models(models=[gpt_54], on=date(2026, 1, 1), user=staff_non_editor, reason="x")
+    with pytest.raises(ValueError, match="reason"):
+        set_prices_locked(model=gpt_54, locked=True, reason="  ", user=editor)
+    with pytest.raises(ValueError, match="reason"):
+        retire_models(models=[gpt_54], on=date(2026, 1, 1), user=editor, reason="")
+    gpt_54.refresh_from_db()
+    assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1

@@ -288,3 +288,57 @@ def test_the_history_shows_what_each_version_changed_and_who_made_it(client, edi
     assert f"price table #{number}" in page and "editor" in page
     table_page = client.get(f"/admin/pricing/pricetable/{number}/change/").content.decode()
     assert "acme/acme-1" in table_page and "input 1.00 → 0.80" in table_page
+
+
+def test_the_same_preview_confirmed_twice_publishes_once(client, editor, acme_models):
+    client.force_login(editor)
+    rows = [("acme", "acme-1", "Acme 1", "0.80", "3.20"), ("acme", "acme-2", "Acme 2", "9.00", "4.00")]
+    preview = upload(client, table(rows))
+    assert outcomes(preview) == {"acme/acme-1": "new", "acme/acme-2": "proposal"}
+    first = client.post(CONFIRM, {"table": signed_table(preview), "publish": "1"})
+    again = client.post(CONFIRM, {"table": signed_table(preview), "publish": "1"})
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert PriceTable.objects.count() == 1
+    assert PriceVersion.objects.filter(origin="admin").count() == 1
+    assert PriceProposal.objects.count() == 1
+
+
+def with_cache(model, cache_read, batch_input=None):
+    publish_price_version(
+        model=model,
+        rates=Rates(D("1.00"), D("4.00"), D(cache_read), batch_input_usd_per_mtok=batch_input),
+        effective_from=datetime(2026, 2, 1, tzinfo=UTC),
+        origin=PriceVersion.Origin.SEED,
+        change_reason="with a cache rate",
+    )
+
+
+def test_a_column_absent_from_the_file_keeps_the_current_rate(client, editor, acme_models):
+    with_cache(acme_models[0], "0.10", batch_input=D("0.50"))
+    client.force_login(editor)
+    preview = upload(client, table([("acme", "acme-1", "Acme 1", "0.90", "4.00")]))  # no cache, no batch
+    (row,) = preview.context["plan"]
+    assert row.action == "new" and row.removals == ()
+    client.post(CONFIRM, {"table": signed_table(preview), "publish": "1"})
+    latest = PriceVersion.objects.filter(model=acme_models[0]).latest()
+    assert (latest.input_usd_per_mtok, latest.cache_read_usd_per_mtok, latest.batch_input_usd_per_mtok) == (
+        D("0.90"),
+        D("0.10"),
+        D("0.50"),
+    )
+
+
+def test_an_empty_cell_removes_the_rate_and_the_preview_shows_it_in_red_first(client, editor, acme_models):
+    with_cache(acme_models[0], "0.10")
+    client.force_login(editor)
+    header = "provider,model,input_usd_per_mtok,output_usd_per_mtok,cache_read_usd_per_mtok"
+    text = header + "\nacme,acme-1,0.90,4.00,\n"
+    preview = upload(client, text)
+    (row,) = preview.context["plan"]
+    assert row.removals == ("cache read 0.10 → —",)
+    page = preview.content.decode()
+    assert '<span class="removal">removed: cache read 0.10 → —</span>' in page
+    assert 'id="preview-removals">1 rate removed' in page
+    assert PriceVersion.objects.filter(model=acme_models[0]).latest().cache_read_usd_per_mtok == D("0.10")
+    client.post(CONFIRM, {"table": signed_table(preview), "publish": "1"})
+    assert PriceVersion.objects.filter(model=acme_models[0]).latest().cache_read_usd_per_mtok is None

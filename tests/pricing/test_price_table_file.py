@@ -182,3 +182,42 @@ def test_the_changes_of_a_version_name_each_rate_and_tier_that_moved():
         "tier > 272,000 input 5.00 → 6.00",
     ]
     assert rate_changes(None, new) == ["first price"]
+
+
+@pytest.mark.parametrize(
+    ("write_only", "found"),
+    [(False, "2,000 rows of 200 columns, 400,000 cells"), (True, "more than 115,023 cells")],
+    ids=["declared-size", "undeclared-size"],
+)
+def test_a_workbook_of_too_many_cells_is_refused_naming_the_limit(write_only, found):
+    """Within the row and byte limits, far wider than any real table; a workbook declares its
+    size (refused unread) or not (refused as the cells are counted)."""
+    from pricing.sources.price_table import MAX_TABLE_CELLS
+
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet() if write_only else book.active
+    for _ in range(2_000):
+        sheet.append([1] * 200)
+    stream = io.BytesIO()
+    book.save(stream)
+    assert len(stream.getvalue()) < MAX_TABLE_BYTES
+    with pytest.raises(TableRefused) as refused:
+        read_table(stream.getvalue(), filename="wide.xlsx")
+    assert MAX_TABLE_CELLS == 5_001 * len(COLUMNS) == 115_023
+    assert str(refused.value).startswith(f"The workbook has {found}; the limit is 115,023 cells")
+
+
+@pytest.mark.parametrize(
+    ("separator", "named"), [(";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")]
+)
+def test_a_csv_saved_with_another_delimiter_says_which_one_it_found(separator, named):
+    text = separator.join(["provider", "model", "input_usd_per_mtok", "output_usd_per_mtok"])
+    text += "\n" + separator.join(["openai", "gpt-5.4", "0,40", "1,60"]) + "\n"
+    with pytest.raises(TableRefused, match=re.escape(f"The columns are separated by {named}, not commas")):
+        read_table(text.encode(), filename="t.csv")
+
+
+def test_a_row_with_more_cells_than_the_header_is_named_by_its_line():
+    text = HEADER + "openai,gpt-5.4,0.40,1.60\nopenai,gpt-4.1,2,00,8\n"
+    with pytest.raises(TableRefused, match="line 3 has 5 cells, the header 4"):
+        read_table(text.encode(), filename="t.csv")

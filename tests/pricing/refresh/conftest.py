@@ -25,6 +25,8 @@ class Route:
     status: int = 200
     delay_s: float = 0.0
     hits: int = 0
+    trickle_s: float = 0.0  # > 0: send one byte of the answer at a time, this far apart
+    trickle_headers: bool = False  # trickle the headers too, not only the body
 
 
 @dataclass
@@ -59,11 +61,24 @@ def payload_server() -> Iterator[PayloadServer]:
                 self.send_error(404)
                 return
             time.sleep(route.delay_s)
+            if route.trickle_s:
+                self.trickle(route)
+                return
             self.send_response(route.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             self.wfile.write(route.body)
+
+        def trickle(self, route: Route) -> None:
+            head = f"HTTP/1.1 {route.status} OK\r\nContent-Length: {len(route.body)}\r\n\r\n".encode()
+            if not route.trickle_headers:
+                self.wfile.write(head)
+                head = b""
+            for i in range(len(head + route.body)):
+                self.wfile.write((head + route.body)[i : i + 1])
+                self.wfile.flush()
+                time.sleep(route.trickle_s)
 
         def log_message(self, *args: object) -> None:
             pass
