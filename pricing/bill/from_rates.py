@@ -4,54 +4,16 @@ What flat rates mean: batch has its own input and output rates; its cache rates 
 standard ones (unless ``batch_discounts_cache``), and under a long-context tier the batch
 discount is the base batch/standard ratio applied to the tier's rates. Cache reads and writes
 without a rate of their own cost the (tier's) standard input rate.
-
-Read through a protocol, not an import, so the cost core can bill through this engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import Protocol
 
+from pricing.bill.rates import Rates, TierRates
 from pricing.bill.sheet import STANDARD, PriceSheet, Provenance, TierRule, UnitPrice, Variant
-
-
-class _TokenRates(Protocol):
-    """The per-token rates flat prices and their long-context tiers both state."""
-
-    @property
-    def input_usd_per_mtok(self) -> Decimal: ...
-    @property
-    def output_usd_per_mtok(self) -> Decimal: ...
-    @property
-    def cache_read_usd_per_mtok(self) -> Decimal | None: ...
-    @property
-    def cache_write_5m_usd_per_mtok(self) -> Decimal | None: ...
-    @property
-    def cache_write_1h_usd_per_mtok(self) -> Decimal | None: ...
-
-
-class TierRates(_TokenRates, Protocol):
-    """What a long-context tier of flat rates says (``pricing.bill.rates.TierRates``)."""
-
-    @property
-    def threshold_tokens(self) -> int: ...
-
-
-class Rates(_TokenRates, Protocol):
-    """What flat rates say (``pricing.bill.rates.Rates``)."""
-
-    @property
-    def batch_input_usd_per_mtok(self) -> Decimal | None: ...
-    @property
-    def batch_output_usd_per_mtok(self) -> Decimal | None: ...
-    @property
-    def request_usd(self) -> Decimal | None: ...
-    @property
-    def tiers(self) -> Sequence[TierRates]: ...
-
 
 BATCH = "batch"
 CACHE_RATES = {
