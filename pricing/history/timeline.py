@@ -1,7 +1,7 @@
 """Replay published snapshots of one source, oldest first, into each model's dated versions.
 
 Pure: no Django imports. Each snapshot goes through the refresh's own path: the source's parser,
-``validate_rates`` and ``sheet_problems``, and ``plan_prices`` (sheets included) with the
+``validate_rates`` and ``sheet_problems``, and ``plan_model`` (sheets included) with the
 snapshot's publication time as ``now`` and the previous snapshot's as ``seen_since``; so a price
 first shown by snapshot S is dated T_S and bounded below by T_prev, and an upstream
 ``start_date`` keeps its own date. Everything is computed before anything is published, so the
@@ -27,11 +27,11 @@ from pricing.sources.diff import (
     UPSTREAM_DATE,
     CatalogueState,
     Change,
+    plan_model,
     same_rates,
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
-from pricing.sources.sheet_diff import plan_prices
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def _apply(result: Replay, record: PriceRecord, facts: SnapshotFacts, seen_since
         state = CatalogueState(
             latest.effective_from, latest.rates, latest_sheet=sheet_in_force(history.versions)
         )
-    changes = plan_prices(
+    changes = plan_model(
         record, state, now=facts.upload_time, source=facts.label, seen_since=seen_since, review=False
     )
     history.versions += [DatedVersion(change, facts) for change in changes]

@@ -24,8 +24,7 @@ from pricing.bill.sheet import PriceSheet
 from pricing.bill.validation import Problem, validate_rates
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, price_sheet, store_sheet, store_sheets
-from pricing.sources.diff import rates_from_json
-from pricing.sources.sheet_diff import keep_batch_variant
+from pricing.sources.diff import keep_batch_variant, rates_from_json
 
 EDIT_PERMISSION = "pricing.edit_prices"
 
