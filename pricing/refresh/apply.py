@@ -14,10 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from pricing.bill.rules import sheet_problems
 from pricing.bill.serial import sheet_to_json
-from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import Problem, validate_rates
+from pricing.bill.validation import price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
 from pricing.models.sheets import SHEET_ROWS, price_sheet
 from pricing.refresh.errors import RefreshRefused
@@ -122,14 +120,10 @@ def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
             "message": f"refused: {problem.message}",
         }
         for point in record.history
-        for problem in validate_rates(point.rates) + _sheet_problems(point.sheet)
+        for problem in price_problems(point.rates, point.sheet)
     ]
     run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
     return not problems
-
-
-def _sheet_problems(sheet: PriceSheet | None) -> list[Problem]:
-    return [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
 
 
 def _load(source: str) -> Catalogue:

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from pricing.bill.notation import carry_sheet
 from pricing.bill.rates import Rates, rate_values
-from pricing.bill.rules import sheet_problems
 from pricing.bill.serial import sheet_from_json
 from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import Problem, validate_rates
+from pricing.bill.validation import Problem, price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, price_sheet, store_sheet, store_sheets
 from pricing.sources.diff import keep_batch_variant, rates_from_json
@@ -131,10 +130,9 @@ def _refuse_unpublishable(
     evidence: Evidence,
 ) -> None:
     """Raise ``PriceRejected`` naming every wrong field of a version about to be published."""
-    problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
+    problems = price_problems(rates, sheet) + _publication_problems(change_reason, effective_from)
     if evidence.earliest is not None and not evidence.earliest < effective_from:
         problems.append(Problem("effective_from_earliest", "must be before effective_from"))
-    problems += [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
     if problems:
         raise PriceRejected(problems)
 
@@ -255,7 +253,7 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
     written.
     """
     entries = [entry for history in histories.values() for entry in history]
-    problems = [p for entry in entries for p in validate_rates(entry.rates)]
+    problems: list[Problem] = []
     missing_reason = [e for e in entries if not e.change_reason.strip()]
     problems += [Problem("change_reason", "a reason is required") for _ in missing_reason]
     with transaction.atomic():
@@ -266,10 +264,9 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
         for model, history in histories.items():
             own = _history_sheets(history, latest.get(model.pk))
             problems += [
-                Problem("sheet", f"{model.key}: {text}")
-                for sheet in own
-                if sheet
-                for text in sheet_problems(sheet)
+                Problem(p.field, f"{model.key}: {p.message}") if p.field == "sheet" else p
+                for entry, sheet in zip(history, own, strict=True)
+                for p in price_problems(entry.rates, sheet)
             ]
             sheets += own
         if problems:
