@@ -23,7 +23,7 @@ from pricing.bill.sheet import PriceSheet
 from pricing.bill.validation import Problem, price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, price_sheet, store_sheet, store_sheets
-from pricing.sources.diff import keep_batch_variant, rates_from_json
+from pricing.sources.diff import keep_batch, rates_from_json
 
 EDIT_PERMISSION = "pricing.edit_prices"
 
@@ -288,7 +288,7 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
 def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) -> list[PriceSheet | None]:
     """Each entry's sheet in full: its own, or the one in force before it carried over its rates
     (``carry_sheet``, as ``publish_price_version``'s default does). An own sheet silent about
-    batch keeps the batch variant in force, as the refresh's does (``keep_batch_variant``)."""
+    batch keeps the batch variant in force, as the refresh's does (``keep_batch``)."""
     # The catalogue's latest in full (from its flat rates where it has no rows), as the refresh reads it.
     in_force = price_sheet(latest) if latest is not None else None
     previous = latest.to_rates() if latest is not None else None
@@ -297,7 +297,7 @@ def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) ->
         if isinstance(entry.sheet, Carry):
             in_force = carry_sheet(in_force, previous or entry.rates, entry.rates)
         elif entry.sheet is not None and in_force is not None:
-            in_force = keep_batch_variant(entry.sheet, in_force)
+            in_force = keep_batch(entry.sheet, in_force)
         else:
             in_force = entry.sheet
         sheets.append(in_force)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from pricing.bill.compare import bills_alike, canonical
 from pricing.bill.from_rates import BATCH, sheet_from_rates
@@ -150,16 +150,26 @@ def _stored(rates: Rates) -> tuple[object, ...]:
     return (*(stored(getattr(rates, name)) for name in RATE_FIELDS), tiers)
 
 
-def keep_batch(rates: Rates, previous: Rates) -> Rates:
-    """A source silent about batch prices does not remove the catalogue's (genai-prices, for
-    one, does not model batch history of retired models)."""
-    if rates.batch_input_usd_per_mtok is None and rates.batch_output_usd_per_mtok is None:
+@overload
+def keep_batch(upstream: Rates, previous: Rates) -> Rates: ...
+@overload
+def keep_batch(upstream: PriceSheet, previous: PriceSheet) -> PriceSheet: ...
+def keep_batch(upstream: Rates | PriceSheet, previous: Rates | PriceSheet) -> Rates | PriceSheet:
+    """The batch rule: a source silent about batch prices does not remove the catalogue's
+    (genai-prices, for one, does not model batch history of retired models). Said of flat rates
+    (the batch input and output rates) and of a sheet (the batch variant) alike."""
+    if isinstance(upstream, PriceSheet) and isinstance(previous, PriceSheet):
+        if BATCH in upstream.variants or BATCH not in previous.variants:
+            return upstream
+        return replace(upstream, variants={**upstream.variants, BATCH: previous.variants[BATCH]})
+    assert isinstance(upstream, Rates) and isinstance(previous, Rates)
+    if upstream.batch_input_usd_per_mtok is None and upstream.batch_output_usd_per_mtok is None:
         return replace(
-            rates,
+            upstream,
             batch_input_usd_per_mtok=previous.batch_input_usd_per_mtok,
             batch_output_usd_per_mtok=previous.batch_output_usd_per_mtok,
         )
-    return rates
+    return upstream
 
 
 def _first_import(
@@ -233,7 +243,7 @@ def _attach(
     for start, upstream, dated_by in sorted(candidates, key=lambda candidate: candidate[0]):
         change = by_start.pop(start, None)
         if upstream is not None and sheet is not None:
-            upstream = keep_batch_variant(upstream, sheet)
+            upstream = keep_batch(upstream, sheet)
         if change is not None:
             planned.append(replace(change, sheet=upstream))
             rates, sheet = change.rates, upstream or sheet_from_rates(change.rates)
@@ -303,13 +313,6 @@ def _restated(upstream: Variant, curated: Variant) -> bool:
     return not upstream.tiers and canonical(base) == canonical(
         PriceSheet({"standard": replace(curated, tiers=())})
     )
-
-
-def keep_batch_variant(upstream: PriceSheet, previous: PriceSheet) -> PriceSheet:
-    """As with flat rates, a source silent about batch does not remove the catalogue's batch."""
-    if BATCH in upstream.variants or BATCH not in previous.variants:
-        return upstream
-    return replace(upstream, variants={**upstream.variants, BATCH: previous.variants[BATCH]})
 
 
 def _review_reason(previous: Rates, rates: Rates, locked: bool, earlier: list[Change]) -> str:
