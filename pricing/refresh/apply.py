@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from pricing.bill.serial import sheet_to_json
+from pricing.bill.notation import exact_notation
 from pricing.bill.validation import price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
 from pricing.models.sheets import SHEET_ROWS, price_sheet
@@ -341,7 +341,11 @@ def _propose(
     """A change for review; the same proposal pending already is not made twice."""
     proposed = rates_to_json(change.rates)
     if change.sheet is not None:
-        proposed["sheet"] = sheet_to_json(change.sheet)
+        try:
+            proposed["extras"] = exact_notation(change.sheet, change.rates)
+        except ValueError as error:
+            run.problems.append({"model": model.key, "note": f"not proposed: {error}"})
+            return
     if (model.pk, _key(proposed)) in catalogue.pending:
         return
     PriceProposal.objects.create(

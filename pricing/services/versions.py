@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from pricing.bill.notation import carry_sheet
+from pricing.bill.notation import carry_sheet, sheet_from_notation
 from pricing.bill.rates import Rates, rate_values
 from pricing.bill.serial import sheet_from_json
 from pricing.bill.sheet import PriceSheet
@@ -199,7 +199,7 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         version = publish_price_version(
             model=proposal.model,
             rates=rates_from_json(proposal.proposed),
-            sheet=sheet_from_json(proposal.proposed["sheet"]) if "sheet" in proposal.proposed else CARRY,
+            sheet=proposed_sheet(proposal.proposed),
             effective_from=proposal.effective_from,
             origin=PriceVersion.Origin.ADMIN,
             change_reason=f"Accepted proposal #{proposal.pk}: {proposal.reason}",
@@ -210,6 +210,16 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         )
         _decide(proposal, PriceProposal.Status.ACCEPTED, user, note, version)
     return version
+
+
+def proposed_sheet(proposed: dict) -> PriceSheet | None | Carry:
+    """A proposal's sheet: its notation next to its rates (``None``: the rates say it all), the
+    full JSON of a proposal stored before the notation was the one encoding, or ``CARRY``."""
+    if "extras" in proposed:
+        return sheet_from_notation(rates_from_json(proposed), proposed["extras"])
+    if "sheet" in proposed:
+        return sheet_from_json(proposed["sheet"])
+    return CARRY
 
 
 def reject_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: str = "") -> None:
