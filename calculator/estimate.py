@@ -2,7 +2,7 @@
 
 The flow: request → models with the price in force at ``as_of`` → distinct tokenizers →
 counts (in parallel, cached by content hash, in ``calculator.tokenizers``) → per model the
-pure cost core (``pricing.bill.rates``) → rows. Every row names its tokenizer and price version.
+bill engine (``pricing.bill``) → rows. Every row names its tokenizer and price version.
 The result is a typed ``Estimate`` holding Decimals; money becomes text only in the API schema.
 Failures are domain errors (``UnknownModel``, the tokenizers' ``TextTooLarge``/``TokenizerError``).
 """
@@ -18,9 +18,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from pricing.bill import ThresholdNotice
+from pricing.bill import BillUsage, ThresholdNotice
 from pricing.bill.money import money
-from pricing.bill.rates import Usage, breakdown_of
 from pricing.models import LanguageModel, PriceVersion
 from pricing.selectors.bills import estimate_bill, prefetch_sheets, service_tiers_offered
 from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices
@@ -264,12 +263,16 @@ def _costs(
     cached = cached_tokens(input_tokens, request.cached_input_share)
     # Each share is rounded on its own; together they never exceed the prompt.
     written = min(cached_tokens(input_tokens, request.cache_write_share), input_tokens - cached)
-    usage = cache_usage(input_tokens, request.output_tokens, cached, written, request.cache_write_lifetime)
     assert request.reasoning_tokens is not None
-    bill = estimate_bill(
-        version, usage, service_tier=request.service_tier, at=at, reasoning_tokens=request.reasoning_tokens
+    usage = cache_usage(
+        input_tokens,
+        request.output_tokens,
+        cached,
+        written,
+        request.cache_write_lifetime,
+        reasoning_tokens=request.reasoning_tokens,
     )
-    cost = breakdown_of(bill)
+    bill = estimate_bill(version, usage, service_tier=request.service_tier, at=at)
     return {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
@@ -279,26 +282,37 @@ def _costs(
         "cached_input_tokens": cached,
         "cache_write_tokens": written,
         "cache_write_lifetime": request.cache_write_lifetime if written else None,
-        "input_usd": cost.prompt_usd,
-        "output_usd": cost.output_usd + cost.request_usd,
-        "total_usd": cost.total_usd,
-        "monthly_usd": monthly_usd(cost.total_usd, request.requests_per_month),
-        "tier_applied": cost.tier_threshold_tokens,
-        "batch_applied": cost.batch_applied,
+        "input_usd": bill.prompt_usd,
+        "output_usd": bill.total_usd - bill.prompt_usd,
+        "total_usd": bill.total_usd,
+        "monthly_usd": monthly_usd(bill.total_usd, request.requests_per_month),
+        "tier_applied": bill.tier_threshold_tokens,
+        "batch_applied": bill.variant == "batch",
         "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
         "service_tier": bill.variant,
         "threshold_note": _threshold_note(bill.threshold),
     }
 
 
-def cache_usage(input_tokens: int, output_tokens: int, cached: int, written: int, lifetime: str) -> Usage:
-    """One request's usage with ``written`` prompt tokens billed as a cache write of ``lifetime``."""
-    return Usage(
-        input_tokens,
-        output_tokens,
-        cached_input_tokens=cached,
+def cache_usage(
+    input_tokens: int,
+    output_tokens: int,
+    cached: int,
+    written: int,
+    lifetime: str,
+    *,
+    reasoning_tokens: int = 0,
+) -> BillUsage:
+    """One request's usage as the bill engine reads it: of the ``input_tokens`` prompt,
+    ``cached`` are cache reads and ``written`` a cache write of ``lifetime``; the rest is
+    billed as input. ``reasoning_tokens`` are hidden output tokens the estimate assumes."""
+    return BillUsage(
+        input_tokens=input_tokens - cached - written,
+        cache_read_tokens=cached,
         cache_write_5m_tokens=written if lifetime == "5m" else 0,
         cache_write_1h_tokens=written if lifetime == "1h" else 0,
+        output_tokens=output_tokens,
+        reasoning_tokens=reasoning_tokens,
     )
 
 

@@ -65,10 +65,12 @@ def _repriced(
     written = row.get("cache_write_tokens") or 0
     lifetime = row.get("cache_write_lifetime") or "5m"
     cached = row.get("cached_input_tokens") or 0
-    usage = cache_usage(row["input_tokens"], row["output_tokens"], cached, written, lifetime)
     # The saved reasoning assumption is part of the request, so it is billed again too.
     reasoning = row.get("reasoning_tokens") or 0
-    total = estimate_bill(version, usage, service_tier=tier, at=at, reasoning_tokens=reasoning).total_usd
+    usage = cache_usage(
+        row["input_tokens"], row["output_tokens"], cached, written, lifetime, reasoning_tokens=reasoning
+    )
+    total = estimate_bill(version, usage, service_tier=tier, at=at).total_usd
     return base | {
         "price_version": version.pk,
         "effective_from": iso(version.effective_from),

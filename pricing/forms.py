@@ -19,9 +19,8 @@ from pricing.bill.rates import (
     TierRates,
     required_rate_fields,
 )
-from pricing.bill.rules import sheet_problems
 from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import validate_rates
+from pricing.bill.validation import price_problems
 from pricing.models import LanguageModel, PriceVersion
 from pricing.models.catalogue import MONEY
 from pricing.services.versions import overlap_problem
@@ -76,10 +75,12 @@ class _PriceVersionForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        for problem in validate_rates(self.rates()):
-            self.add_error(self._form_field(problem.field), problem.message)
-        for message in self._sheet_problems():
+        sheet, unreadable = self._read_sheet()
+        for message in unreadable:
             self.add_error("price_extras", message)
+        for problem in price_problems(self.rates(), sheet):
+            field = "price_extras" if problem.field == "sheet" else self._form_field(problem.field)
+            self.add_error(field, problem.message)
         model, start = data.get("model"), data.get("effective_from")
         overlap = overlap_problem(model, start) if model and start else None
         if overlap is not None:
@@ -91,14 +92,14 @@ class _PriceVersionForm(forms.ModelForm):
         notation = self.cleaned_data.get("price_extras") or {}
         return sheet_from_notation(self.rates(), notation) if isinstance(notation, dict) else None
 
-    def _sheet_problems(self) -> list[str]:
+    def _read_sheet(self) -> tuple[PriceSheet | None, list[str]]:
+        """The extras as a sheet, or why they cannot be read as one."""
         if not isinstance(self.cleaned_data.get("price_extras") or {}, dict):
-            return ["must be a JSON object"]
+            return None, ["must be a JSON object"]
         try:
-            sheet = self.sheet()
+            return self.sheet(), []
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-            return [f"not readable: {type(error).__name__} {error}"]
-        return sheet_problems(sheet) if sheet else []
+            return None, [f"not readable: {type(error).__name__} {error}"]
 
     def rates(self) -> Rates:
         values = {name: self.cleaned_data.get(name) for name in RATE_FIELDS}

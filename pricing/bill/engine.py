@@ -20,7 +20,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from pricing.bill.images import NoImageRule, image_tokens
-from pricing.bill.sheet import TOKEN_PARENTS, UNIT_KINDS, PriceSheet, Provenance, TierRule, UnitPrice, Variant
+from pricing.bill.sheet import (
+    PROMPT_KINDS,
+    TOKEN_PARENTS,
+    UNIT_KINDS,
+    PriceSheet,
+    Provenance,
+    TierRule,
+    UnitPrice,
+    Variant,
+)
 from pricing.bill.usage import FIELD_KINDS, BillError, BillUsage
 
 # Anything finer than this is below any invoice's resolution; only inexact divisions (per
@@ -62,6 +71,12 @@ class Bill:
     tier_threshold_tokens: int | None
     threshold: ThresholdNotice | None
     provenance: Provenance
+
+    @property
+    def prompt_usd(self) -> Decimal:
+        """Everything billed for the prompt: uncached input, cache reads and writes, audio and
+        image input (the rest of the total is output and per-unit fees)."""
+        return sum((line.usd for line in self.lines if line.what in PROMPT_KINDS), Decimal(0))
 
 
 def compute_bill(

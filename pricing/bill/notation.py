@@ -1,4 +1,9 @@
-"""A short notation for what flat rates cannot say, shared by the seed and the admin. Pure.
+"""The one text encoding of a price sheet: a short notation for what flat rates cannot say.
+Pure: no Django imports.
+
+The seed, the admin's form, the history fixture and proposals awaiting review all write a
+sheet so, next to the version's flat rates; the database's sheet rows (``pricing.models.sheets``)
+are its storage, converted at that edge. ``exact_notation`` refuses a sheet it cannot say.
 
 Next to a version's flat rates (which imply a standard and a batch variant), the notation adds:
 - ``"batch_discounts_cache": true``: batch also discounts cache reads and writes (Anthropic);
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import time
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +28,17 @@ from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import BATCH, sheet_from_rates
 from pricing.bill.money import money
 from pricing.bill.rates import Rates
-from pricing.bill.serial import band_from_json, sheet_to_json
-from pricing.bill.sheet import MTOK, PROMPT_KINDS, UNIT_KINDS, PriceSheet, TierRule, UnitPrice, Variant
+from pricing.bill.sheet import (
+    MTOK,
+    PROMPT_KINDS,
+    STANDARD,
+    UNIT_KINDS,
+    PriceSheet,
+    TierRule,
+    TimeBand,
+    UnitPrice,
+    Variant,
+)
 
 EXTENSIONS = ("batch_discounts_cache", "variants", "unit_prices", "bands")
 TIER_KEYS = ("threshold_tokens", "counted_kinds", "inclusive")
@@ -40,7 +55,7 @@ def sheet_from_notation(rates: Rates, notation: Mapping[str, Any]) -> PriceSheet
     variants = {**sheet.variants, **own}
     return PriceSheet(
         variants={name: replace(v, prices={**v.prices, **units}) for name, v in variants.items()},
-        bands=tuple(band_from_json(band) for band in notation.get("bands", [])),
+        bands=tuple(_band(band) for band in notation.get("bands", [])),
     )
 
 
@@ -77,8 +92,40 @@ def notation_of(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
     if units:
         notation["unit_prices"] = {kind: _price_notation(price) for kind, price in units.items()}
     if sheet.bands:
-        notation["bands"] = sheet_to_json(sheet)["bands"]
+        notation["bands"] = [_band_notation(band) for band in sheet.bands]
     return notation
+
+
+def exact_notation(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
+    """``notation_of``, checked: ``ValueError`` when it would not give back a sheet that bills
+    every request as ``sheet`` does."""
+    notation = notation_of(sheet, rates)
+    again = sheet_from_notation(rates, notation) or sheet_from_rates(rates)
+    if not bills_alike(again, sheet):
+        raise ValueError("the notation cannot say this sheet")
+    return notation
+
+
+def _band_notation(band: TimeBand) -> dict[str, Any]:
+    return {
+        "variant": band.variant,
+        "tier": band.tier,
+        "start": band.start.strftime("%H:%M"),
+        "end": band.end.strftime("%H:%M"),
+        "weekdays": sorted(band.weekdays),
+        "time_zone": band.time_zone,
+    }
+
+
+def _band(raw: Mapping[str, Any]) -> TimeBand:
+    return TimeBand(
+        variant=str(raw["variant"]),
+        start=time.fromisoformat(str(raw["start"])),
+        end=time.fromisoformat(str(raw["end"])),
+        weekdays=frozenset(int(day) for day in raw.get("weekdays", range(7))),
+        time_zone=str(raw.get("time_zone", "UTC")),
+        tier=str(raw.get("tier", STANDARD)),
+    )
 
 
 def _shared_unit_prices(sheet: PriceSheet) -> dict[str, UnitPrice]:

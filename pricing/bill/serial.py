@@ -1,6 +1,8 @@
-"""A price sheet as JSON and back (proposals awaiting review, the admin's sheet field). Pure.
+"""Reading the full-JSON form of a sheet that proposals stored before the notation
+(``pricing.bill.notation``) became the one encoding of a sheet; nothing writes it any more, a
+pending proposal of that time is still read exactly. Pure: no Django imports.
 
-Money stays an exact decimal string. The shape::
+Money is an exact decimal string. The shape::
 
     {"variants": {"standard": {"prices": {"input": {"usd": "5", "per": 1000000}, ...},
                                "tiers": [{"threshold_tokens": 200000, "inclusive": false,
@@ -18,48 +20,11 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pricing.bill.money import money
 from pricing.bill.sheet import MTOK, PROMPT_KINDS, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
 
 
 class SheetFormatError(ValueError):
     """The JSON does not describe a sheet; the message says where."""
-
-
-def sheet_to_json(sheet: PriceSheet) -> dict[str, Any]:
-    return {
-        "variants": {name: _variant_json(variant) for name, variant in sheet.variants.items()},
-        "bands": [
-            {
-                "variant": band.variant,
-                "tier": band.tier,
-                "start": band.start.strftime("%H:%M"),
-                "end": band.end.strftime("%H:%M"),
-                "weekdays": sorted(band.weekdays),
-                "time_zone": band.time_zone,
-            }
-            for band in sheet.bands
-        ],
-    }
-
-
-def _variant_json(variant: Variant) -> dict[str, Any]:
-    return {
-        "prices": _prices_json(variant.prices),
-        "tiers": [
-            {
-                "threshold_tokens": tier.threshold_tokens,
-                "inclusive": tier.inclusive,
-                "counted_kinds": sorted(tier.counted_kinds),
-                "prices": _prices_json(tier.prices),
-            }
-            for tier in variant.tiers
-        ],
-    }
-
-
-def _prices_json(prices: Mapping[str, UnitPrice]) -> dict[str, Any]:
-    return {kind: {"usd": money(price.usd), "per": price.per} for kind, price in prices.items()}
 
 
 def sheet_from_json(data: object) -> PriceSheet:

@@ -1,7 +1,9 @@
-"""Validation of price rates, shared by the admin, the services and every importer.
+"""The one validator of a price, shared by the admin, the services and every importer.
 
-Pure: no Django imports. Returns problems as (field, message) pairs so a form can put each
-message on its field and an import run can list them.
+Pure: no Django imports. ``price_problems`` checks a price: its flat rates (each problem on the
+field a form shows it on) and its sheet where it says more (``pricing.bill.rules``: every
+variant, per-unit price, tier and band). Problems are (field, message) pairs so a form can put
+each message on its field and an import run can list them.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates, required_rate_fields
+from pricing.bill.rules import sheet_problems
+from pricing.bill.sheet import PriceSheet
 
 # RATE_FIELDS is re-exported: pricing.api.schemas and calculator.openapi still import it from here.
-__all__ = ["RATE_FIELDS", "TIER_RATE_FIELDS", "Problem", "validate_rates"]
+__all__ = ["RATE_FIELDS", "TIER_RATE_FIELDS", "Problem", "price_problems", "validate_rates"]
 REQUIRED = required_rate_fields(Rates) | required_rate_fields(TierRates)
 # A sanity ceiling: no public text model charges anywhere near $10,000 per million tokens.
 MAX_USD_PER_MTOK = Decimal(10_000)
@@ -25,6 +29,15 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
+
+
+def price_problems(rates: Rates, sheet: PriceSheet | None = None) -> list[Problem]:
+    """Every reason this price cannot be published: its rates, and its sheet (field ``sheet``)
+    where it has one; empty when it is valid."""
+    problems = validate_rates(rates)
+    if sheet is not None:
+        problems += [Problem("sheet", text) for text in sheet_problems(sheet)]
+    return problems
 
 
 def validate_rates(rates: Rates) -> list[Problem]:

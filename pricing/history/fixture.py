@@ -10,9 +10,9 @@ own) so regenerating from the same snapshots gives the same bytes. Shape::
                  "versions": [[effective_from, earliest | null, dated_by, snapshot index,
                                {rate: "decimal"}, reason, sheet?], ...]}, ...]}
 
-``sheet``, where present, is the version's price in full in the seed's short notation
-(``pricing.bill.notation``: what the flat rates do not imply; ``{}``: they say it all), or
-``{"sheet": ...}`` in full (``pricing.bill.serial``) where the notation cannot say it. Absent: the
+``sheet``, where present, is the version's price in full in the one encoding of a sheet, the
+seed's short notation (``pricing.bill.notation``: what the flat rates do not imply; ``{}``: they
+say it all). Absent: the
 previous version's sheet carries over the new rates (also written so when that is what the
 snapshot says, which keeps the fixture small).
 """
@@ -28,9 +28,8 @@ from typing import Any
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
-from pricing.bill.notation import carry_sheet, notation_of, sheet_from_notation
+from pricing.bill.notation import carry_sheet, exact_notation, sheet_from_notation
 from pricing.bill.rates import Rates
-from pricing.bill.serial import sheet_from_json, sheet_to_json
 from pricing.bill.sheet import PriceSheet
 from pricing.history.timeline import DatedVersion, ModelHistory, SnapshotFacts
 from pricing.sources.diff import EVIDENCE_DATE, rates_from_json, rates_to_json
@@ -150,16 +149,12 @@ def _sheets_json(versions: list[DatedVersion]) -> list[list[dict[str, Any]]]:
 
 
 def _sheet_json(sheet: PriceSheet, rates: Rates) -> dict[str, Any]:
-    notation = notation_of(sheet, rates)
-    again = sheet_from_notation(rates, notation) or sheet_from_rates(rates)
-    return notation if bills_alike(again, sheet) else {"sheet": sheet_to_json(sheet)}
+    return exact_notation(sheet, rates)
 
 
 def _sheet(raw: list[dict[str, Any]], rates: Rates) -> PriceSheet | None | str:
     if not raw:
         return CARRIED
-    if "sheet" in raw[0]:
-        return sheet_from_json(raw[0]["sheet"])
     return sheet_from_notation(rates, raw[0])
 
 

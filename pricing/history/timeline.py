@@ -1,7 +1,7 @@
 """Replay published snapshots of one source, oldest first, into each model's dated versions.
 
 Pure: no Django imports. Each snapshot goes through the refresh's own path: the source's parser,
-``validate_rates`` and ``sheet_problems``, and ``plan_prices`` (sheets included) with the
+``price_problems``, and ``plan_model`` (sheets included) with the
 snapshot's publication time as ``now`` and the previous snapshot's as ``seen_since``; so a price
 first shown by snapshot S is dated T_S and bounded below by T_prev, and an upstream
 ``start_date`` keeps its own date. Everything is computed before anything is published, so the
@@ -19,19 +19,18 @@ from datetime import datetime
 from pricing.bill.compare import bills_alike
 from pricing.bill.notation import carry_sheet
 from pricing.bill.rates import Rates
-from pricing.bill.rules import sheet_problems
 from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import validate_rates
+from pricing.bill.validation import price_problems
 from pricing.sources.diff import (
     EVIDENCE_DATE,
     UPSTREAM_DATE,
     CatalogueState,
     Change,
+    plan_model,
     same_rates,
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
-from pricing.sources.sheet_diff import plan_prices
 
 
 @dataclass(frozen=True)
@@ -103,8 +102,7 @@ def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[st
     """One record per model (the first wins, as in the refresh), each with valid rates."""
     first: dict[str, PriceRecord] = {}
     for record in parsed.records:
-        problems = [str(p) for point in record.history for p in validate_rates(point.rates)]
-        problems += [p for point in record.history if point.sheet for p in sheet_problems(point.sheet)]
+        problems = [str(p) for point in record.history for p in price_problems(point.rates, point.sheet)]
         if problems:
             refused.append(f"{facts.label} {record.key}: {problems[0]}")
         else:
@@ -131,7 +129,7 @@ def _apply(result: Replay, record: PriceRecord, facts: SnapshotFacts, seen_since
         state = CatalogueState(
             latest.effective_from, latest.rates, latest_sheet=sheet_in_force(history.versions)
         )
-    changes = plan_prices(
+    changes = plan_model(
         record, state, now=facts.upload_time, source=facts.label, seen_since=seen_since, review=False
     )
     history.versions += [DatedVersion(change, facts) for change in changes]

@@ -14,10 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from pricing.bill.rules import sheet_problems
-from pricing.bill.serial import sheet_to_json
-from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import Problem, validate_rates
+from pricing.bill.notation import exact_notation
+from pricing.bill.validation import price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
 from pricing.models.sheets import SHEET_ROWS, price_sheet
 from pricing.refresh.errors import RefreshRefused
@@ -26,15 +24,24 @@ from pricing.services.aliases import canonical, link_aliases
 from pricing.services.seed import ensure_seeded
 from pricing.services.versions import CARRY, Evidence, publish_price_version
 from pricing.sources import SOURCES
-from pricing.sources.diff import EVIDENCE_DATE, PROPOSE, CatalogueState, Change, change_summary, rates_to_json
+from pricing.sources.diff import (
+    EVIDENCE_DATE,
+    PROPOSE,
+    CatalogueState,
+    Change,
+    change_summary,
+    plan_model,
+    rates_to_json,
+)
 from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from pricing.sources.limits import context_index, context_window_for
 from pricing.sources.records import ParsedPayload, PriceRecord
-from pricing.sources.sheet_diff import plan_prices
 from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
+# Versions that are curated facts: an import restating them publishes nothing.
+CURATED_ORIGINS = frozenset({PriceVersion.Origin.SEED, PriceVersion.Origin.ADMIN})
 # A version confirmed by an import is marked verified at most this often.
 VERIFY_INTERVAL = timedelta(hours=1)
 
@@ -113,14 +120,10 @@ def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
             "message": f"refused: {problem.message}",
         }
         for point in record.history
-        for problem in validate_rates(point.rates) + _sheet_problems(point.sheet)
+        for problem in price_problems(point.rates, point.sheet)
     ]
     run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
     return not problems
-
-
-def _sheet_problems(sheet: PriceSheet | None) -> list[Problem]:
-    return [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
 
 
 def _load(source: str) -> Catalogue:
@@ -227,14 +230,20 @@ def _apply_record(
         return  # no longer served: a source still listing it does not price it again
     latest = catalogue.latest.get(model.pk)
     state = (
-        CatalogueState(latest.effective_from, latest.to_rates(), latest.locked, price_sheet(latest))
+        CatalogueState(
+            latest.effective_from,
+            latest.to_rates(),
+            latest.locked,
+            price_sheet(latest),
+            curated=latest.origin in CURATED_ORIGINS,
+        )
         if latest
         else None
     )
     if model.pk in catalogue.outranked:
         _cross_check(record, state, source, run, now)
         return
-    changes = plan_prices(record, state, now=now, source=source, seen_since=catalogue.seen_since)
+    changes = plan_model(record, state, now=now, source=source, seen_since=catalogue.seen_since)
     for change in changes:
         _publish_or_propose(change, model, latest, source, catalogue, run, now)
     if not changes and latest is not None:
@@ -281,7 +290,7 @@ def _list(
 
 
 def _cross_check(record: PriceRecord, state: CatalogueState | None, source: str, run: ImportRun, now) -> None:
-    changes = plan_prices(record, state, now=now, source=source)
+    changes = plan_model(record, state, now=now, source=source)
     if changes:
         line = change_summary(changes[-1])
         line["action"] = "disagrees"
@@ -332,7 +341,11 @@ def _propose(
     """A change for review; the same proposal pending already is not made twice."""
     proposed = rates_to_json(change.rates)
     if change.sheet is not None:
-        proposed["sheet"] = sheet_to_json(change.sheet)
+        try:
+            proposed["extras"] = exact_notation(change.sheet, change.rates)
+        except ValueError as error:
+            run.problems.append({"model": model.key, "note": f"not proposed: {error}"})
+            return
     if (model.pk, _key(proposed)) in catalogue.pending:
         return
     PriceProposal.objects.create(

@@ -7,7 +7,6 @@ the bill API share one engine and agree to the last digit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 
 from django.db.models import F, prefetch_related_objects
@@ -15,7 +14,6 @@ from django.utils import timezone
 
 from pricing.bill import STANDARD, Bill, BillError, BillUsage, PriceSheet, compute_bill
 from pricing.bill.from_rates import BATCH
-from pricing.bill.rates import Usage, bill_usage
 from pricing.models import LanguageModel, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, VariantRate, price_sheet
 from pricing.selectors.catalogue import find_model
@@ -87,19 +85,12 @@ def prefetch_sheets(versions: Iterable[PriceVersion]) -> None:
         prefetch_related_objects(missing, *SHEET_ROWS)
 
 
-def estimate_bill(
-    version: PriceVersion, usage: Usage, *, service_tier: str, at: datetime, reasoning_tokens: int = 0
-) -> Bill:
-    """One estimated request billed by the engine from the version in full, at ``at``.
-
-    ``usage.input_tokens`` is the whole prompt (the estimate's convention); ``reasoning_tokens``
-    are hidden output tokens the estimate assumes. The tier applies where the version offers
-    it, else the standard one (the bill says which billed).
-    """
+def estimate_bill(version: PriceVersion, usage: BillUsage, *, service_tier: str, at: datetime) -> Bill:
+    """One estimated request billed by the engine from the version in full, at ``at``. The tier
+    applies where the version offers it, else the standard one (the bill says which billed)."""
     sheet = sheet_of(version)
     tier = service_tier if service_tier in sheet.service_tiers else STANDARD
-    billed = replace(bill_usage(usage), reasoning_tokens=reasoning_tokens)
-    return compute_bill(sheet, billed, at=at, service_tier=tier)
+    return compute_bill(sheet, usage, at=at, service_tier=tier)
 
 
 def service_tiers_offered() -> list[str]:

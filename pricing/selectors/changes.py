@@ -2,7 +2,8 @@
 
 A change is a price version compared with the one before it for the same model: its first price
 ("new"), input and output both not lower and one higher ("up"), the reverse ("down"), one up and
-one down ("mixed"), or the same input and output with other rates changed ("other").
+one down ("mixed"), or the same input and output with other rates changed ("other"). A version
+that bills every request as the one before it did changes nothing and is not listed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pricing.bill.compare import bills_alike
+from pricing.bill.rates import RATE_FIELDS
 from pricing.models import PriceVersion
+from pricing.models.sheets import SHEET_ROWS, price_sheet
 
 DIRECTIONS = ("new", "up", "down", "mixed", "other")
 
@@ -62,21 +66,42 @@ def find_changes(
     versions = PriceVersion.objects.standing().filter(model__alias_of__isnull=True)  # withdrawn: no change
     if provider:
         versions = versions.filter(model__provider__slug=provider)
+    headline = ("input_usd_per_mtok", "output_usd_per_mtok")  # ``_direction`` reads them at [3:5]
+    columns = (*headline, *(name for name in RATE_FIELDS if name not in headline))
     rows = versions.order_by("model_id", "effective_from").values_list(
-        "pk", "model_id", "effective_from", "input_usd_per_mtok", "output_usd_per_mtok"
+        "pk", "model_id", "effective_from", *columns
     )
     found: list[tuple[datetime, ChangeRef]] = []
+    same_columns: list[tuple[int, int]] = []
     before: tuple | None = None
     for row in rows:
         previous = before if before is not None and before[1] == row[1] else None
         before = row
         if (since and row[2] < since) or (until and row[2] >= until):
             continue
+        if previous is not None and previous[3:] == row[3:]:
+            same_columns.append((previous[0], row[0]))
         ref = ChangeRef(row[0], previous[0] if previous else None, _direction(previous, row))
         if direction is None or ref.direction == direction:
             found.append((row[2], ref))
+    unchanged = _bill_alike(same_columns)
+    found = [pair for pair in found if pair[1].version_id not in unchanged]
     found.sort(key=lambda pair: (pair[0], pair[1].version_id), reverse=True)
     return [ref for _, ref in found]
+
+
+def _bill_alike(pairs: list[tuple[int, int]]) -> set[int]:
+    """Of (previous, version) ids whose money columns are equal, the versions whose sheet bills
+    every request as the previous one did (tiers, service tiers, bands, per-unit prices alike)."""
+    if not pairs:
+        return set()
+    ids = {pk for pair in pairs for pk in pair}
+    versions = PriceVersion.objects.prefetch_related(*SHEET_ROWS).in_bulk(ids)
+    return {
+        after
+        for before, after in pairs
+        if bills_alike(price_sheet(versions[before]), price_sheet(versions[after]))
+    }
 
 
 def load_changes(refs: list[ChangeRef]) -> list[PriceChange]:

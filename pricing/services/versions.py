@@ -16,16 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from pricing.bill.notation import carry_sheet
+from pricing.bill.notation import carry_sheet, sheet_from_notation
 from pricing.bill.rates import Rates, rate_values
-from pricing.bill.rules import sheet_problems
 from pricing.bill.serial import sheet_from_json
 from pricing.bill.sheet import PriceSheet
-from pricing.bill.validation import Problem, validate_rates
+from pricing.bill.validation import Problem, price_problems
 from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceSnapshot, PriceTier, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, price_sheet, store_sheet, store_sheets
-from pricing.sources.diff import rates_from_json
-from pricing.sources.sheet_diff import keep_batch_variant
+from pricing.sources.diff import keep_batch, rates_from_json
 
 EDIT_PERMISSION = "pricing.edit_prices"
 
@@ -132,10 +130,9 @@ def _refuse_unpublishable(
     evidence: Evidence,
 ) -> None:
     """Raise ``PriceRejected`` naming every wrong field of a version about to be published."""
-    problems = validate_rates(rates) + _publication_problems(change_reason, effective_from)
+    problems = price_problems(rates, sheet) + _publication_problems(change_reason, effective_from)
     if evidence.earliest is not None and not evidence.earliest < effective_from:
         problems.append(Problem("effective_from_earliest", "must be before effective_from"))
-    problems += [Problem("sheet", text) for text in sheet_problems(sheet)] if sheet else []
     if problems:
         raise PriceRejected(problems)
 
@@ -202,7 +199,7 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         version = publish_price_version(
             model=proposal.model,
             rates=rates_from_json(proposal.proposed),
-            sheet=sheet_from_json(proposal.proposed["sheet"]) if "sheet" in proposal.proposed else CARRY,
+            sheet=proposed_sheet(proposal.proposed),
             effective_from=proposal.effective_from,
             origin=PriceVersion.Origin.ADMIN,
             change_reason=f"Accepted proposal #{proposal.pk}: {proposal.reason}",
@@ -213,6 +210,16 @@ def accept_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: st
         )
         _decide(proposal, PriceProposal.Status.ACCEPTED, user, note, version)
     return version
+
+
+def proposed_sheet(proposed: dict) -> PriceSheet | None | Carry:
+    """A proposal's sheet: its notation next to its rates (``None``: the rates say it all), the
+    full JSON of a proposal stored before the notation was the one encoding, or ``CARRY``."""
+    if "extras" in proposed:
+        return sheet_from_notation(rates_from_json(proposed), proposed["extras"])
+    if "sheet" in proposed:
+        return sheet_from_json(proposed["sheet"])
+    return CARRY
 
 
 def reject_proposal(*, proposal: PriceProposal, user: AbstractBaseUser, note: str = "") -> None:
@@ -256,7 +263,7 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
     written.
     """
     entries = [entry for history in histories.values() for entry in history]
-    problems = [p for entry in entries for p in validate_rates(entry.rates)]
+    problems: list[Problem] = []
     missing_reason = [e for e in entries if not e.change_reason.strip()]
     problems += [Problem("change_reason", "a reason is required") for _ in missing_reason]
     with transaction.atomic():
@@ -267,10 +274,9 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
         for model, history in histories.items():
             own = _history_sheets(history, latest.get(model.pk))
             problems += [
-                Problem("sheet", f"{model.key}: {text}")
-                for sheet in own
-                if sheet
-                for text in sheet_problems(sheet)
+                Problem(p.field, f"{model.key}: {p.message}") if p.field == "sheet" else p
+                for entry, sheet in zip(history, own, strict=True)
+                for p in price_problems(entry.rates, sheet)
             ]
             sheets += own
         if problems:
@@ -292,7 +298,7 @@ def publish_price_history(*, histories: dict[LanguageModel, list[HistoryEntry]])
 def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) -> list[PriceSheet | None]:
     """Each entry's sheet in full: its own, or the one in force before it carried over its rates
     (``carry_sheet``, as ``publish_price_version``'s default does). An own sheet silent about
-    batch keeps the batch variant in force, as the refresh's does (``keep_batch_variant``)."""
+    batch keeps the batch variant in force, as the refresh's does (``keep_batch``)."""
     # The catalogue's latest in full (from its flat rates where it has no rows), as the refresh reads it.
     in_force = price_sheet(latest) if latest is not None else None
     previous = latest.to_rates() if latest is not None else None
@@ -301,7 +307,7 @@ def _history_sheets(history: list[HistoryEntry], latest: PriceVersion | None) ->
         if isinstance(entry.sheet, Carry):
             in_force = carry_sheet(in_force, previous or entry.rates, entry.rates)
         elif entry.sheet is not None and in_force is not None:
-            in_force = keep_batch_variant(entry.sheet, in_force)
+            in_force = keep_batch(entry.sheet, in_force)
         else:
             in_force = entry.sheet
         sheets.append(in_force)

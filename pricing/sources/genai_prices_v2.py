@@ -1,14 +1,22 @@
 """Parser of genai-prices' v2 data: a JSON list of providers, each with its models.
 
 Pure: no Django imports. Prices upstream are already USD per million tokens (``*_mtok``).
-Json:
+Each model is read once, as the price in full (a ``PriceSheet`` as of each date); its flat
+``Rates`` are the sheet's view (``pricing.bill.from_rates.rates_of_sheet``). The sheet keeps:
 - a ``start_date`` constraint (of a price or of any variant) starts a price point on that
   date; the unconstrained price is the undated point before them;
-- each point has flat rates (``Rates``: a batch variant supplies the batch rates, cliff tiers
-  become ``TierRates``, daily windows follow ``TIME_OF_DAY_CONVENTION``: the flat rates are the
-  ones in force for most of the day) and the price in full as a sheet
-  (``genai_prices_sheets``: every variant, per-unit price and band, billed hour by hour);
-- a price key not even the sheet can hold is reported in the notes, never dropped silently.
+- every price variant (``service_tier`` flex / priority / fast, ``processing=batch``,
+  ``speed=fast``, ``route=...``), each resolved over the standard prices key by key, the first
+  active variant winning a key (genai-prices' own rule); the batch variant gives the flat batch
+  rates;
+- daily time windows (DeepSeek's peak hours) as bands, in UTC, switching the standard tier to
+  a ``peak`` variant; a window applies from the latest start date listed before it (the flat
+  rates follow ``TIME_OF_DAY_CONVENTION``: the ones in force for most of the day);
+- per-unit prices (web and file searches, code executions, requests, audio hours) and the
+  modality token rates (audio, image, video, reasoning, citations);
+- cliff tiers, counted over the whole prompt (cached tokens included) with ``>``, as
+  genai-prices computes them.
+A price key not even the sheet can hold is reported in the notes, never dropped silently.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ import json
 from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
+from typing import Any
 
-from pricing.bill.rates import Rates, TierRates
-from pricing.sources.genai_prices_sheets import sheet_at, variant_start_dates
+from pricing.bill.from_rates import TIME_OF_DAY_CONVENTION, rates_of_sheet
+from pricing.bill.sheet import MTOK, STANDARD, PriceSheet, TierRule, TimeBand, UnitPrice, Variant
 from pricing.sources.records import (
     Json,
     ParsedPayload,
@@ -33,27 +42,10 @@ from pricing.sources.records import (
     load_json,
     merge_aliases,
     per_mtok,
-    to_decimal,
     to_int,
 )
 
-RATE_KEYS = {
-    "input_mtok": "input_usd_per_mtok",
-    "output_mtok": "output_usd_per_mtok",
-    "cache_read_mtok": "cache_read_usd_per_mtok",
-    "cache_write_mtok": "cache_write_5m_usd_per_mtok",
-    "cache_write_1h_mtok": "cache_write_1h_usd_per_mtok",
-}
-REQUESTS_KEY = "requests_kcount"  # USD per thousand requests
-BATCH_WHEN = {"processing": "batch"}
-Entry = tuple[date | None, tuple[time, time] | None, Json]
-Dated = list[tuple[date | None, Json]]
-# How a version's flat rates show a price that depends on the time of day (DeepSeek's bands): one
-# rule for every model, written in the notes of a model with bands; the bands live in the sheet.
-TIME_OF_DAY_CONVENTION = (
-    "versions show the rate in force for most of the day; the bill engine charges each time band "
-    "its own rate (DeepSeek V4's weekday peak hours: twice the rate shown)"
-)
+__all__ = ["TIME_OF_DAY_CONVENTION", "bundled_payload", "parse", "parse_model", "sheet_at"]
 
 
 def parse(payload: bytes) -> ParsedPayload:
@@ -97,20 +89,17 @@ def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     """One model entry → a record, or a string saying why it has no token price."""
     upstream_id = str(raw["id"])
     notes: list[str] = []
-    entries = _conditional_prices(raw.get("prices"))
-    dated = [(start, prices) for start, window, prices in entries if window is None]
-    windows = [(window, prices) for start, window, prices in entries if window is not None]
-    if not any(start is None for start, _ in dated):
+    dated = [start for start, window, _ in _entries(raw.get("prices")) if window is None]
+    if None not in dated:
         return "no undated base price"
-    batch_variants = _batch_variants(raw.get("price_variants") or [])
-    starts = sorted({s for s, _ in dated if s} | variant_start_dates(raw))
+    starts = sorted({start for start in dated if start} | variant_start_dates(raw))
     history = []
     for point_start in [None, *starts]:
-        standard = _standard_at(point_start, dated, windows)
-        rates = _rates(standard, _batch_at(point_start, batch_variants))
+        sheet = sheet_at(raw, point_start, notes)
+        rates = rates_of_sheet(sheet)
         if rates is None:
             return "no per-token input and output price"
-        history.append(PricePoint(point_start, rates, sheet_at(raw, point_start, notes)))
+        history.append(PricePoint(point_start, rates, sheet))
     return PriceRecord(
         provider=provider,
         model=canonical_model(provider, upstream_id),
@@ -123,129 +112,185 @@ def parse_model(provider: str, raw: Json) -> PriceRecord | str:
     )
 
 
-def _conditional_prices(raw: object) -> list[Entry]:
+# genai-prices key → (our kind, how many units its price is for).
+KEY_KINDS: dict[str, tuple[str, int]] = {
+    "input_mtok": ("input", MTOK),
+    "input_text_mtok": ("input", MTOK),
+    "output_mtok": ("output", MTOK),
+    "output_text_mtok": ("output", MTOK),
+    "cache_read_mtok": ("cache_read", MTOK),
+    "cache_text_read_mtok": ("cache_read", MTOK),
+    "cache_write_mtok": ("cache_write_5m", MTOK),
+    "cache_write_5m_mtok": ("cache_write_5m", MTOK),
+    "cache_text_write_mtok": ("cache_write_5m", MTOK),
+    "cache_write_1h_mtok": ("cache_write_1h", MTOK),
+    "output_reasoning_mtok": ("reasoning", MTOK),
+    "output_text_reasoning_mtok": ("reasoning", MTOK),
+    "output_citation_mtok": ("output_citation", MTOK),
+    "input_audio_mtok": ("input_audio", MTOK),
+    "output_audio_mtok": ("output_audio", MTOK),
+    "cache_audio_read_mtok": ("cache_audio_read", MTOK),
+    "input_image_mtok": ("input_image", MTOK),
+    "output_image_mtok": ("output_image", MTOK),
+    "cache_image_read_mtok": ("cache_image_read", MTOK),
+    "input_video_mtok": ("input_video", MTOK),
+    "output_video_mtok": ("output_video", MTOK),
+    "web_searches_kcount": ("web_search", 1000),
+    "storage_searches_kcount": ("storage_search", 1000),
+    "code_executions_kcount": ("code_execution", 1000),
+    "requests_kcount": ("request", 1000),
+    # Audio priced by the hour is billed by the second; "input" audio hours are the same
+    # duration (genai-prices lists both at one price for transcription models).
+    "audio_hours": ("audio_second", 3600),
+    "input_audio_hours": ("audio_second", 3600),
+}
+Entry = tuple[date | None, tuple[time, time] | None, Json]
+Window = tuple[time, time]
+NAMED_BY_VALUE = ("service_tier", "processing", "speed")
+PEAK = "peak"
+
+
+def sheet_at(raw_model: Json, at: date | None, notes: list[str]) -> PriceSheet:
+    """The sheet in force on ``at`` (``None``: before any dated price); notes what it drops."""
+    entries = _entries(raw_model.get("prices"))
+    standard = _standard(entries, at)
+    variants = {STANDARD: _variant(STANDARD, standard, notes)}
+    resolved = _resolved_variants(raw_model.get("price_variants") or [], standard, at, notes)
+    for name, overlaid in resolved.items():
+        variants[name] = _variant(name, overlaid, notes)
+    bands: list[TimeBand] = []
+    for index, (window, peak_prices) in enumerate(_windows(entries, at)):
+        name = PEAK if index == 0 else f"{PEAK}-{index + 1}"
+        variants[name] = _variant(name, peak_prices, notes)
+        bands.extend(TimeBand(name, start, end) for start, end in window)
+    return PriceSheet(variants=variants, bands=tuple(bands))
+
+
+def variant_start_dates(raw_model: Json) -> set[date]:
+    """Dates on which some variant starts: each begins a new sheet."""
+    starts = set()
+    for variant in raw_model.get("price_variants") or []:
+        start = (variant.get("constraint") or {}).get("start_date")
+        if start:
+            starts.add(date.fromisoformat(str(start)))
+    return starts
+
+
+def _entries(raw: object) -> list[Entry]:
+    """(start date, daily window, prices) in source order; a window carries the latest start
+    date listed before it."""
     if isinstance(raw, Mapping):
         return [(None, None, raw)]
     if not isinstance(raw, list):
         raise ValueError("prices must be an object or a list of conditional prices")
     entries: list[Entry] = []
+    latest: date | None = None
     for item in raw:
         constraint = item.get("constraint") or {}
-        prices = item["prices"]
-        if "start_date" in constraint:
-            entries.append((date.fromisoformat(str(constraint["start_date"])), None, prices))
-        elif "start_time" in constraint:
-            window = (_time(constraint["start_time"]), _time(constraint["end_time"]))
-            entries.append((None, window, prices))
-        elif constraint:
+        if "start_time" in constraint:
+            window = (_utc_time(constraint["start_time"]), _utc_time(constraint["end_time"]))
+            entries.append((latest, window, item["prices"]))
+        elif constraint and "start_date" not in constraint:
             raise ValueError(f"unknown price constraint {sorted(constraint)}")
         else:
-            entries.append((None, None, prices))
+            start = constraint.get("start_date")
+            latest = date.fromisoformat(str(start)) if start else latest
+            entries.append((date.fromisoformat(str(start)) if start else None, None, item["prices"]))
     return entries
 
 
-def _time(value: object) -> time:
-    text = str(value).replace("Z", "+00:00")
-    return time.fromisoformat(text)
+def _utc_time(value: object) -> time:
+    """A window bound in UTC, without its offset (genai-prices writes them in UTC)."""
+    parsed = time.fromisoformat(str(value).replace("Z", "+00:00"))
+    if parsed.utcoffset():
+        raise ValueError(f"time window bound {value} is not in UTC")
+    return parsed.replace(tzinfo=None)
 
 
-def _batch_variants(raw: list[Json]) -> Dated:
-    batch: Dated = []
+def _active(start: date | None, at: date | None) -> bool:
+    return start is None or (at is not None and start <= at)
+
+
+def _standard(entries: list[Entry], at: date | None) -> Json:
+    dated = [(start, prices) for start, window, prices in entries if window is None]
+    return next(prices for start, prices in reversed(dated) if _active(start, at))
+
+
+def _windows(entries: list[Entry], at: date | None) -> list[tuple[list[Window], Json]]:
+    """Windows in force on ``at``, grouped by their prices (two windows, one peak rate)."""
+    grouped: dict[str, tuple[list[Window], Json]] = {}
+    for start, window, prices in entries:
+        if window is not None and _active(start, at):
+            grouped.setdefault(repr(sorted(prices.items())), ([], prices))[0].append(window)
+    return list(grouped.values())
+
+
+def variant_name(when: Json) -> str:
+    if len(when) == 1 and next(iter(when)) in NAMED_BY_VALUE:
+        value = str(next(iter(when.values())))
+        return STANDARD if value == "default" else value
+    return ",".join(f"{key}={value}" for key, value in sorted(when.items()))
+
+
+def _resolved_variants(
+    raw: list[Json], standard: Json, at: date | None, notes: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Each variant's prices: the standard ones, overridden key by key by the first active entry."""
+    overrides: dict[str, dict[str, Any]] = {}
     for variant in raw:
-        when = dict(variant.get("when") or {})
         constraint = variant.get("constraint") or {}
-        if when == BATCH_WHEN and "start_time" not in constraint:
-            start = constraint.get("start_date")
-            batch.append((date.fromisoformat(str(start)) if start else None, variant.get("prices") or {}))
-    return batch
-
-
-def _standard_at(at: date | None, dated: Dated, windows: list[tuple[tuple[time, time], Json]]) -> Json:
-    """The flat price on ``at``: genai-prices tries conditional prices last to first; with daily
-    windows, the price in force for most of the day (``TIME_OF_DAY_CONVENTION``; the sheet keeps
-    every window as a band)."""
-    standard = next(p for start, p in reversed(dated) if start is None or (at and start <= at))
-    if not windows:
-        return standard
-    minutes_by_price: dict[str, tuple[int, Json]] = {}
-    covered = 0
-    for (start, end), prices in windows:
-        length = _minutes(start, end)
-        covered += length
-        old = minutes_by_price.get(repr(prices), (0, prices))[0]
-        minutes_by_price[repr(prices)] = (old + length, prices)
-    best_minutes, best = max(minutes_by_price.values(), key=lambda pair: pair[0])
-    return best if best_minutes > 24 * 60 - covered else standard
-
-
-def _minutes(start: time, end: time) -> int:
-    begin, finish = start.hour * 60 + start.minute, end.hour * 60 + end.minute
-    return finish - begin if finish > begin else 24 * 60 - begin + finish
-
-
-def _batch_at(at: date | None, variants: Dated) -> Json | None:
-    """The batch prices in force on ``at``, resolved key by key as genai-prices does.
-
-    Upstream lists a model's variants newest first and takes each price key from the first
-    active variant that has it; ordering by start (latest first, undated last) gives the same
-    answer and does not depend on the listing order.
-    """
-    active = [(start, p) for start, p in variants if start is None or (at and start <= at)]
-    active.sort(key=lambda pair: pair[0] or date.min, reverse=True)
-    merged: dict[str, object] = {}
-    for _start, prices in active:
-        for key, value in prices.items():
+        if "start_time" in constraint:
+            notes.append(f"a time-of-day variant ({variant_name(variant['when'])}) is not represented")
+            continue
+        start = constraint.get("start_date")
+        if not _active(date.fromisoformat(str(start)) if start else None, at):
+            continue
+        name = variant_name(variant.get("when") or {})
+        for key, value in (variant.get("prices") or {}).items():
             if value is not None:
-                merged.setdefault(key, value)
-    return merged or None
+                overrides.setdefault(name, {}).setdefault(key, value)
+    overrides.pop(STANDARD, None)  # OpenAI's "default" tier is the standard price
+    return {name: {**standard, **keys} for name, keys in overrides.items()}
 
 
-def _rates(prices: Json, batch: Json | None) -> Rates | None:
-    """The flat rates; every other key is the sheet's (``genai_prices_sheets``), noted there if
-    not even the sheet can hold it."""
-    flat: dict[str, Decimal] = {}
-    tiered: dict[str, Json] = {}
+def _variant(name: str, prices: Json, notes: list[str]) -> Variant:
+    flat: dict[str, UnitPrice] = {}
+    tiered: dict[str, tuple[int, Json]] = {}
     for key, value in prices.items():
         if value is None:
             continue
-        if key in RATE_KEYS:
-            if isinstance(value, Mapping):
-                tiered[RATE_KEYS[key]] = value
-                value = value["base"]
-            flat[RATE_KEYS[key]] = per_mtok(value)
-        elif key == REQUESTS_KEY:
-            flat["request_usd"] = per_mtok(value) / 1000
-    if "input_usd_per_mtok" not in flat or "output_usd_per_mtok" not in flat:
-        return None
-    if batch and ("input_mtok" in batch or "output_mtok" in batch):
-        flat["batch_input_usd_per_mtok"] = _base(batch.get("input_mtok")) or flat["input_usd_per_mtok"]
-        flat["batch_output_usd_per_mtok"] = _base(batch.get("output_mtok")) or flat["output_usd_per_mtok"]
-    return Rates(**flat, tiers=_tiers(flat, tiered))
+        if key not in KEY_KINDS:
+            notes.append(f"price key not represented: {key}")
+            continue
+        kind, per = KEY_KINDS[key]
+        base = value["base"] if isinstance(value, Mapping) else value
+        price = UnitPrice(per_mtok(base), per)
+        if kind in flat and flat[kind] != price:
+            notes.append(f"{key} disagrees with another price for {kind}; kept the first")
+            continue
+        flat[kind] = price
+        if isinstance(value, Mapping):
+            tiered[kind] = (per, value)
+    return Variant(name=name, prices=flat, tiers=_tiers(tiered))
 
 
-def _base(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    return per_mtok(value["base"] if isinstance(value, Mapping) else value)
-
-
-def _tiers(flat: dict[str, Decimal], tiered: dict[str, Json]) -> tuple[TierRates, ...]:
-    starts = {to_int(t["start"]) for spec in tiered.values() for t in spec["tiers"]}
-    if None in starts:
+def _tiers(tiered: dict[str, tuple[int, Json]]) -> tuple[TierRule, ...]:
+    thresholds = sorted({to_int(t["start"]) or 0 for _, spec in tiered.values() for t in spec["tiers"]})
+    if 0 in thresholds:
         raise ValueError("tier start must be a positive whole number of tokens")
-    tiers = []
-    for threshold in sorted(start for start in starts if start is not None):
-        fields = {name: _tier_price(spec, threshold) for name, spec in tiered.items()}
-        fields.setdefault("input_usd_per_mtok", flat["input_usd_per_mtok"])
-        fields.setdefault("output_usd_per_mtok", flat["output_usd_per_mtok"])
-        tiers.append(TierRates(threshold_tokens=threshold, **fields))
-    return tuple(tiers)
+    return tuple(
+        TierRule(
+            threshold,
+            {kind: UnitPrice(_price_at(spec, threshold), per) for kind, (per, spec) in tiered.items()},
+        )
+        for threshold in thresholds
+    )
 
 
-def _tier_price(spec: Json, threshold: int) -> Decimal:
+def _price_at(spec: Json, threshold: int) -> Decimal:
     price = spec["base"]
-    for tier in sorted(spec["tiers"], key=lambda t: to_decimal(t["start"])):
-        if to_decimal(tier["start"]) <= threshold:
+    for tier in sorted(spec["tiers"], key=lambda t: Decimal(str(t["start"]))):
+        if Decimal(str(tier["start"])) <= threshold:
             price = tier["price"]
     return per_mtok(price)
 

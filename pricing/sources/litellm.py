@@ -4,19 +4,22 @@ Pure: no Django imports. Prices upstream are USD per token; they become USD per 
 exactly. ``*_above_<N>k_tokens`` prices become cliff tiers at N × 1,000 prompt tokens. Context
 window (``max_input_tokens``) and ``max_output_tokens`` fill the model. LiteLLM gives no price
 history, so each record has one undated point. Service tiers (flex, priority), modality and
-per-image prices go into the point's sheet (``litellm_sheets``); keys not even that can hold
-are reported in the record's notes.
+per-image prices go into the point's sheet (``sheet_of_entry``: the flat rates imply the standard
+and batch variants; flex and priority are the standard prices with their own suffixed keys
+laid over them); keys not even that can hold are reported in the record's notes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from pricing.bill.from_rates import sheet_from_rates
 from pricing.bill.rates import Rates, TierRates
-from pricing.sources.litellm_sheets import sheet_of_entry
+from pricing.bill.sheet import PriceSheet, UnitPrice, Variant
 from pricing.sources.records import (
     Json,
     ParsedPayload,
@@ -29,6 +32,7 @@ from pricing.sources.records import (
     load_json,
     merge_aliases,
     per_token_to_per_mtok,
+    to_decimal,
     to_int,
 )
 
@@ -101,7 +105,7 @@ def parse_entry(key: str, entry: Json) -> PriceRecord | str:
 
 
 def _rates(entry: Json) -> Rates | None:
-    """The flat rates; the rest is the sheet's (``litellm_sheets``), which notes what it drops."""
+    """The flat rates; the rest is the sheet's (``sheet_of_entry``), which notes what it drops."""
     flat: dict[str, Any] = {}  # rate field name -> Decimal | None
     tiers: dict[int, dict[str, Decimal]] = {}
     for key, value in entry.items():
@@ -125,3 +129,69 @@ def _tiers(flat: dict[str, Any], tiers: dict[int, dict[str, Decimal]]) -> tuple[
         fields.setdefault("output_usd_per_mtok", flat["output_usd_per_mtok"])
         result.append(TierRates(threshold_tokens=threshold, **fields))
     return tuple(result)
+
+
+# Per-token key (without a tier suffix) → our token kind.
+TOKEN_KEYS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cache_read",
+    "cache_creation_input_token_cost": "cache_write_5m",
+    "cache_creation_input_token_cost_above_1hr": "cache_write_1h",
+    "input_cost_per_audio_token": "input_audio",
+    "output_cost_per_audio_token": "output_audio",
+    "cache_read_input_audio_token_cost": "cache_audio_read",
+    "output_cost_per_reasoning_token": "reasoning",
+    "input_cost_per_image_token": "input_image",
+    "output_cost_per_image_token": "output_image",
+}
+# USD per unit keys → (kind, units the price is for).
+UNIT_KEYS = {"input_cost_per_image": ("image", 1), "input_cost_per_audio_per_second": ("audio_second", 1)}
+TIER_SUFFIXES = ("_flex", "_priority")
+FLAT_SUFFIXES = ("", "_batches")  # what the flat rates already hold
+
+
+def sheet_of_entry(entry: Json, rates: Rates, notes: list[str]) -> PriceSheet | None:
+    """The entry in full, or ``None`` when the flat rates hold all of it."""
+    standard: dict[str, UnitPrice] = {}
+    tiers: dict[str, dict[str, UnitPrice]] = {suffix: {} for suffix in TIER_SUFFIXES}
+    for key, value in entry.items():
+        if value is None or value in (0, "0") or not ("cost" in key or "price" in key):
+            continue
+        if not _place(key, value, standard, tiers):
+            notes.append(f"price key not represented: {key}")
+    own = {suffix.lstrip("_"): prices for suffix, prices in tiers.items() if prices}
+    if not own and not set(standard) - {"input", "output", "cache_read", "cache_write_5m", "cache_write_1h"}:
+        return None
+    sheet = sheet_from_rates(rates)
+    variants = {name: _with(v, standard) for name, v in sheet.variants.items()}
+    base = variants["standard"]
+    for name, prices in own.items():
+        variants[name] = Variant(name, {**base.prices, **prices})
+    return replace(sheet, variants=variants)
+
+
+def _place(
+    key: str, value: Any, standard: dict[str, UnitPrice], tiers: dict[str, dict[str, UnitPrice]]
+) -> bool:
+    """File one cost key; ``False`` when no kind takes it."""
+    if key in UNIT_KEYS:
+        kind, per = UNIT_KEYS[key]
+        standard[kind] = UnitPrice(to_decimal(value), per)
+        return True
+    for suffix in (*TIER_SUFFIXES, *FLAT_SUFFIXES):
+        base = key.removesuffix(suffix) if suffix else key
+        if (suffix == "" or key.endswith(suffix)) and base in TOKEN_KEYS:
+            price = UnitPrice(per_token_to_per_mtok(value))
+            if suffix in TIER_SUFFIXES:
+                tiers[suffix][TOKEN_KEYS[base]] = price
+            elif suffix == "":
+                standard[TOKEN_KEYS[base]] = price
+            return True
+    return "_above_" in key  # long-context tiers: the flat rates' TierRates hold them
+
+
+def _with(variant: Variant, standard: dict[str, UnitPrice]) -> Variant:
+    """A variant the flat rates imply, plus the modality and per-unit prices they cannot hold."""
+    extra = {kind: price for kind, price in standard.items() if kind not in variant.prices}
+    return replace(variant, prices={**variant.prices, **extra})

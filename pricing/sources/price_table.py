@@ -20,7 +20,7 @@ import tablib
 
 from pricing.bill.money import money
 from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
-from pricing.bill.validation import Problem, validate_rates
+from pricing.bill.validation import Problem, price_problems
 
 KEY_COLUMNS = ("provider", "model", "name")
 TIER_SLOTS = 2
@@ -263,7 +263,7 @@ def parse_rates(cells: dict[str, str]) -> tuple[Rates | None, list[Problem]]:
     if problems:
         return None, problems
     rates = Rates(**values, tiers=tiers)  # type: ignore[arg-type]
-    problems = [Problem(_column(p.field), p.message) for p in validate_rates(rates)]
+    problems = [Problem(_column(p.field), p.message) for p in price_problems(rates)]
     return (None, problems) if problems else (rates, [])
 
 

@@ -1,10 +1,11 @@
-"""A sheet survives JSON (a proposal awaiting review keeps it exactly); bad JSON says so."""
+"""A sheet stored as full JSON by an older proposal is read exactly; bad JSON says so."""
 
 import json
 
 import pytest
 
-from pricing.bill.serial import SheetFormatError, sheet_from_json, sheet_to_json
+from pricing.bill.serial import SheetFormatError, sheet_from_json
+from tests.pricing.legacy_sheet_json import sheet_to_json
 
 from . import bill_sheets as sheets
 

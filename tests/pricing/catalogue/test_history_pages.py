@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 
+from pricing.models import LanguageModel, PriceVersion
 from pricing.services.seed import load_seed_catalogue
+from pricing.services.versions import publish_price_version
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -38,6 +41,23 @@ def test_what_changed_lists_price_changes_by_date_with_their_direction(client) -
     assert '<td class="down">down</td>' in page and '<td class="up">up</td>' in page
     down = client.get("/changes?provider=deepseek&from=2025-09-01&to=2025-09-30&direction=down")
     assert '<p id="change-count">1 change.</p>' in down.content.decode()
+
+
+def test_what_changed_and_its_feed_leave_out_a_version_that_changes_no_rate(client) -> None:
+    chat = LanguageModel.objects.get(provider__slug="deepseek", slug="deepseek-chat")
+    latest = PriceVersion.objects.latest_of(chat)
+    assert latest is not None
+    publish_price_version(
+        model=chat,
+        rates=latest.to_rates(),
+        effective_from=datetime(2026, 5, 10, tzinfo=UTC),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason="an import that restates the price in force",
+    )
+    window = "provider=deepseek&from=2026-05-01&to=2026-05-31"
+    assert '<p id="change-count">0 changes.</p>' in client.get(f"/changes?{window}").content.decode()
+    feed = ET.fromstring(client.get(f"/changes/feed?{window}").content)
+    assert feed.findall(f"{ATOM}entry") == []
 
 
 def test_what_changed_names_a_bad_filter_and_still_answers(client) -> None:

@@ -66,9 +66,10 @@ def test_each_source_keeps_its_latest_price_for_the_makers_model(observed) -> No
 def test_the_api_flags_a_difference_over_5_percent_and_says_which_source_it_follows(client, observed) -> None:
     body = json.loads(client.get("/api/v1/models/anthropic/claude-opus-4-6/prices").content)
     sources = body["sources"]
-    # The crafted genai-prices entry lists no web search price, so its import set the price now.
-    assert sources["disagrees"] is True and sources["follows"] == "genai-prices"
-    assert "genai-prices ranks first" in sources["why"]
+    # The crafted genai-prices entry restates the seed's rates without its web search price: a
+    # coarser reading of a curated price publishes nothing, so the catalogue follows the seed.
+    assert sources["disagrees"] is True and sources["follows"] == "seed"
+    assert sources["why"].startswith("curated from the provider's own page")
     by_source = {p["source"]: p for p in sources["prices"]}
     assert by_source["openrouter"]["differs"] is True
     assert by_source["openrouter"]["input_change_percent"] == "10.0"
@@ -85,7 +86,7 @@ def test_a_difference_of_5_percent_or_less_is_not_flagged(client, observed) -> N
 def test_the_model_page_says_the_sources_disagree_and_why_it_follows_one(client, observed) -> None:
     page = client.get("/models/anthropic/claude-opus-4-6").content.decode()
     assert "The sources disagree</strong> by more than 5%" in page
-    assert "The catalogue follows <strong>genai-prices</strong>" in page
+    assert "The catalogue follows <strong>seed</strong>" in page
     assert 'openrouter <span class="badge">differs</span>' in page and "(+10.0%)" in page
 
 

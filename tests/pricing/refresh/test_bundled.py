@@ -6,6 +6,7 @@ are genai-prices 0.2.3's own data and ../shared/PRODUCT.md "Facts for fixtures".
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -104,3 +105,39 @@ def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -
     # or proposed for a model no longer sold.
     assert not PriceProposal.objects.filter(import_run=run).exists()
     assert LanguageModel.objects.filter(alias_of__isnull=True).count() == models
+
+
+def test_the_bundled_import_leaves_curated_versions_and_their_peak_hours_standing(client) -> None:
+    # A fresh install: seed and history fixture, then the bundled snapshot (``make catalogue``).
+    call_command("load_catalogue", verbosity=0)
+    run = refresh_prices(source="genai-prices", bundled=True)
+    assert run.status in ("succeeded", "no_change"), run.error
+    # genai-prices restates the seed's GPT-5.4 and DeepSeek V4 prices (its DeepSeek peak hours
+    # read every day in UTC): curated facts win, so nothing is published over them.
+    restated = ["openai/gpt-5.4", "deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-flash"]
+    published = PriceVersion.objects.filter(import_run=run).select_related("model__provider")
+    assert not [v for v in published if v.model.key in restated]
+    # DeepSeek's peak hours are on weekdays only, in Beijing time, at twice the off-peak price
+    # (DeepSeek's pricing page, ../shared/PRODUCT.md): a Sunday bills off-peak.
+    today = timezone.now().date()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    at = {  # 02:00 UTC is 10:00 in Beijing, inside the 09:00-12:00 peak band on a weekday
+        "sunday_10h_beijing": datetime.combine(sunday, time(2), UTC),
+        "monday_10h_beijing": datetime.combine(sunday + timedelta(days=1), time(2), UTC),
+        "monday_20h_beijing": datetime.combine(sunday + timedelta(days=1), time(12), UTC),
+    }
+    for model in restated[1:]:
+        totals = {
+            name: estimate_total(client, model, moment.isoformat().replace("+00:00", "Z"))
+            for name, moment in at.items()
+        }
+        assert totals["sunday_10h_beijing"] == totals["monday_20h_beijing"], (model, totals)
+        assert totals["monday_10h_beijing"] == 2 * totals["monday_20h_beijing"], (model, totals)
+
+
+def estimate_total(client, model: str, as_of: str) -> Decimal:
+    body = {"input_tokens": 1_000_000, "output_tokens": 0, "models": [model], "as_of": as_of}
+    response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    [row] = response.json()["results"]
+    return Decimal(row["total_usd"])
