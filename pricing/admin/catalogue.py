@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from pricing.admin.actions import ModelActions
@@ -27,6 +28,7 @@ from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS
 from pricing.forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from pricing.models import LanguageModel, PriceTier, PriceVersion, Provider
 from pricing.models.sheets import VariantBand, VariantRate, VariantThreshold, price_sheet
+from pricing.services.lifecycle_facts import MOMENTS as LIFECYCLE_SOURCES
 from pricing.services.versions import PriceRejected, can_edit_prices, publish_price_version
 from pricing.tokenizing.choices import tokenizer_choices
 
@@ -96,6 +98,23 @@ class PriceHistoryInline(RateColumns, admin.TabularInline):
         return made_by(version)
 
 
+class LanguageModelForm(forms.ModelForm):
+    class Meta:
+        model = LanguageModel
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        """A lifecycle moment needs its source (a date is a fact with a source or unknown)."""
+        data = super().clean()
+        for moment, source in LIFECYCLE_SOURCES.items():
+            if data.get(moment) and not data.get(source):
+                self.add_error(source, "Give the provider's page that states this moment.")
+        retired_at = data.get("retired_at")
+        if retired_at and retired_at <= timezone.now() and data.get("featured"):
+            self.add_error("featured", "A retired model is never featured.")
+        return data
+
+
 @admin.register(LanguageModel)
 class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.ModelAdmin):
     list_display = [
@@ -107,15 +126,38 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
         "context_window",
         "tokenizer_key",
         "featured",
-        "retired_on",
+        "retired_at",
     ]
     list_filter = [DataQualityFilter, "provider", "tier", "status", "featured", "tokenizer_key"]
+    form = LanguageModelForm
     # Admins find a model by any part of its provider, its slug or its name.
     search_fields = ["name", "slug", "provider__slug", "provider__name"]
     autocomplete_fields = ["provider"]
     list_select_related = ["provider"]
     readonly_fields = ["new_price_link", "missing_since"]
     raw_id_fields = ["alias_of"]  # a select of every model would be thousands of options
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "provider", "slug", "name", "tier", "status", "featured", "context_window",
+                    "max_output_tokens", "tokenizer_key", "tokenizer_chosen", "alias_of", "notes",
+                    "missing_since", "new_price_link",
+                ]
+            },
+        ),
+        (
+            "Lifecycle (UTC; each moment with the provider's page that gives it)",
+            {"fields": [(name, LIFECYCLE_SOURCES[name]) for name in LIFECYCLE_SOURCES]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The lifecycle is a price fact: no price is in force after retirement.
+        if can_edit_prices(request.user):  # type: ignore[arg-type]
+            return self.readonly_fields
+        return [*self.readonly_fields, *(f for pair in LIFECYCLE_SOURCES.items() for f in pair)]
     inlines = [PriceHistoryInline]
 
     def get_urls(self) -> list:
