@@ -208,7 +208,7 @@ def _price_note(model: LanguageModel, first: datetime, at: datetime) -> str:
     """Why a model has no price at ``at``: retired by then, or not priced yet."""
     day = at.date()
     if model.is_retired(at):
-        return f"retired on {model.retired_text}; no price from then on"
+        return f"retired on {model.retired_text}; no price after that"
     if first > at:
         return f"no price known before {first:%Y-%m-%d}"
     return f"no price in force on {day:%Y-%m-%d}"

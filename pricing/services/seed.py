@@ -63,6 +63,7 @@ def load_seed_catalogue(*, path: Path = SEED_PATH) -> SeedReport:
                 _version(model, version, verified_at, report)
             link_aliases(model=model, names=entry.get("aliases", []))
         link_known_aliases()
+        load_lifecycle_facts()  # the seed's models' launch, deprecation and retirement
     return report
 
 

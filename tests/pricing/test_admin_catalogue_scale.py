@@ -2,7 +2,7 @@
 keys from the registry; plain rates with units; data-quality filters; lock, unlock and retire
 with a reason."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -145,13 +145,15 @@ def test_retiring_sets_the_date_and_status_and_records_the_reason(client, editor
                 "_selected_action": [model.pk],
                 "apply": "1",
                 "reason": "provider shut it down",
-                "retired_on": day,
+                "retired_at": day,
+                "source_url": "https://developers.openai.com/api/docs/deprecations",
             },
         )
     gpt_54.refresh_from_db()
     later.refresh_from_db()
-    assert (gpt_54.retired_on, gpt_54.status) == (date(2026, 6, 1), "retired")
-    assert (later.retired_on, later.status) == (date(2099, 1, 1), "deprecated")  # announced, not yet
+    assert (gpt_54.retired_at, gpt_54.status) == (datetime(2026, 6, 1, tzinfo=UTC), "retired")
+    assert (later.retired_at, later.status) == (datetime(2099, 1, 1, tzinfo=UTC), "deprecated")  # announced, not yet
+    assert gpt_54.retirement_source_url == "https://developers.openai.com/api/docs/deprecations"
     entry = LogEntry.objects.filter(object_id=str(gpt_54.pk)).get()
     assert entry.user == editor and "provider shut it down" in entry.get_change_message()
     assert PriceVersion.objects.filter(model=gpt_54).count() == 1  # prices stay
@@ -171,12 +173,13 @@ def test_a_non_editor_sees_no_action_and_cannot_run_one(client, staff_non_editor
             "_selected_action": [gpt_54.pk],
             "apply": "1",
             "reason": "x",
-            "retired_on": "2026-01-01",
+            "retired_at": "2026-01-01",
+            "source_url": "https://example.com/deprecations",
         },
     )
     lock(client, gpt_54)
     gpt_54.refresh_from_db()
-    assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
+    assert gpt_54.retired_at is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
 
 
 def test_the_review_queue_shows_current_and_proposed_rates_as_plain_decimals(client, editor, gpt_54):
