@@ -41,7 +41,8 @@ def rates_on(key: str, at: object) -> tuple[D, D, D | None] | None:
         (utc(2025, 9, 5, 16, 0), (D("0.56"), D("1.68"), D("0.07"))),  # night discount ended
         (utc(2025, 9, 29), (D("0.28"), D("0.42"), D("0.028"))),  # V3.2
         (utc(2026, 5, 1), (D("0.14"), D("0.28"), D("0.0028"))),  # served V4 Flash
-        (utc(2026, 7, 24), None),  # the alias was retired
+        (utc(2026, 7, 24, 15, 58), (D("0.14"), D("0.28"), D("0.0028"))),
+        (utc(2026, 7, 24, 15, 59), None),  # the alias was retired (DeepSeek's V4 announcement)
     ],
 )
 def test_deepseek_chat_costs_what_deepseek_charged_on_each_side_of_each_change(at, expected) -> None:
@@ -80,7 +81,7 @@ def test_mistral_large_2411_is_deprecated_and_a_current_model_is_featured_instea
     assert (old.status, old.deprecated_at, old.featured) == ("deprecated", utc(2026, 2, 27), False)
     featured = LanguageModel.objects.filter(featured=True)
     assert featured.filter(provider__slug="mistral", tier="flagship").exists()
-    assert not featured.exclude(status="active").exists()
+    assert not featured.filter(status="retired").exists()
 
 
 def test_seed_versions_name_the_providers_own_page_or_announcement() -> None:
