@@ -98,10 +98,17 @@ class PriceHistoryInline(RateColumns, admin.TabularInline):
         return made_by(version)
 
 
+# The model's editable fields, once: the form's and the admin page's first fieldset.
+MODEL_FIELDS = [
+    "provider", "slug", "name", "tier", "status", "featured", "context_window", "max_output_tokens",
+    "tokenizer_key", "tokenizer_chosen", "alias_of", "notes",
+]  # fmt: skip
+
+
 class LanguageModelForm(forms.ModelForm):
     class Meta:
         model = LanguageModel
-        fields = "__all__"
+        fields = [*MODEL_FIELDS, *(f for pair in LIFECYCLE_SOURCES.items() for f in pair)]
 
     def clean(self) -> dict[str, Any]:
         """A lifecycle moment needs its source (a date is a fact with a source or unknown)."""
@@ -139,13 +146,7 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "provider", "slug", "name", "tier", "status", "featured", "context_window",
-                    "max_output_tokens", "tokenizer_key", "tokenizer_chosen", "alias_of", "notes",
-                    "missing_since", "new_price_link",
-                ]
-            },
+            {"fields": [*MODEL_FIELDS, "missing_since", "new_price_link"]},
         ),
         (
             "Lifecycle (UTC; each moment with the provider's page that gives it)",
@@ -158,6 +159,7 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
         if can_edit_prices(request.user):  # type: ignore[arg-type]
             return self.readonly_fields
         return [*self.readonly_fields, *(f for pair in LIFECYCLE_SOURCES.items() for f in pair)]
+
     inlines = [PriceHistoryInline]
 
     def get_urls(self) -> list:

@@ -208,8 +208,11 @@ class LanguageModel(models.Model):
         moments = [
             ("Launched", self.launched_at, self.launch_source_url),
             ("Deprecated (shutdown announced)", self.deprecated_at, self.deprecation_source_url),
-            ("Retired" if self.retired_at and self.retired_at <= timezone.now() else "Shuts down",
-             self.retired_at, self.retirement_source_url),
+            (
+                "Retired" if self.retired_at and self.retired_at <= timezone.now() else "Shuts down",
+                self.retired_at,
+                self.retirement_source_url,
+            ),
         ]
         return [(what, moment_text(when), url) for what, when, url in moments if when is not None]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone

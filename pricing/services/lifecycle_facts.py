@@ -78,9 +78,8 @@ def _apply(model: LanguageModel, moments: dict[str, tuple[datetime, str]]) -> bo
     retired_at = changes.get("retired_at", model.retired_at)
     if isinstance(retired_at, datetime):
         changes |= {k: v for k, v in lifecycle_status(retired_at).items() if getattr(model, k) != v}
-    elif model.deprecated_at or "deprecated_at" in changes:
-        if model.status == LanguageModel.Status.ACTIVE:
-            changes["status"] = LanguageModel.Status.DEPRECATED
+    elif (model.deprecated_at or "deprecated_at" in changes) and model.status == LanguageModel.Status.ACTIVE:
+        changes["status"] = LanguageModel.Status.DEPRECATED
     if not changes:
         return False
     LanguageModel.objects.filter(pk=model.pk).update(**changes)

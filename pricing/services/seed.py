@@ -93,7 +93,9 @@ def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> Lan
     defaults = {k: entry[k] for k in MODEL_FIELDS if k in entry and entry[k] is not None}
     defaults["tokenizer_chosen"] = "tokenizer_key" in defaults  # curated: the family rule keeps off
     # Launch, deprecation and retirement come from fixtures/lifecycle.json, with their sources.
-    model, created = LanguageModel.objects.get_or_create(provider=provider, slug=entry["slug"], defaults=defaults)
+    model, created = LanguageModel.objects.get_or_create(
+        provider=provider, slug=entry["slug"], defaults=defaults
+    )
     report.models_created += created
     return model
 

@@ -152,7 +152,10 @@ def test_retiring_sets_the_date_and_status_and_records_the_reason(client, editor
     gpt_54.refresh_from_db()
     later.refresh_from_db()
     assert (gpt_54.retired_at, gpt_54.status) == (datetime(2026, 6, 1, tzinfo=UTC), "retired")
-    assert (later.retired_at, later.status) == (datetime(2099, 1, 1, tzinfo=UTC), "deprecated")  # announced, not yet
+    assert (later.retired_at, later.status) == (
+        datetime(2099, 1, 1, tzinfo=UTC),
+        "deprecated",
+    )  # announced, not yet
     assert gpt_54.retirement_source_url == "https://developers.openai.com/api/docs/deprecations"
     entry = LogEntry.objects.filter(object_id=str(gpt_54.pk)).get()
     assert entry.user == editor and "provider shut it down" in entry.get_change_message()
@@ -212,3 +215,49 @@ def test_an_autocomplete_field_posted_with_no_id_is_refused_on_the_form_not_with
     )
     assert response.status_code == 200 and "provider" in response.context["adminform"].form.errors
     assert PriceVersion.objects.count() == 1 and LanguageModel.objects.count() == 1
+
+
+def model_form(model, **changes):
+    data = {
+        "provider": model.provider_id,
+        "slug": model.slug,
+        "name": model.name,
+        "tier": model.tier,
+        "status": model.status,
+        "tokenizer_key": model.tokenizer_key,
+        "notes": "",
+        "price_versions-TOTAL_FORMS": "0",
+        "price_versions-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_an_editor_sets_a_lifecycle_moment_with_its_source_and_is_refused_one_without(client, editor, gpt_54):
+    client.force_login(editor)
+    page = client.get(f"{CHANGELIST}{gpt_54.pk}/change/").content.decode()
+    assert 'name="retired_at_0"' in page and 'name="retirement_source_url"' in page
+    url = f"{CHANGELIST}{gpt_54.pk}/change/"
+    refused = client.post(url, model_form(gpt_54, retired_at_0="2026-07-24", retired_at_1="15:59:00"))
+    assert "Give the provider&#x27;s page that states this moment." in refused.content.decode()
+    gpt_54.refresh_from_db()
+    assert gpt_54.retired_at is None
+    source = "https://developers.openai.com/api/docs/deprecations"
+    done = client.post(
+        url,
+        model_form(gpt_54, retired_at_0="2026-07-24", retired_at_1="15:59:00", retirement_source_url=source),
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    gpt_54.refresh_from_db()
+    assert (gpt_54.retired_at, gpt_54.retirement_source_url) == (
+        datetime(2026, 7, 24, 15, 59, tzinfo=UTC),
+        source,
+    )
+
+
+def test_a_non_editor_sees_the_lifecycle_but_cannot_change_it(client, staff_non_editor, gpt_54):
+    from django.contrib.auth.models import Permission
+
+    staff_non_editor.user_permissions.add(Permission.objects.get(codename="view_languagemodel"))
+    client.force_login(staff_non_editor)
+    page = client.get(f"{CHANGELIST}{gpt_54.pk}/change/").content.decode()
+    assert "Lifecycle" in page and 'name="retired_at_0"' not in page

@@ -58,7 +58,8 @@ def test_deepseek_chat_has_the_128k_context_of_v3_1_and_says_how_time_of_day_pri
 
 
 def test_deepseek_v4_rows_show_the_off_peak_rate_and_bill_peak_hours_at_twice_it() -> None:
-    # From 2026-08-16 16:00 UTC DeepSeek's weekday peak hours cost twice the rest of the day (0.22 / 0.66 off-peak).
+    # From 2026-08-16 16:00 UTC DeepSeek's weekday peak hours cost twice the rest of the day
+    # (0.22 / 0.66 off-peak).
     version = PriceVersion.objects.effective(at=utc(2026, 8, 20)).get(model__slug="deepseek-v4-flash")
     assert (version.input_usd_per_mtok, version.output_usd_per_mtok) == (D("0.22"), D("0.66"))
 

@@ -129,7 +129,9 @@ class TestFreshInstall:
         check_retired(key, moment, host, priced_before=False)
 
     def test_at_least_the_41_retirements_before_2026_12_06_are_held_with_a_source(self):
-        retired = LanguageModel.objects.filter(retired_at__lte=utc(2026, 12, 6)).exclude(retirement_source_url="")
+        retired = LanguageModel.objects.filter(retired_at__lte=utc(2026, 12, 6)).exclude(
+            retirement_source_url=""
+        )
         assert retired.count() >= 41
         assert not retired.filter(featured=True).exists()
 

@@ -59,11 +59,19 @@ def test_deepseek_v4_prices_follow_deepseeks_own_moments(slug, at, expected):
 def test_a_sunday_estimate_bills_v4_at_its_off_peak_price_and_a_weekday_at_twice_it(client):
     # 03:00 UTC is 11:00 in Beijing: peak on a weekday, off-peak on Sunday 2026-08-23.
     million = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
-    assert bill(client, "deepseek/deepseek-v4-pro", "2026-08-23T03:00:00Z", **million) == "2.64"  # 0.66 + 1.98
-    assert bill(client, "deepseek/deepseek-v4-pro", "2026-08-24T03:00:00Z", **million) == "5.28"  # 1.32 + 3.96
+    assert (
+        bill(client, "deepseek/deepseek-v4-pro", "2026-08-23T03:00:00Z", **million) == "2.64"
+    )  # 0.66 + 1.98
+    assert (
+        bill(client, "deepseek/deepseek-v4-pro", "2026-08-24T03:00:00Z", **million) == "5.28"
+    )  # 1.32 + 3.96
     # Flash's bands started with Pro's, not with its 2026-09-10 price.
-    assert bill(client, "deepseek/deepseek-v4-flash", "2026-08-23T03:00:00Z", **million) == "0.88"  # 0.22 + 0.66
-    assert bill(client, "deepseek/deepseek-v4-flash", "2026-08-24T03:00:00Z", **million) == "1.76"  # 0.44 + 1.32
+    assert (
+        bill(client, "deepseek/deepseek-v4-flash", "2026-08-23T03:00:00Z", **million) == "0.88"
+    )  # 0.22 + 0.66
+    assert (
+        bill(client, "deepseek/deepseek-v4-flash", "2026-08-24T03:00:00Z", **million) == "1.76"
+    )  # 0.44 + 1.32
 
 
 def test_claude_3_5_haiku_launched_at_1_and_5_dollars(client):
@@ -71,5 +79,7 @@ def test_claude_3_5_haiku_launched_at_1_and_5_dollars(client):
 
 
 def test_claude_haiku_4_5_bills_one_hour_cache_writes_at_its_own_rate_from_launch(client):
-    total = bill(client, "anthropic/claude-haiku-4-5", "2025-11-01T00:00:00Z", cache_write_1h_tokens=1_000_000)
+    total = bill(
+        client, "anthropic/claude-haiku-4-5", "2025-11-01T00:00:00Z", cache_write_1h_tokens=1_000_000
+    )
     assert total == "2"
