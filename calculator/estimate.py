@@ -206,8 +206,8 @@ def _unpriced_row(
 def _price_note(model: LanguageModel, first: datetime, at: datetime) -> str:
     """Why a model has no price at ``at``: retired by then, or not priced yet."""
     day = at.date()
-    if model.retired_on is not None and model.is_retired(day):
-        return f"retired on {model.retired_on:%Y-%m-%d}; no price after that"
+    if model.is_retired(at):
+        return f"retired on {model.retired_text}; no price after that"
     if first > at:
         return f"no price known before {first:%Y-%m-%d}"
     return f"no price in force on {day:%Y-%m-%d}"

@@ -6,6 +6,7 @@ runs when that page is submitted. Only price editors see or run them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from pricing.models import LanguageModel
+from pricing.models.catalogue import moment_text
 from pricing.services.lifecycle import retire_models, set_prices_locked
 from pricing.services.versions import PriceRejected, can_edit_prices
 
@@ -30,11 +32,22 @@ class ReasonForm(forms.Form):
 
 
 class RetireForm(ReasonForm):
-    retired_on = forms.DateField(
-        label="retired on",
-        help_text="The day the provider stops serving them (YYYY-MM-DD).",
+    retired_at = forms.DateTimeField(
+        label="retired at (UTC)",
+        help_text="When the provider stops serving them, in UTC: YYYY-MM-DD, or YYYY-MM-DD HH:MM "
+        "when the provider names the time.",
         initial=timezone.localdate,
     )
+    source_url = forms.URLField(
+        label="source",
+        max_length=500,
+        assume_scheme="https",
+        help_text="The provider's page that gives this moment (a date is a fact with a source).",
+    )
+
+    def clean_retired_at(self) -> datetime:
+        # The form reads in the site's zone; the provider's moment is UTC as typed.
+        return self.cleaned_data["retired_at"].replace(tzinfo=UTC)
 
 
 class ModelActions:
@@ -102,10 +115,18 @@ class ModelActions:
         )
 
     def _retire(self, request: HttpRequest, models: list[LanguageModel], data: dict[str, Any]) -> None:
-        count = retire_models(models=models, on=data["retired_on"], user=request.user, reason=data["reason"])  # type: ignore[arg-type]
+        at, source_url = data["retired_at"], data["source_url"]
+        count = retire_models(
+            models=models,
+            at=at,
+            source_url=source_url,
+            user=request.user,
+            reason=data["reason"],  # type: ignore[arg-type]
+        )
+        when = moment_text(at)
         for model in models:
-            self.log_change(request, model, f"Retired on {data['retired_on']}: {data['reason']}")  # type: ignore[attr-defined]
-        messages.success(request, f"{count} model(s) retire on {data['retired_on']:%Y-%m-%d}.")
+            self.log_change(request, model, f"Retired at {when} ({source_url}): {data['reason']}")  # type: ignore[attr-defined]
+        messages.success(request, f"{count} model(s) retire at {when}.")
 
 
 _TITLES = {

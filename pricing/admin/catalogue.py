@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from pricing.admin.actions import ModelActions
@@ -27,6 +28,7 @@ from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS
 from pricing.forms import TIER_FIELDS, TIER_SLOTS, NewPriceVersionForm, tier_field_names
 from pricing.models import LanguageModel, PriceTier, PriceVersion, Provider
 from pricing.models.sheets import VariantBand, VariantRate, VariantThreshold, price_sheet
+from pricing.services.lifecycle_facts import MOMENTS as LIFECYCLE_SOURCES
 from pricing.services.versions import PriceRejected, can_edit_prices, publish_price_version
 from pricing.tokenizing.choices import tokenizer_choices
 
@@ -96,25 +98,39 @@ class PriceHistoryInline(RateColumns, admin.TabularInline):
         return made_by(version)
 
 
-# A model's lifecycle: only price editors change it, and each change says why (as the actions do).
-LIFECYCLE_FIELDS = ("status", "retired_on")
+# The model's editable fields, once: the form's and the admin page's first fieldset.
+MODEL_FIELDS = [
+    "provider", "slug", "name", "tier", "status", "featured", "context_window", "max_output_tokens",
+    "tokenizer_key", "tokenizer_chosen", "alias_of", "notes",
+]  # fmt: skip
+
+
+# What only price editors change, and each change says why (as the actions do).
+LIFECYCLE_FIELDS = ("status", *LIFECYCLE_SOURCES)
 
 
 class LanguageModelForm(forms.ModelForm):
     lifecycle_reason = forms.CharField(
-        label="reason for a status or retirement change",
+        label="reason for a status or lifecycle change",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Required when the status or the retirement date changes; shown in the history.",
+        help_text="Required when the status or a lifecycle moment changes; shown in the history.",
     )
 
     class Meta:
         model = LanguageModel
-        fields = "__all__"  # noqa: DJ007 - the admin narrows them (read-only fields)
+        fields = [*MODEL_FIELDS, *(f for pair in LIFECYCLE_SOURCES.items() for f in pair)]
 
     def clean(self) -> dict[str, Any]:
+        """A lifecycle moment needs its source (a date is a fact with a source or unknown)."""
         data = super().clean()
+        for moment, source in LIFECYCLE_SOURCES.items():
+            if data.get(moment) and not data.get(source):
+                self.add_error(source, "Give the provider's page that states this moment.")
+        retired_at = data.get("retired_at")
+        if retired_at and retired_at <= timezone.now() and data.get("featured"):
+            self.add_error("featured", "A retired model is never featured.")
         changed = [name for name in LIFECYCLE_FIELDS if name in self.changed_data]
         if self.instance.pk and changed and not (data.get("lifecycle_reason") or "").strip():
             self.add_error("lifecycle_reason", f"Say why the {' and '.join(changed)} changed.")
@@ -123,7 +139,6 @@ class LanguageModelForm(forms.ModelForm):
 
 @admin.register(LanguageModel)
 class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.ModelAdmin):
-    form = LanguageModelForm
     list_display = [
         "name",
         "provider",
@@ -133,15 +148,46 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
         "context_window",
         "tokenizer_key",
         "featured",
-        "retired_on",
+        "retired_at",
     ]
     list_filter = [DataQualityFilter, "provider", "tier", "status", "featured", "tokenizer_key"]
+    form = LanguageModelForm
     # Admins find a model by any part of its provider, its slug or its name.
     search_fields = ["name", "slug", "provider__slug", "provider__name"]
     autocomplete_fields = ["provider"]
     list_select_related = ["provider"]
     readonly_fields = ["new_price_link", "missing_since"]
     raw_id_fields = ["alias_of"]  # a select of every model would be thousands of options
+    fieldsets = [
+        (
+            None,
+            {"fields": [*MODEL_FIELDS, "missing_since", "new_price_link"]},
+        ),
+        (
+            "Lifecycle (UTC; each moment with the provider's page that gives it)",
+            {
+                "fields": [
+                    *((name, LIFECYCLE_SOURCES[name]) for name in LIFECYCLE_SOURCES),
+                    "lifecycle_reason",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The lifecycle is a price fact: no price is in force after retirement.
+        if can_edit_prices(request.user):  # type: ignore[arg-type]
+            return self.readonly_fields
+        return [*self.readonly_fields, "status", *(f for pair in LIFECYCLE_SOURCES.items() for f in pair)]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and can_edit_prices(request.user):  # type: ignore[arg-type]
+            return self.fieldsets
+        return [
+            (title, {"fields": [f for f in options["fields"] if f != "lifecycle_reason"]})
+            for title, options in self.fieldsets
+        ]
+
     inlines = [PriceHistoryInline]
 
     def get_urls(self) -> list:
@@ -164,18 +210,6 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = [*super().get_readonly_fields(request, obj)]
-        if not can_edit_prices(request.user):  # type: ignore[arg-type]
-            fields += LIFECYCLE_FIELDS
-        return fields
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = super().get_fields(request, obj)
-        if obj is None or not can_edit_prices(request.user):  # type: ignore[arg-type]
-            return [name for name in fields if name != "lifecycle_reason"]
-        return fields
-
     def save_model(self, request: HttpRequest, obj: LanguageModel, form: Any, change: bool) -> None:
         if "tokenizer_key" in form.changed_data:
             obj.tokenizer_chosen = True  # an admin's choice: the automatic family rule keeps off
@@ -184,9 +218,8 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
             raise PermissionDenied("Only price editors may retire a model or change its status.")
         super().save_model(request, obj, form, change)
         if change and changed:
-            retired = f", retired on {obj.retired_on:%Y-%m-%d}" if obj.retired_on else ""
             reason = form.cleaned_data["lifecycle_reason"].strip()
-            self.log_change(request, obj, f"Status {obj.status}{retired}: {reason}")
+            self.log_change(request, obj, f"Status {obj.status}, {', '.join(changed)} changed: {reason}")
 
     @admin.display(description="Prices")
     def new_price_link(self, model: LanguageModel) -> str:

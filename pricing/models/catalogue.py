@@ -9,7 +9,7 @@ Every write goes through ``pricing.services.versions``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,15 @@ from pricing.bill.rates import RATE_FIELDS, TIER_RATE_FIELDS, Rates, TierRates
 from pricing.sources.records import MODEL_ALIASES
 
 MONEY = {"max_digits": 20, "decimal_places": 10}
+
+
+def moment_text(moment: datetime) -> str:
+    """A lifecycle moment in words, in UTC: ``2026-12-01``, or ``2026-07-24 15:59 UTC`` when the
+    provider named the time."""
+    utc = moment.astimezone(UTC)
+    if (utc.hour, utc.minute, utc.second) == (0, 0, 0):
+        return f"{utc:%Y-%m-%d}"
+    return f"{utc:%Y-%m-%d %H:%M} UTC"
 
 
 class VersionRateColumns(models.Model):
@@ -85,9 +94,9 @@ class LanguageModelQuerySet(models.QuerySet):
         """Models still served at ``at`` (default now). A model retired by then is not; today a
         model whose status says retired is not either, even when no source gave the day."""
         moment = at or timezone.now()
-        sold = self.exclude(retired_on__lte=moment.date())
+        sold = self.exclude(retired_at__lte=moment)
         if at is None:
-            sold = sold.exclude(status=LanguageModel.Status.RETIRED, retired_on__isnull=True)
+            sold = sold.exclude(status=LanguageModel.Status.RETIRED, retired_at__isnull=True)
         return sold
 
     def resolve(self, keys: list[str]) -> dict[str, LanguageModel]:
@@ -155,12 +164,23 @@ class LanguageModel(models.Model):
     missing_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when an import no longer finds this model upstream."
     )
-    deprecated_on = models.DateField(
-        null=True, blank=True, help_text="The day the provider announced the model's deprecation."
+    # The model's life as moments (UTC), each with the page that says so: a date is a fact with
+    # a source or unknown (empty).
+    launched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider first served this model (UTC)."
     )
-    retired_on = models.DateField(
-        null=True, blank=True, help_text="The day the provider stops (or stopped) serving this model."
+    launch_source_url = models.URLField("launch source", max_length=500, blank=True)
+    deprecated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider announced the model's shutdown (UTC)."
     )
+    deprecation_source_url = models.URLField("deprecation source", max_length=500, blank=True)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The moment the provider stops (or stopped) serving this model (UTC): no price "
+        "is in force from then on.",
+    )
+    retirement_source_url = models.URLField("retirement source", max_length=500, blank=True)
     alias_of = models.ForeignKey(
         "self",
         null=True,
@@ -185,9 +205,27 @@ class LanguageModel(models.Model):
         """The API's ``provider/model`` reference."""
         return f"{self.provider.slug}/{self.slug}"
 
-    def is_retired(self, on: date) -> bool:
-        """Retired on ``on``: it was no longer served, so it had no price then."""
-        return self.retired_on is not None and on >= self.retired_on
+    def is_retired(self, at: datetime) -> bool:
+        """Retired at ``at``: it was no longer served, so it had no price then."""
+        return self.retired_at is not None and at >= self.retired_at
+
+    def lifecycle_moments(self) -> list[tuple[str, str, str]]:
+        """The known moments of the model's life, oldest first: (what, when in words, source URL)."""
+        moments = [
+            ("Launched", self.launched_at, self.launch_source_url),
+            ("Deprecated (shutdown announced)", self.deprecated_at, self.deprecation_source_url),
+            (
+                "Retired" if self.retired_at and self.retired_at <= timezone.now() else "Shuts down",
+                self.retired_at,
+                self.retirement_source_url,
+            ),
+        ]
+        return [(what, moment_text(when), url) for what, when, url in moments if when is not None]
+
+    @property
+    def retired_text(self) -> str:
+        """The retirement moment in words: the day, with the time when it is not midnight UTC."""
+        return moment_text(self.retired_at) if self.retired_at else ""
 
 
 class ImportRun(models.Model):
@@ -256,7 +294,7 @@ class PriceVersionQuerySet(models.QuerySet):
         """The price of ``model`` at ``at`` (default now): None before its first price and from
         its retirement on, when it was no longer sold."""
         moment = at or timezone.now()
-        if model.is_retired(moment.date()):
+        if model.is_retired(moment):
             return None
         return self.filter(model=model).effective(at=moment).first()
 

@@ -226,7 +226,7 @@ def _apply_record(
     _list(record, model, source, catalogue, now)
     if record.aliases:
         link_aliases(model=model, names=record.aliases)
-    if model.is_retired(now.date()):
+    if model.is_retired(now):
         return  # no longer served: a source still listing it does not price it again
     latest = catalogue.latest.get(model.pk)
     state = (

@@ -30,8 +30,8 @@ def bill_for(
     moment = at or timezone.now()
     model = _model(model_key)
     version = PriceVersion.objects.in_force(model, moment)
-    if version is None and model.retired_on is not None and model.is_retired(moment.date()):
-        raise BillError("at", f"{model_key} was retired on {model.retired_on:%Y-%m-%d}; no price after that")
+    if version is None and model.is_retired(moment):
+        raise BillError("at", f"{model_key} was retired on {model.retired_text}; no price after that")
     if version is None:
         raise BillError("at", f"{model_key} had no price in force at {moment.isoformat()}")
     prefetch_sheets([version])  # only when this process has not read its sheet yet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -64,7 +64,7 @@ def models_with_prices(
 
 
 def _in_force(model: LanguageModel, moment: datetime) -> PriceVersion | None:
-    if model.is_retired(moment.date()):
+    if model.is_retired(moment):
         return None
     return model.versions_in_force[0] if model.versions_in_force else None  # type: ignore[attr-defined]
 
@@ -117,8 +117,7 @@ def chart_steps(history: list[PriceVersion]) -> list[Step]:
     ordered = sorted((v for v in history if v.withdrawn_at is None), key=lambda v: v.effective_from)
     if not ordered:
         return []
-    retired = ordered[0].model.retired_on
-    end_of_sale = datetime.combine(retired, time.min, tzinfo=UTC) if retired else None
+    end_of_sale = ordered[0].model.retired_at
     return [
         Step(v.effective_from, v.effective_to or end_of_sale, v.input_usd_per_mtok, v.output_usd_per_mtok)
         for v in ordered

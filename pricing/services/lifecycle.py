@@ -8,7 +8,7 @@ and why, like any other change.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -45,16 +45,26 @@ def set_prices_locked(
     )
 
 
-def retire_models(*, models: list[LanguageModel], on: date, user: AbstractBaseUser, reason: str) -> int:
-    """Record that the provider retires ``models`` on ``on``: retired from that day, deprecated
-    until then (announced). Their prices stay: history is never removed. The caller records
+def retire_models(
+    *, models: list[LanguageModel], at: datetime, source_url: str, user: AbstractBaseUser, reason: str
+) -> int:
+    """Record that the provider retires ``models`` at ``at`` (the page ``source_url`` says so):
+    retired from that moment, deprecated until then (announced). Their prices stay: history is
+    never removed; the featured pick goes once the moment has passed. The caller records
     ``reason`` in the models' history (the admin's log)."""
     if not can_edit_prices(user):
         raise PermissionDenied("Only price editors may retire models.")
     if not reason.strip():
         raise ValueError("Retiring needs a reason.")
-    status = LanguageModel.Status.RETIRED if on <= timezone.localdate() else LanguageModel.Status.DEPRECATED
     with transaction.atomic():
         return LanguageModel.objects.filter(pk__in=[m.pk for m in models]).update(
-            retired_on=on, status=status
+            retired_at=at, retirement_source_url=source_url, **lifecycle_status(at)
         )
+
+
+def lifecycle_status(retired_at: datetime) -> dict[str, object]:
+    """The status (and featured pick) that go with a retirement at ``retired_at``: retired and
+    no longer featured once it has passed, deprecated (announced) before."""
+    if retired_at <= timezone.now():
+        return {"status": LanguageModel.Status.RETIRED, "featured": False}
+    return {"status": LanguageModel.Status.DEPRECATED}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from pricing.bill.rates import RATE_FIELDS, Rates, TierRates
 from pricing.models import LanguageModel, PriceVersion, Provider
 from pricing.services.aliases import link_aliases, link_known_aliases
 from pricing.services.history_load import load_price_history
+from pricing.services.lifecycle_facts import load_lifecycle_facts
 from pricing.services.versions import publish_price_version
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue.json"
@@ -38,7 +39,6 @@ MODEL_FIELDS = (
     "featured",
     "notes",
 )
-LIFECYCLE_FIELDS = ("deprecated_on", "retired_on")
 
 
 @dataclass
@@ -63,17 +63,23 @@ def load_seed_catalogue(*, path: Path = SEED_PATH) -> SeedReport:
                 _version(model, version, verified_at, report)
             link_aliases(model=model, names=entry.get("aliases", []))
         link_known_aliases()
+        load_lifecycle_facts()  # the seed's models' launch, deprecation and retirement
     return report
 
 
 def ensure_seeded(*, path: Path = SEED_PATH) -> SeedReport | None:
-    """Load the seed catalogue and its price history unless the seed is loaded already (a new
-    install's first refresh), as ``load_catalogue`` does."""
-    if PriceVersion.objects.filter(origin=PriceVersion.Origin.SEED).exists() or not path.exists():
+    """Load the seed catalogue, its price history and the lifecycle facts unless the seed is
+    loaded already (a new install's first refresh), as ``load_catalogue`` does."""
+    if seed_loaded() or not path.exists():
         return None
     report = load_seed_catalogue(path=path)
     load_price_history()
+    load_lifecycle_facts(fresh=True)
     return report
+
+
+def seed_loaded() -> bool:
+    return PriceVersion.objects.filter(origin=PriceVersion.Origin.SEED).exists()
 
 
 def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
@@ -86,19 +92,11 @@ def _provider(entry: dict[str, Any], report: SeedReport) -> Provider:
 def _model(entry: dict[str, Any], provider: Provider, report: SeedReport) -> LanguageModel:
     defaults = {k: entry[k] for k in MODEL_FIELDS if k in entry and entry[k] is not None}
     defaults["tokenizer_chosen"] = "tokenizer_key" in defaults  # curated: the family rule keeps off
-    lifecycle = {k: _day(entry[k]) for k in LIFECYCLE_FIELDS if entry.get(k)}
+    # Launch, deprecation and retirement come from fixtures/lifecycle.json, with their sources.
     model, created = LanguageModel.objects.get_or_create(
-        provider=provider, slug=entry["slug"], defaults={**defaults, **lifecycle}
+        provider=provider, slug=entry["slug"], defaults=defaults
     )
     report.models_created += created
-    # Lifecycle dates are the provider's facts: fill them on a model that lacks them, with the
-    # status and featured pick that go with them (a retired model is no longer a pick).
-    missing = {k: v for k, v in lifecycle.items() if getattr(model, k) is None}
-    if missing:
-        missing["status"] = entry.get("status", model.status)
-        missing["featured"] = entry.get("featured", model.featured)
-        LanguageModel.objects.filter(pk=model.pk).update(**missing)
-        model.refresh_from_db()
     return model
 
 
@@ -149,10 +147,3 @@ def _start_of_day(value: str) -> datetime:
     if day is None:
         raise ValueError(f"effective_from {value!r} is not an ISO date or a datetime with a zone")
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _day(value: str) -> date:
-    day = parse_date(value)
-    if day is None:
-        raise ValueError(f"{value!r} is not an ISO date")
-    return day

@@ -99,7 +99,8 @@ def test_the_csv_export_matches_the_json(client):
     assert lines[0].startswith("# schema_version,1,as_of,")
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     assert [(r["provider"], r["model"], r["total_usd"], r["price_version"]) for r in rows] == [
-        (r["provider"], r["model"], r["total_usd"], str(r["price_version"])) for r in saved["results"]
+        (r["provider"], r["model"], r["total_usd"] or "", str(r["price_version"] or ""))
+        for r in saved["results"]  # a model retired by now (Gemini 2.5 Flash) has empty cells
     ]
 
 

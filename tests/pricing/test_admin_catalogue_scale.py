@@ -2,7 +2,7 @@
 keys from the registry; plain rates with units; data-quality filters; lock, unlock and retire
 with a reason."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -145,13 +145,18 @@ def test_retiring_sets_the_date_and_status_and_records_the_reason(client, editor
                 "_selected_action": [model.pk],
                 "apply": "1",
                 "reason": "provider shut it down",
-                "retired_on": day,
+                "retired_at": day,
+                "source_url": "https://developers.openai.com/api/docs/deprecations",
             },
         )
     gpt_54.refresh_from_db()
     later.refresh_from_db()
-    assert (gpt_54.retired_on, gpt_54.status) == (date(2026, 6, 1), "retired")
-    assert (later.retired_on, later.status) == (date(2099, 1, 1), "deprecated")  # announced, not yet
+    assert (gpt_54.retired_at, gpt_54.status) == (datetime(2026, 6, 1, tzinfo=UTC), "retired")
+    assert (later.retired_at, later.status) == (
+        datetime(2099, 1, 1, tzinfo=UTC),
+        "deprecated",
+    )  # announced, not yet
+    assert gpt_54.retirement_source_url == "https://developers.openai.com/api/docs/deprecations"
     entry = LogEntry.objects.filter(object_id=str(gpt_54.pk)).get()
     assert entry.user == editor and "provider shut it down" in entry.get_change_message()
     assert PriceVersion.objects.filter(model=gpt_54).count() == 1  # prices stay
@@ -171,12 +176,13 @@ def test_a_non_editor_sees_no_action_and_cannot_run_one(client, staff_non_editor
             "_selected_action": [gpt_54.pk],
             "apply": "1",
             "reason": "x",
-            "retired_on": "2026-01-01",
+            "retired_at": "2026-01-01",
+            "source_url": "https://example.com/deprecations",
         },
     )
     lock(client, gpt_54)
     gpt_54.refresh_from_db()
-    assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
+    assert gpt_54.retired_at is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
 
 
 def test_the_review_queue_shows_current_and_proposed_rates_as_plain_decimals(client, editor, gpt_54):
@@ -211,6 +217,10 @@ def test_an_autocomplete_field_posted_with_no_id_is_refused_on_the_form_not_with
     assert PriceVersion.objects.count() == 1 and LanguageModel.objects.count() == 1
 
 
+JAN_1 = datetime(2026, 1, 1, tzinfo=UTC)
+SOURCE = "https://developers.openai.com/api/docs/deprecations"
+
+
 def post_change(client, model, **changes):
     """Post the model's change form as the admin shows it to this user, with ``changes``."""
     from django.forms.models import model_to_dict
@@ -232,29 +242,23 @@ def test_a_non_editor_cannot_retire_through_the_change_form(client, staff_non_ed
     )
     client.force_login(staff_non_editor)
     form = client.get(f"/admin/pricing/languagemodel/{gpt_54.pk}/change/").context["adminform"].form
-    assert "status" not in form.fields and "retired_on" not in form.fields
-    response = post_change(
-        client, gpt_54, status="retired", retired_on="2026-01-01", name="GPT-5.4 (renamed)"
-    )
+    assert "status" not in form.fields and "retired_at" not in form.fields
+    response = post_change(client, gpt_54, status="retired", name="GPT-5.4 (renamed)")
     assert response.status_code == 302  # the rest of the form is saved; the lifecycle is not
     gpt_54.refresh_from_db()
-    assert (gpt_54.name, gpt_54.status, gpt_54.retired_on) == ("GPT-5.4 (renamed)", "active", None)
+    assert (gpt_54.name, gpt_54.status, gpt_54.retired_at) == ("GPT-5.4 (renamed)", "active", None)
 
 
 def test_an_editor_retiring_through_the_change_form_must_say_why(client, editor, gpt_54):
     client.force_login(editor)
-    refused = post_change(client, gpt_54, status="retired", retired_on="2026-01-01")
-    assert (
-        refused.status_code == 200 and "Say why the status and retired_on changed" in refused.content.decode()
-    )
+    refused = post_change(client, gpt_54, status="retired")
+    assert refused.status_code == 200 and "Say why the status changed" in refused.content.decode()
     gpt_54.refresh_from_db()
     assert gpt_54.status == "active"
-    done = post_change(
-        client, gpt_54, status="retired", retired_on="2026-01-01", lifecycle_reason="shut down on 1 January"
-    )
+    done = post_change(client, gpt_54, status="retired", lifecycle_reason="shut down on 1 January")
     assert done.status_code == 302
     gpt_54.refresh_from_db()
-    assert (gpt_54.status, gpt_54.retired_on) == ("retired", date(2026, 1, 1))
+    assert gpt_54.status == "retired"
     messages = [e.get_change_message() for e in LogEntry.objects.filter(object_id=str(gpt_54.pk))]
     assert any("shut down on 1 January" in m and "retired" in m for m in messages)
 
@@ -269,10 +273,62 @@ def test_the_services_refuse_a_lock_or_a_retirement_by_a_non_editor_or_without_a
     with pytest.raises(PermissionDenied):
         set_prices_locked(model=gpt_54, locked=True, reason="x", user=staff_non_editor)
     with pytest.raises(PermissionDenied):
-        retire_models(models=[gpt_54], on=date(2026, 1, 1), user=staff_non_editor, reason="x")
+        retire_models(models=[gpt_54], at=JAN_1, source_url=SOURCE, user=staff_non_editor, reason="x")
     with pytest.raises(ValueError, match="reason"):
         set_prices_locked(model=gpt_54, locked=True, reason="  ", user=editor)
     with pytest.raises(ValueError, match="reason"):
-        retire_models(models=[gpt_54], on=date(2026, 1, 1), user=editor, reason="")
+        retire_models(models=[gpt_54], at=JAN_1, source_url=SOURCE, user=editor, reason="")
     gpt_54.refresh_from_db()
-    assert gpt_54.retired_on is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
+    assert gpt_54.retired_at is None and PriceVersion.objects.filter(model=gpt_54).count() == 1
+
+
+def model_form(model, **changes):
+    data = {
+        "provider": model.provider_id,
+        "slug": model.slug,
+        "name": model.name,
+        "tier": model.tier,
+        "status": model.status,
+        "tokenizer_key": model.tokenizer_key,
+        "notes": "",
+        "price_versions-TOTAL_FORMS": "0",
+        "price_versions-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_an_editor_sets_a_lifecycle_moment_with_its_source_and_is_refused_one_without(client, editor, gpt_54):
+    client.force_login(editor)
+    page = client.get(f"{CHANGELIST}{gpt_54.pk}/change/").content.decode()
+    assert 'name="retired_at_0"' in page and 'name="retirement_source_url"' in page
+    url = f"{CHANGELIST}{gpt_54.pk}/change/"
+    refused = client.post(url, model_form(gpt_54, retired_at_0="2026-07-24", retired_at_1="15:59:00"))
+    assert "Give the provider&#x27;s page that states this moment." in refused.content.decode()
+    gpt_54.refresh_from_db()
+    assert gpt_54.retired_at is None
+    source = "https://developers.openai.com/api/docs/deprecations"
+    done = client.post(
+        url,
+        model_form(
+            gpt_54,
+            retired_at_0="2026-07-24",
+            retired_at_1="15:59:00",
+            retirement_source_url=source,
+            lifecycle_reason="OpenAI's deprecations page",
+        ),
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    gpt_54.refresh_from_db()
+    assert (gpt_54.retired_at, gpt_54.retirement_source_url) == (
+        datetime(2026, 7, 24, 15, 59, tzinfo=UTC),
+        source,
+    )
+
+
+def test_a_non_editor_sees_the_lifecycle_but_cannot_change_it(client, staff_non_editor, gpt_54):
+    from django.contrib.auth.models import Permission
+
+    staff_non_editor.user_permissions.add(Permission.objects.get(codename="view_languagemodel"))
+    client.force_login(staff_non_editor)
+    page = client.get(f"{CHANGELIST}{gpt_54.pk}/change/").content.decode()
+    assert "Lifecycle" in page and 'name="retired_at_0"' not in page

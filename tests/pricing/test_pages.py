@@ -25,9 +25,9 @@ def test_the_models_page_filters_by_provider(client, seeded):
 
 def test_the_models_page_sorts_by_input_price(client, seeded):
     page = client.get("/models?sort=input").content.decode()
-    assert page.index("GPT-4.1 nano") < page.index("Claude Opus 4.6")
+    assert page.index("GPT-4.1 mini") < page.index("Claude Opus 4.6")
     page = client.get("/models?sort=-input").content.decode()
-    assert page.index("Claude Opus 4.6") < page.index("GPT-4.1 nano")
+    assert page.index("Claude Opus 4.6") < page.index("GPT-4.1 mini")
 
 
 def test_the_models_page_shows_the_catalogue_as_of_a_date(client, seeded):

@@ -1,7 +1,6 @@
 """The catalogue's vocabulary on its QuerySets: the latest version, the price at a moment (retirement
 folded in), models still sold, and API references resolved in bulk."""
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -56,16 +55,16 @@ def test_the_price_in_force_follows_the_versions_at_their_boundaries(gpt_54):
 
 
 def test_a_retired_model_has_no_price_in_force_from_its_retirement_on(gpt_54):
-    LanguageModel.objects.filter(pk=gpt_54.pk).update(retired_on=date(2026, 8, 1))
+    LanguageModel.objects.filter(pk=gpt_54.pk).update(retired_at=utc(2026, 8, 1, 15, 59))
     gpt_54.refresh_from_db()
-    assert PriceVersion.objects.in_force(gpt_54, utc(2026, 7, 31, 23)) is not None
-    assert PriceVersion.objects.in_force(gpt_54, utc(2026, 8, 1)) is None
+    assert PriceVersion.objects.in_force(gpt_54, utc(2026, 8, 1, 15, 58)) is not None
+    assert PriceVersion.objects.in_force(gpt_54, utc(2026, 8, 1, 15, 59)) is None
 
 
 def test_models_retired_by_a_moment_are_no_longer_sold_then(gpt_54, mini):
-    LanguageModel.objects.filter(pk=gpt_54.pk).update(retired_on=date(2026, 8, 1))
-    assert set(LanguageModel.objects.sold(utc(2026, 7, 1))) == {gpt_54, mini}
-    assert set(LanguageModel.objects.sold(utc(2026, 8, 1))) == {mini}
+    LanguageModel.objects.filter(pk=gpt_54.pk).update(retired_at=utc(2026, 8, 1, 15, 59))
+    assert set(LanguageModel.objects.sold(utc(2026, 8, 1, 15, 58))) == {gpt_54, mini}
+    assert set(LanguageModel.objects.sold(utc(2026, 8, 1, 15, 59))) == {mini}
 
 
 def test_a_model_marked_retired_without_a_day_is_not_sold_today(gpt_54, mini):

@@ -41,7 +41,8 @@ def rates_on(key: str, at: object) -> tuple[D, D, D | None] | None:
         (utc(2025, 9, 5, 16, 0), (D("0.56"), D("1.68"), D("0.07"))),  # night discount ended
         (utc(2025, 9, 29), (D("0.28"), D("0.42"), D("0.028"))),  # V3.2
         (utc(2026, 5, 1), (D("0.14"), D("0.28"), D("0.0028"))),  # served V4 Flash
-        (utc(2026, 7, 24), None),  # the alias was retired
+        (utc(2026, 7, 24, 15, 58), (D("0.14"), D("0.28"), D("0.0028"))),
+        (utc(2026, 7, 24, 15, 59), None),  # the alias was retired (DeepSeek's V4 announcement)
     ],
 )
 def test_deepseek_chat_costs_what_deepseek_charged_on_each_side_of_each_change(at, expected) -> None:
@@ -57,14 +58,16 @@ def test_deepseek_chat_has_the_128k_context_of_v3_1_and_says_how_time_of_day_pri
 
 
 def test_deepseek_v4_rows_show_the_off_peak_rate_and_bill_peak_hours_at_twice_it() -> None:
-    # From 2026-08-17 DeepSeek's weekday peak hours cost twice the rest of the day (0.22 / 0.66 off-peak).
+    # From 2026-08-16 16:00 UTC DeepSeek's weekday peak hours cost twice the rest of the day
+    # (0.22 / 0.66 off-peak).
     version = PriceVersion.objects.effective(at=utc(2026, 8, 20)).get(model__slug="deepseek-v4-flash")
     assert (version.input_usd_per_mtok, version.output_usd_per_mtok) == (D("0.22"), D("0.66"))
 
 
 def test_a_retired_model_leaves_the_table_but_keeps_the_prices_it_was_sold_at(client) -> None:
     flash = LanguageModel.objects.get(provider__slug="google", slug="gemini-2.0-flash")
-    assert (flash.status, flash.retired_on.isoformat(), flash.featured) == ("retired", "2026-06-01", False)
+    assert (flash.status, flash.retired_at, flash.featured) == ("retired", utc(2026, 6, 1), False)
+    assert flash.retirement_source_url == "https://ai.google.dev/gemini-api/docs/deprecations"
     assert rates_on("google/gemini-2.0-flash", utc(2026, 5, 31)) == (D("0.10"), D("0.40"), D("0.025"))
     assert rates_on("google/gemini-2.0-flash", utc(2026, 6, 1)) is None
     listed_now = {r.model.slug for r in models_with_prices(provider="google")}
@@ -76,10 +79,10 @@ def test_a_retired_model_leaves_the_table_but_keeps_the_prices_it_was_sold_at(cl
 
 def test_mistral_large_2411_is_deprecated_and_a_current_model_is_featured_instead() -> None:
     old = LanguageModel.objects.get(provider__slug="mistral", slug="mistral-large-2411")
-    assert (old.status, old.deprecated_on.isoformat(), old.featured) == ("deprecated", "2026-02-27", False)
+    assert (old.status, old.deprecated_at, old.featured) == ("deprecated", utc(2026, 2, 27), False)
     featured = LanguageModel.objects.filter(featured=True)
     assert featured.filter(provider__slug="mistral", tier="flagship").exists()
-    assert not featured.exclude(status="active").exists()
+    assert not featured.filter(status="retired").exists()
 
 
 def test_seed_versions_name_the_providers_own_page_or_announcement() -> None:
@@ -124,19 +127,22 @@ def test_the_count_of_priced_models_follows_the_date() -> None:
 
 def test_loading_the_seed_on_an_older_catalogue_fills_lifecycle_dates_and_drops_retired_picks() -> None:
     LanguageModel.objects.filter(slug="gemini-2.0-flash").update(
-        retired_on=None, status="deprecated", featured=True
+        retired_at=None, retirement_source_url="", status="deprecated", featured=True
     )
     load_seed_catalogue()
     flash = LanguageModel.objects.get(slug="gemini-2.0-flash")
-    assert (flash.retired_on.isoformat(), flash.status, flash.featured) == ("2026-06-01", "retired", False)
+    assert (flash.retired_at, flash.status, flash.featured) == (utc(2026, 6, 1), "retired", False)
 
 
 def test_a_model_retired_on_an_unknown_day_leaves_todays_table_but_not_earlier_ones() -> None:
-    # Claude 3.5 Haiku is retired; the seed gives no retirement day (no dated source for it).
+    LanguageModel.objects.filter(slug="claude-3-5-haiku-20241022").update(
+        retired_at=None, retirement_source_url="", status="retired"
+    )
     assert "claude-3-5-haiku-20241022" not in {r.model.slug for r in models_with_prices(provider="anthropic")}
     earlier = models_with_prices(provider="anthropic", at=utc(2025, 1, 15))
+    # Anthropic's launch price (2024-11-04: 1.00 / 5.00); the later cut to 0.80 / 4.00 is not in the seed.
     assert [r.version.input_usd_per_mtok for r in earlier if r.model.slug == "claude-3-5-haiku-20241022"] == [
-        D("0.80")
+        D("1.00")
     ]
 
 

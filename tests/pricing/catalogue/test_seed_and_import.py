@@ -30,8 +30,8 @@ def catalogue(since: datetime) -> dict[str, object]:
             m.status,
             m.featured,
             m.context_window,
-            m.retired_on,
-            m.deprecated_on,
+            m.retired_at,
+            m.deprecated_at,
             m.alias_of.key if m.alias_of else None,
         )
         for m in LanguageModel.objects.select_related("provider", "alias_of__provider")
