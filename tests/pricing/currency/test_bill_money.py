@@ -123,3 +123,33 @@ def test_an_unknown_overlay_or_currency_is_a_400_naming_it(client, contract, cha
     status, body = post(client, {**SONNET, **change})
     assert status == 400
     assert body["error"]["field"] == field
+
+
+def estimate(client, body):
+    response = client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+    return response.status_code, json.loads(response.content)
+
+
+def test_an_estimate_with_an_overlay_and_a_currency_shows_list_and_effective_in_eur(client, contract):
+    body = {"input_tokens": 1_000_000, "output_tokens": 100_000, "models": ["anthropic/claude-sonnet-4-6"]}
+    status, plain = estimate(client, {**body, "as_of": "2026-10-30"})
+    assert status == 200, plain
+    assert "money" not in plain and "conversion" not in plain
+    status, answer = estimate(
+        client, {**body, "as_of": "2026-10-30", "overlay": "acme-2026", "currency": "EUR"}
+    )
+    assert status == 200, answer
+    assert answer["results"] == plain["results"]  # the rows are unchanged
+    (money,) = answer["money"]
+    assert (money["model"], money["ListCost"], money["EffectiveCost"]) == ("claude-sonnet-4-6", "4.5", "3.6")
+    assert money["ListCost"] == answer["results"][0]["total_usd"]
+    assert {line["overlay_rule"]["scope"] for line in money["lines"]} == {"provider"}
+    usd_per_eur = D(str(CurrencyConverter().convert(1, "EUR", "USD", date=date(2026, 10, 30))))
+    assert D(answer["conversion"]["usd_per_eur"]) == usd_per_eur
+    assert abs(D(money["converted"]["EffectiveCost"]) - D("3.6") / usd_per_eur) < D("1E-9")
+
+
+def test_an_estimate_names_a_bad_currency(client, contract):
+    body = {"input_tokens": 10, "output_tokens": 10, "currency": "EURO"}
+    status, answer = estimate(client, body)
+    assert (status, answer["error"]["field"]) == (400, "currency")
