@@ -26,8 +26,8 @@ def term(
     **fields,
 ):
     return OverlayTerm(
-        rule_id=rule_id, overlay="o", scope=scope, provider=fields.get("provider", "anthropic" if scope != "all" else ""),
-        model=fields.get("model", "claude-sonnet-4-6" if scope == "model" else ""), service_tier=fields.get("service_tier", ""),
+        rule_id=rule_id, overlay="o", scope=scope, provider="anthropic" if scope != "all" else "",
+        model="claude-sonnet-4-6" if scope == "model" else "", service_tier=fields.get("service_tier", ""),
         line_kind=fields.get("line_kind", ""), kind=kind, adjustment=adjustment if kind != "fixed" else None,
         fixed_usd=fixed_usd, effective_from=start, effective_until=None, note="", evidence_url="",
     )  # fmt: skip
