@@ -25,6 +25,7 @@ from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, UnknownTier, run_e
 from .image_counts import count_images
 from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
+from .money import with_money
 from .schemas import (
     ComparisonOut,
     EstimateOut,
@@ -74,9 +75,10 @@ def domain_errors(tokenizer: str | None = None) -> Iterator[None]:
     url_name="api-estimate",
     summary="Count and cost a text (or token counts) on every selected model",
 )
-def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate:
+def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate | dict[str, Any]:
     with domain_errors():
-        return run_estimate(payload)
+        result = run_estimate(payload)
+    return with_money(payload, result)  # the estimate as it was unless an overlay or currency applies
 
 
 @router.post(

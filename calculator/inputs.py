@@ -184,6 +184,12 @@ class EstimateRequest(Schema):
     cache_write_lifetime: Annotated[str, BeforeValidator(_cache_write_lifetime)] = Field(
         "5m", description="5m or 1h: the cache-write rate billed (Anthropic prices a 1-hour write higher)."
     )
+    overlay: str | None = Field(
+        None, description="A contract overlay by name; default: the installation's default overlay, if any."
+    )
+    currency: str | None = Field(
+        None, description="ISO 4217 code (EUR, GBP...): costs also in it, at the ECB reference rate of as_of."
+    )
     requests_per_month: Annotated[int, _whole(MAX_REQUESTS_PER_MONTH, 1), Field(ge=0)] = 1
     chat_messages: Annotated[int, _whole(MAX_CHAT_MESSAGES, 0), Field(ge=0, le=MAX_CHAT_MESSAGES)] = 0
     messages: Messages = None

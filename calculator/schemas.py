@@ -100,6 +100,11 @@ class EstimateBody(Out):
 
 
 class EstimateOut(EstimateBody):
+    """With ``overlay`` or ``currency`` asked, the answer also has ``overlay``, ``conversion`` and
+    ``money`` (see docs/currency-and-overlays.md); without, exactly these fields."""
+
+    model_config = ConfigDict(from_attributes=True, extra="allow")
+
     elapsed_ms: float
     columns: list[ColumnOut] = Field(
         default_factory=columns_json,

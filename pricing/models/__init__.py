@@ -1,7 +1,8 @@
 """The catalogue's tables: Django finds the app's models here.
 
 ``catalogue`` holds providers, models, price versions and the refresh's records; ``sheets`` holds
-what a version prices beyond its flat rates (variants, threshold rules, time bands).
+what a version prices beyond its flat rates (variants, threshold rules, time bands); ``money``
+holds the ECB reference rates and contract overlays.
 """
 
 from pricing.models.catalogue import (
@@ -19,11 +20,14 @@ from pricing.models.catalogue import (
     SourceLock,
     SourceObservation,
 )
+from pricing.models.money import Overlay, OverlayRule, ReferenceRate
 from pricing.models.sheets import VariantBand, VariantRate, VariantThreshold
 
 __all__ = [
     "ImportRun",
     "LanguageModel",
+    "Overlay",
+    "OverlayRule",
     "PricePayload",
     "PriceProposal",
     "PriceSnapshot",
@@ -32,6 +36,7 @@ __all__ = [
     "PriceVersion",
     "PriceVersionQuerySet",
     "Provider",
+    "ReferenceRate",
     "SourceListing",
     "SourceLock",
     "SourceObservation",

@@ -1,0 +1,86 @@
+"""The one writer of contract overlays. A rule is added, never edited: adding one closes the open
+rule of the same overlay, scope, service tier and line kind at the new rule's start."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from pricing.models import LanguageModel, Overlay, OverlayRule, Provider
+
+
+@transaction.atomic
+def add_overlay_rule(  # noqa: PLR0913 - one argument per term of the contract
+    *,
+    overlay: Overlay,
+    kind: str,
+    effective_from: datetime,
+    note: str,
+    adjustment: Decimal | None = None,
+    fixed_usd: Decimal | None = None,
+    provider: Provider | None = None,
+    model: LanguageModel | None = None,
+    service_tier: str = "",
+    line_kind: str = "",
+    effective_until: datetime | None = None,
+    evidence_url: str = "",
+    created_by: AbstractBaseUser | None = None,
+) -> OverlayRule:
+    """Add a rule (``ValidationError`` naming the field when its terms do not hold)."""
+    if model is not None:
+        provider = model.provider
+    rule = OverlayRule(
+        overlay=overlay,
+        kind=kind,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        note=note,
+        adjustment=adjustment,
+        fixed_usd=fixed_usd,
+        provider=provider,
+        model=model,
+        service_tier=service_tier,
+        line_kind=line_kind,
+        evidence_url=evidence_url,
+        created_by=created_by,
+    )
+    validate_overlay_rule(rule)
+    _close_replaced(rule)
+    rule.save()
+    return rule
+
+
+def validate_overlay_rule(rule: OverlayRule) -> None:
+    """The admin form and the service check the same things."""
+    if not rule.note.strip():
+        raise ValidationError({"note": "Say why: the contract clause or agreement."})
+    if rule.kind == OverlayRule.Kind.FIXED:
+        if rule.fixed_usd is None or rule.fixed_usd < 0 or rule.adjustment is not None:
+            raise ValidationError({"fixed_usd": "A fixed rate needs a rate of 0 or more, and no adjustment."})
+        if not rule.line_kind:
+            raise ValidationError({"line_kind": "A fixed rate names the line it prices (input, output...)."})
+    elif rule.adjustment is None or rule.fixed_usd is not None:
+        raise ValidationError(
+            {"adjustment": "A percentage or basis points needs an adjustment, no fixed rate."}
+        )
+    elif rule.adjustment <= -(100 if rule.kind == OverlayRule.Kind.PERCENT else 10_000):
+        raise ValidationError({"adjustment": "A discount of 100% or more is not a price."})
+    if rule.effective_until is not None and rule.effective_until <= rule.effective_from:
+        raise ValidationError({"effective_until": "The period ends after it starts."})
+
+
+def _close_replaced(rule: OverlayRule) -> None:
+    replaced = OverlayRule.objects.filter(
+        overlay=rule.overlay,
+        provider=rule.provider,
+        model=rule.model,
+        service_tier=rule.service_tier,
+        line_kind=rule.line_kind,
+        effective_from__lt=rule.effective_from,
+        effective_until__isnull=True,
+    )
+    replaced.update(effective_until=rule.effective_from)
