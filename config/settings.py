@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page's templates and Swagger UI files
     "pricing",
     "calculator",
+    "usage",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,13 @@ if BEHIND_TLS_PROXY:
 # Request size limits: the largest text an estimate accepts, and the body that carries it.
 MAX_TEXT_BYTES = envint("MAX_TEXT_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TEXT_BYTES + 256 * 1024
+
+# Usage imports (usage/): the largest file and the most rows one import takes, where uploads wait
+# for their task, and how many rows are priced and written at a time.
+USAGE_MAX_UPLOAD_BYTES = envint("USAGE_MAX_UPLOAD_BYTES", 256 * 1024 * 1024)
+USAGE_MAX_ROWS = envint("USAGE_MAX_ROWS", 1_000_000)
+USAGE_UPLOAD_DIR = Path(envstr("USAGE_UPLOAD_DIR", str(VAR_DIR / "usage")))
+USAGE_CHUNK_ROWS = envint("USAGE_CHUNK_ROWS", 2_000)
 
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).
 TOKENIZER_DATA_DIR = Path(envstr("TOKENIZER_DATA_DIR", str(VAR_DIR / "tokenizers")))

@@ -1,0 +1,154 @@
+"""The usage imports API: POST /api/v1/usage/imports (multipart ``file`` or a JSON body of
+``rows``) answers 202 with the import's secret id; GET shows its status, progress and, when done,
+its totals and breakdowns; DELETE removes it with its rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from config.api import ERRORS, ApiError, Iso, read_json
+from usage.formats import COLUMNS, UsageFileError
+from usage.models import UsageImport
+from usage.report import import_report
+from usage.services import create_import, create_import_from_rows, delete_import
+from usage.tasks import start_pricing
+
+router = Router(tags=["usage"])
+
+
+class ProgressOut(Schema):
+    rows_done: int
+    rows_total: int | None
+    percent: int
+
+
+class ImportErrorOut(Schema):
+    message: str
+    row: int | None = Field(description="The row at fault (the CSV header is row 1).")
+
+
+class BucketOut(Schema):
+    key: str = Field(description="The day (UTC), the model (provider/model) or the tag.")
+    rows: int
+    priced_rows: int
+    unpriced_rows: int
+    total_usd: str = Field(description="Priced rows only; exact decimal string.")
+    reported_usd: str | None
+    reported_rows: int
+    reconciled_rows: int = Field(description="Rows both priced and carrying a reported cost.")
+    difference_usd: str | None = Field(description="Computed minus reported, over the reconciled rows.")
+
+
+class BreakdownsOut(Schema):
+    by_day: list[BucketOut]
+    by_model: list[BucketOut]
+    by_tag: list[BucketOut]
+
+
+class NotFoundOut(Schema):
+    model: str
+    rows: int
+    nearest: list[str]
+
+
+class ReasonOut(Schema):
+    reason: str
+    rows: int
+
+
+class ImportOut(Schema):
+    id: str
+    status: str = Field(description="queued, running, done or failed.")
+    format: str
+    filename: str
+    created_at: Iso
+    finished_at: Iso | None
+    progress: ProgressOut
+    error: ImportErrorOut | None
+    rows: int | None = None
+    priced_rows: int | None = None
+    unpriced_rows: int | None = None
+    share_priced: str | None = None
+    total_usd: str | None = Field(None, description="Priced rows only: an unpriced row is never $0.")
+    reported_usd: str | None = None
+    reported_rows: int | None = None
+    reconciled_rows: int | None = None
+    difference_usd: str | None = None
+    unpriced_reasons: list[ReasonOut] | None = None
+    models_not_found: list[NotFoundOut] | None = None
+    breakdowns: BreakdownsOut | None = None
+
+
+@router.post(
+    "/usage/imports",
+    response={202: ImportOut, **ERRORS},
+    url_name="api-usage-imports",
+    summary="Import a usage file (multipart field file) or rows (JSON body {rows: [...]})",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            }
+        }
+    },
+)
+def create(request: HttpRequest) -> Status:
+    try:
+        if request.content_type == "multipart/form-data":
+            usage_import = _from_upload(request)
+        else:
+            usage_import = _from_rows(read_json(request))
+    except UsageFileError as error:
+        raise ApiError(error.message, field=error.column or "file", code="bad_usage_file") from None
+    return Status(202, import_report(start_pricing(usage_import)))
+
+
+def _from_upload(request: HttpRequest) -> UsageImport:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ApiError("Upload the usage file in the multipart field 'file'.", field="file")
+    limit = settings.USAGE_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ApiError(
+            f"The file is {upload.size:,} bytes; the limit is {limit:,}. Split it.",
+            field="file",
+            status=413,
+            code="too_large",
+        )
+    return create_import(chunks=upload.chunks(), filename=upload.name or "")
+
+
+def _from_rows(body: dict[str, Any]) -> UsageImport:
+    unknown = sorted(set(body) - {"rows"})
+    if unknown:
+        raise ApiError(f"Unknown field: {unknown[0]}.", field=unknown[0], code="unknown_field")
+    rows = body.get("rows")
+    if not isinstance(rows, list) or not rows:
+        raise ApiError(
+            f"rows: a non-empty list of objects with the columns {', '.join(COLUMNS)}.", field="rows"
+        )
+    return create_import_from_rows(rows=rows)
+
+
+@router.get("/usage/imports/{import_id}", response={200: ImportOut, **ERRORS}, url_name="api-usage-import")
+def detail(request: HttpRequest, import_id: str) -> dict[str, Any]:
+    """Status and progress; when done, totals, coverage, breakdowns and reconciliation."""
+    return import_report(get_object_or_404(UsageImport, pk=import_id))
+
+
+@router.delete("/usage/imports/{import_id}", response={204: None, **ERRORS})
+def delete(request: HttpRequest, import_id: str) -> Status:
+    delete_import(get_object_or_404(UsageImport, pk=import_id))
+    return Status(204, None)
