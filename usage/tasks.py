@@ -17,9 +17,9 @@ def price_import_task(import_id: str) -> None:
     price_import(import_id)
 
 
-def start_pricing(usage_import: UsageImport) -> UsageImport:
-    """Queue the import's pricing; with no broker it runs here and now (eager). The import as
-    it stands afterwards."""
-    price_import_task.delay(usage_import.id)
+def start_pricing(usage_import: UsageImport, *, queue: str | None = None) -> UsageImport:
+    """Queue the import's pricing (on ``queue``, default the default queue); with no broker it
+    runs here and now (eager). The import as it stands afterwards."""
+    price_import_task.apply_async(args=[usage_import.id], queue=queue)
     usage_import.refresh_from_db()
     return usage_import
