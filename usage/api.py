@@ -62,6 +62,12 @@ class ReasonOut(Schema):
     rows: int
 
 
+class ReconciliationOut(BucketOut):
+    key: str = Field(description="The model (provider/model).")
+    model: str
+    causes: list[str] = Field(description="What explains the difference, where it can be told.")
+
+
 class ImportOut(Schema):
     id: str
     status: str = Field(description="queued, running, done or failed.")
@@ -83,6 +89,10 @@ class ImportOut(Schema):
     unpriced_reasons: list[ReasonOut] | None = None
     models_not_found: list[NotFoundOut] | None = None
     breakdowns: BreakdownsOut | None = None
+    reconciliation: list[ReconciliationOut] | None = Field(
+        None,
+        description="Per model that carries a reported cost; differences by day and tag are in breakdowns.",
+    )
 
 
 @router.post(

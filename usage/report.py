@@ -8,7 +8,7 @@ from typing import Any
 
 from usage.models import UsageImport
 from usage.selectors import nearest_model_names
-from usage.summary import BREAKDOWNS, Bucket, Summary
+from usage.summary import BREAKDOWNS, Bucket, Summary, explain_difference
 
 
 def import_report(usage_import: UsageImport) -> dict[str, Any]:
@@ -48,7 +48,21 @@ def _totals(summary: Summary) -> dict[str, Any]:
             for name, rows in sorted(summary.not_found.items())
         ],
         "breakdowns": {name: _breakdown(name, getattr(summary, name)) for name in BREAKDOWNS},
+        "reconciliation": _reconciliation(summary),
     }
+
+
+def _reconciliation(summary: Summary) -> list[dict[str, Any]]:
+    """Per model with a reported cost: computed vs reported, and the causes that can be told."""
+    rows = []
+    for model, bucket in sorted(summary.by_model.items()):
+        notes = summary.notes.get(model)
+        if notes is None or not bucket.reported_rows:
+            continue
+        rows.append(
+            {"key": model, "model": model, **bucket.as_json(), "causes": explain_difference(bucket, notes)}
+        )
+    return rows
 
 
 def _share(bucket: Bucket) -> str:

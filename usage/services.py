@@ -26,7 +26,7 @@ from pricing.bill.money import money
 from usage.formats import UsageFileError, UsageRecord, read_generic_csv, read_json_rows
 from usage.models import UsageImport, UsageRow
 from usage.selectors import RowBill, RowBiller
-from usage.summary import Summary
+from usage.summary import BillFacts, Summary
 
 logger = logging.getLogger(__name__)
 GENERIC_CSV = "generic"
@@ -124,6 +124,12 @@ def _price_rows(usage_import: UsageImport) -> Summary:
 
 
 def _add(summary: Summary, record: UsageRecord, billed: RowBill) -> None:
+    bill, version = billed.bill, billed.version
+    facts = None
+    if bill is not None and version is not None:
+        over = bill.tier_threshold_tokens is not None
+        facts = BillFacts(version.pk, version.effective_from.isoformat(), bill.variant, over)
+    usage = record.usage
     summary.add(
         day=record.at.astimezone(UTC).date().isoformat(),
         model=billed.model_key,
@@ -132,6 +138,8 @@ def _add(summary: Summary, record: UsageRecord, billed: RowBill) -> None:
         reported_usd=record.reported_cost_usd,
         unpriced_reason=billed.unpriced_reason,
         model_found=billed.model is not None,
+        facts=facts,
+        cache_writes=bool(usage.cache_write_5m_tokens or usage.cache_write_1h_tokens),
     )
 
 

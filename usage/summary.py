@@ -70,6 +70,35 @@ class Bucket:
 
 
 @dataclass
+class ModelNotes:
+    """What a model's rows were billed by, to explain a difference with the reported cost."""
+
+    versions: dict[str, str] = field(default_factory=dict)  # price version id → effective_from
+    variants: dict[str, int] = field(default_factory=dict)  # variant → rows
+    over_threshold_rows: int = 0
+    cache_write_rows: int = 0
+    reported_places: int = 0  # the most decimal places a reported cost was given with
+    reported_unpriced_usd: Decimal = ZERO
+
+    def state(self) -> dict[str, Any]:
+        return {**vars(self), "reported_unpriced_usd": str(self.reported_unpriced_usd)}
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> ModelNotes:
+        return cls(**{**data, "reported_unpriced_usd": Decimal(data["reported_unpriced_usd"])})
+
+
+@dataclass(frozen=True)
+class BillFacts:
+    """The facts of one row's bill the reconciliation explains by (none when unpriced)."""
+
+    price_version: int
+    effective_from: str
+    variant: str
+    over_threshold: bool
+
+
+@dataclass
 class Summary:
     """The whole import, by day (UTC), by model and by tag; models not found with their rows."""
 
@@ -79,6 +108,7 @@ class Summary:
     by_tag: dict[str, Bucket] = field(default_factory=dict)
     unpriced_reasons: dict[str, int] = field(default_factory=dict)
     not_found: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, ModelNotes] = field(default_factory=dict)
 
     def add(
         self,
@@ -90,6 +120,8 @@ class Summary:
         reported_usd: Decimal | None,
         unpriced_reason: str = "",
         model_found: bool = True,
+        facts: BillFacts | None = None,
+        cache_writes: bool = False,
     ) -> None:
         self.total.add(cost_usd, reported_usd)
         for key, buckets in ((day, self.by_day), (model, self.by_model)):
@@ -100,6 +132,23 @@ class Summary:
             self.unpriced_reasons[unpriced_reason] = self.unpriced_reasons.get(unpriced_reason, 0) + 1
         if not model_found:
             self.not_found[model] = self.not_found.get(model, 0) + 1
+        self._note(self.notes.setdefault(model, ModelNotes()), facts, cache_writes, reported_usd)
+
+    @staticmethod
+    def _note(
+        notes: ModelNotes, facts: BillFacts | None, cache_writes: bool, reported: Decimal | None
+    ) -> None:
+        if facts is not None:
+            notes.versions[str(facts.price_version)] = facts.effective_from
+            notes.variants[facts.variant] = notes.variants.get(facts.variant, 0) + 1
+            notes.over_threshold_rows += facts.over_threshold
+        notes.cache_write_rows += cache_writes
+        if reported is not None:
+            exponent = reported.as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            notes.reported_places = max(notes.reported_places, places)
+            if facts is None:
+                notes.reported_unpriced_usd += reported
 
     def state(self) -> dict[str, Any]:
         return {
@@ -107,6 +156,7 @@ class Summary:
             **{name: {k: b.state() for k, b in getattr(self, name).items()} for name in BREAKDOWNS},
             "unpriced_reasons": self.unpriced_reasons,
             "not_found": self.not_found,
+            "notes": {model: notes.state() for model, notes in self.notes.items()},
         }
 
     @classmethod
@@ -116,6 +166,7 @@ class Summary:
             **{name: {k: Bucket.from_json(v) for k, v in data[name].items()} for name in BREAKDOWNS},
             unpriced_reasons=dict(data["unpriced_reasons"]),
             not_found=dict(data["not_found"]),
+            notes={model: ModelNotes.from_state(notes) for model, notes in data["notes"].items()},
         )
 
 
@@ -133,3 +184,41 @@ def _number(value: str | int) -> Decimal | int:
 def _signed(value: Decimal) -> str:
     text = money(abs(value)) or "0"
     return f"-{text}" if value < 0 else text
+
+
+def explain_difference(bucket: Bucket, notes: ModelNotes) -> list[str]:
+    """The causes that can be told of a model's difference between computed and reported cost."""
+    if not bucket.reconciled_rows and not notes.reported_unpriced_usd:
+        return []
+    causes = []
+    difference = bucket.reconciled_computed_usd - bucket.reconciled_reported_usd
+    if notes.reported_unpriced_usd:
+        causes.append(
+            f"rows unpriced here carry ${money(notes.reported_unpriced_usd)} of reported cost,"
+            " left out of the comparison"
+        )
+    if len(notes.versions) > 1:
+        starts = ", ".join(sorted(start[:10] for start in notes.versions.values())[1:])
+        causes.append(f"the price changed inside the period (from {starts}): each row billed at its own")
+    other = {variant: rows for variant, rows in notes.variants.items() if variant != "standard"}
+    if other:
+        listed = ", ".join(f"{variant} ({rows:,} rows)" for variant, rows in sorted(other.items()))
+        causes.append(f"rows billed on another tier or time band: {listed}")
+    if notes.over_threshold_rows:
+        causes.append(
+            f"{notes.over_threshold_rows:,} rows passed a long-context threshold:"
+            " the higher rate billed them whole"
+        )
+    if notes.cache_write_rows:
+        causes.append(
+            f"{notes.cache_write_rows:,} rows wrote to the cache:"
+            " its lifetime (5 minutes or 1 hour) sets the rate"
+        )
+    if difference and abs(difference) <= _rounding_bound(bucket.reconciled_rows, notes.reported_places):
+        causes.append(f"within rounding: reported costs carry {notes.reported_places} decimal places")
+    return causes
+
+
+def _rounding_bound(rows: int, places: int) -> Decimal:
+    """The most that rounding each of ``rows`` reported costs to ``places`` places can add up to."""
+    return rows * Decimal(5) * Decimal(10) ** -(places + 1)
