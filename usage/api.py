@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from config.api import ERRORS, ApiError, Iso, read_json
-from usage.formats import COLUMNS, UsageFileError
+from usage.formats import COLUMNS, FORMATS, GENERIC, UsageFileError
 from usage.models import UsageImport
 from usage.report import import_report
 from usage.services import create_import, create_import_from_rows, delete_import
@@ -106,7 +106,10 @@ class ImportOut(Schema):
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "format": {"type": "string", "enum": list(FORMATS), "default": GENERIC},
+                        },
                         "required": ["file"],
                     }
                 }
@@ -137,7 +140,10 @@ def _from_upload(request: HttpRequest) -> UsageImport:
             status=413,
             code="too_large",
         )
-    return create_import(chunks=upload.chunks(), filename=upload.name or "")
+    file_format = request.POST.get("format") or GENERIC
+    if file_format not in FORMATS:
+        raise ApiError(f"format: one of {', '.join(FORMATS)}.", field="format", code="unknown_format")
+    return create_import(chunks=upload.chunks(), filename=upload.name or "", file_format=file_format)
 
 
 def _from_rows(body: dict[str, Any]) -> UsageImport:

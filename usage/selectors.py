@@ -10,10 +10,11 @@ versions read once; a property test holds the totals to the sum of ``/api/v1/bil
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from decimal import Decimal
 
-from pricing.bill import Bill, BillError, compute_bill
+from pricing.bill import Bill, BillError, BillUsage, PriceSheet, compute_bill
 from pricing.models import LanguageModel, PriceVersion, Provider
 from pricing.selectors.bills import prefetch_sheets, sheet_of
 from usage.formats import UsageRecord
@@ -65,17 +66,31 @@ class RowBiller:
         if version is None:
             return RowBill(key, model, None, None, "no price in force at that moment")
         try:
-            bill = compute_bill(
-                sheet_of(version),
-                record.usage,
-                at=record.at,
-                service_tier=record.service_tier,
-                provider=model.provider.slug,
-                model=model.slug,
-            )
+            bill = _bill_requests(sheet_of(version), record, provider=model.provider.slug, model=model.slug)
         except BillError as error:
             return RowBill(key, model, version, None, error.message)
         return RowBill(key, model, version, bill)
+
+
+def _bill_requests(sheet: PriceSheet, record: UsageRecord, *, provider: str, model: str) -> Bill:
+    """One request's bill, or ``record.requests`` requests of the average size: n bills of the
+    usage divided by n, plus one of what the division left (each quantity's remainder)."""
+
+    def bill(usage: BillUsage) -> Bill:
+        return compute_bill(
+            sheet, usage, at=record.at, service_tier=record.service_tier, provider=provider, model=model
+        )
+
+    n = record.requests
+    if n == 1:
+        return bill(record.usage)
+    counts = {f.name: getattr(record.usage, f.name) for f in fields(BillUsage) if f.name != "images"}
+    each = bill(BillUsage(**{name: count // n for name, count in counts.items()}))
+    lines = [replace(line, quantity=line.quantity * n, usd=line.usd * n) for line in each.lines]
+    rest = {name: count % n for name, count in counts.items()}
+    if any(rest.values()):
+        lines += bill(BillUsage(**rest)).lines
+    return replace(each, lines=tuple(lines), total_usd=sum((line.usd for line in lines), Decimal(0)))
 
 
 def _in_force(versions: list[PriceVersion], at: datetime) -> PriceVersion | None:

@@ -23,24 +23,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from pricing.bill.money import money
-from usage.formats import UsageFileError, UsageRecord, read_generic_csv, read_json_rows
+from usage.formats import FORMATS, GENERIC, UsageFileError, UsageRecord, read_json_rows
 from usage.models import UsageImport, UsageRow
 from usage.selectors import RowBill, RowBiller
 from usage.summary import BillFacts, Summary
 
 logger = logging.getLogger(__name__)
-GENERIC_CSV = "generic"
 GENERIC_JSON = "generic-json"
 
 
 def upload_path(usage_import: UsageImport) -> Path:
-    suffix = ".json" if usage_import.format == GENERIC_JSON else ".csv"
+    suffix = ".csv" if usage_import.format == GENERIC else ".json"
     return settings.USAGE_UPLOAD_DIR / f"{usage_import.id}{suffix}"
 
 
-def create_import(*, chunks: Iterable[bytes], filename: str) -> UsageImport:
-    """Keep an uploaded generic CSV (given as byte chunks) after reading it whole."""
-    usage_import = UsageImport(format=GENERIC_CSV, filename=filename[:255])
+def create_import(*, chunks: Iterable[bytes], filename: str, file_format: str = GENERIC) -> UsageImport:
+    """Keep an uploaded file of ``file_format`` (one of ``FORMATS``, given as byte chunks) after
+    reading it whole."""
+    usage_import = UsageImport(format=file_format, filename=filename[:255])
     path = upload_path(usage_import)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -81,7 +81,7 @@ def _queue(usage_import: UsageImport) -> UsageImport:
 def _records(usage_import: UsageImport, stream: BinaryIO) -> Iterator[UsageRecord]:
     if usage_import.format == GENERIC_JSON:
         return read_json_rows(json.load(stream), max_rows=settings.USAGE_MAX_ROWS)
-    return read_generic_csv(stream, max_rows=settings.USAGE_MAX_ROWS)
+    return FORMATS[usage_import.format](stream, max_rows=settings.USAGE_MAX_ROWS)
 
 
 def price_import(import_id: str) -> None:

@@ -22,7 +22,11 @@ TOKEN_COLUMNS = (
 @dataclass(frozen=True)
 class UsageRecord:
     """One request: when, on what, its usage (disjoint, as ``/api/v1/bill`` takes it), the
-    tier, what the provider reported it cost (USD, when the file says) and its tags."""
+    tier, what the provider reported it cost (USD, when the file says) and its tags.
+
+    A vendor's aggregate (a day's bucket) is one record of ``requests`` requests: its usage is
+    their sum, billed as that many requests of the average size (so a long-context threshold is
+    judged per request, not on the bucket's total)."""
 
     row: int
     at: datetime
@@ -31,3 +35,4 @@ class UsageRecord:
     service_tier: str = "standard"
     reported_cost_usd: Decimal | None = None
     tags: tuple[str, ...] = ()
+    requests: int = 1
