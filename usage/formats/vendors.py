@@ -167,6 +167,7 @@ def _anthropic_result(result: Item, start: Any, row: int) -> UsageRecord:
             cache_write_5m_tokens=_count(creation, "ephemeral_5m_input_tokens", row=row),
             cache_write_1h_tokens=_count(creation, "ephemeral_1h_input_tokens", row=row),
             output_tokens=_count(result, "output_tokens", row=row),
+            web_searches=_count(result.get("server_tool_use") or {}, "web_search_requests", row=row),
         ),
         service_tier="standard" if tier in (None, "", "standard") else str(tier),
         tags=tuple(str(result[key]) for key in ("workspace_id",) if result.get(key)),
