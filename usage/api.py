@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from config.api import ERRORS, ApiError, Iso, read_json
+from config.api import ERRORS, ApiError, ErrorOut, Iso, read_json
 from usage.formats import COLUMNS, FORMATS, GENERIC, UsageFileError
 from usage.models import UsageImport
 from usage.report import import_report
+from usage.selectors import nearest_model_names
 from usage.services import create_import, create_import_from_rows, delete_import
 from usage.tasks import start_pricing
+from usage.whatif import cheapest_alternatives, what_if
 
 router = Router(tags=["usage"])
 
@@ -168,3 +170,78 @@ def detail(request: HttpRequest, import_id: str) -> dict[str, Any]:
 def delete(request: HttpRequest, import_id: str) -> Status:
     delete_import(get_object_or_404(UsageImport, pk=import_id))
     return Status(204, None)
+
+
+class RangeOut(Schema):
+    low_usd: str
+    high_usd: str
+
+
+class RatioOut(Schema):
+    from_tokenizer: str
+    to_tokenizer: str
+    low: str
+    mid: str
+    high: str
+    by_kind: dict[str, str]
+    measured: bool = Field(description="False: a tokenizer was unavailable, so counts were not scaled.")
+
+
+class WhatIfOut(Schema):
+    model: str
+    service_tier: str | None = Field(description="None: each row's own tier.")
+    tokenizer: str
+    total_usd: str = Field(description="At the measured ratio over the whole corpus (priced rows only).")
+    range: RangeOut = Field(description="At the corpus's extreme content kinds.")
+    rows: int
+    priced_rows: int
+    unpriced_rows: int
+    unpriced_reasons: list[str]
+    ratios: list[RatioOut]
+    ratio_source: str
+    limits: list[str]
+
+
+class AlternativeOut(Schema):
+    model: str
+    total_usd: str
+    range: RangeOut
+    rows: int
+    priced_rows: int
+    unpriced_rows: int
+
+
+def _done_import(import_id: str) -> UsageImport:
+    usage_import = get_object_or_404(UsageImport, pk=import_id)
+    if usage_import.status != UsageImport.Status.DONE:
+        raise ApiError(f"The import is {usage_import.status}, not done yet.", status=409, code="not_done")
+    return usage_import
+
+
+@router.get(
+    "/usage/imports/{import_id}/what-if",
+    response={200: WhatIfOut, 409: ErrorOut, **ERRORS},
+    url_name="api-usage-what-if",
+    summary="The same usage on another model: its total and range",
+)
+def what_if_view(
+    request: HttpRequest, import_id: str, model: str, service_tier: str | None = None
+) -> dict[str, Any]:
+    usage_import = _done_import(import_id)
+    try:
+        return what_if(usage_import, model_key=model, service_tier=service_tier or None)
+    except LookupError:
+        nearest = ", ".join(nearest_model_names(model)) or "none close"
+        raise ApiError(
+            f"Unknown model {model!r} (nearest: {nearest}).", field="model", code="unknown_model"
+        ) from None
+
+
+@router.get(
+    "/usage/imports/{import_id}/alternatives",
+    response={200: list[AlternativeOut], 409: ErrorOut, **ERRORS},
+    url_name="api-usage-alternatives",
+    summary="The cheapest featured models for the same usage",
+)
+def alternatives(request: HttpRequest, import_id: str) -> list[dict[str, Any]]:
+    return cheapest_alternatives(_done_import(import_id))
