@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from config.api import ERRORS, ApiError, ErrorOut, Iso, read_json
+from usage.exports import focus_csv, focus_json
 from usage.formats import COLUMNS, FORMATS, GENERIC, UsageFileError
 from usage.models import UsageImport
 from usage.report import import_report
@@ -245,3 +246,27 @@ def what_if_view(
 )
 def alternatives(request: HttpRequest, import_id: str) -> list[dict[str, Any]]:
     return cheapest_alternatives(_done_import(import_id))
+
+
+@router.get(
+    "/usage/imports/{import_id}/focus.csv",
+    response={200: None, 409: ErrorOut, **ERRORS},
+    url_name="api-usage-focus-csv",
+)
+def export_csv(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
+    """Every bill line as a FinOps FOCUS row (BilledCost, ListCost, EffectiveCost, ChargePeriodStart...)."""
+    usage_import = _done_import(import_id)
+    response = StreamingHttpResponse(focus_csv(usage_import), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="usage-{usage_import.id[:8]}-focus.csv"'
+    return response
+
+
+@router.get(
+    "/usage/imports/{import_id}/focus.json",
+    response={200: None, 409: ErrorOut, **ERRORS},
+    url_name="api-usage-focus-json",
+)
+def export_json(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
+    """The same FOCUS rows as JSON: {"columns": [...], "rows": [{column: value}, ...]}."""
+    usage_import = _done_import(import_id)
+    return StreamingHttpResponse(focus_json(usage_import), content_type="application/json")
