@@ -64,6 +64,7 @@ bench: install-dev assets catalogue
 	$(BIN)/python bench/tokenizers_bench.py
 	$(BIN)/python bench/adversarial_bench.py
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write
+	$(BIN)/python bench/usage_import_bench.py --write
 
 lint: install-dev
 	$(BIN)/ruff check .

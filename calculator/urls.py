@@ -3,10 +3,11 @@ from django.urls import path
 from config.api import make_api
 from pricing.api.bill import router as bill_router
 from pricing.api.catalogue import router as catalogue_router
+from usage.api import router as usage_router
 
 from . import api, reprice_api, views
 
-api_v1 = make_api([catalogue_router, bill_router, api.router, reprice_api.router])
+api_v1 = make_api([catalogue_router, bill_router, api.router, reprice_api.router, usage_router])
 
 urlpatterns = [
     path("", views.index, name="calculator"),

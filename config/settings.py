@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page's templates and Swagger UI files
     "pricing",
     "calculator",
+    "usage",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,13 @@ COUNT_DEADLINE_SECONDS = envint("COUNT_DEADLINE_SECONDS", 10)
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", MAX_TEXT_BYTES + 256 * 1024)
 ADMIN_UPLOAD_MAX_BYTES = envint("ADMIN_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
+# Usage imports (usage/): the largest file and the most rows one import takes, where uploads wait
+# for their task, and how many rows are priced and written at a time.
+USAGE_MAX_UPLOAD_BYTES = envint("USAGE_MAX_UPLOAD_BYTES", 256 * 1024 * 1024)
+USAGE_MAX_ROWS = envint("USAGE_MAX_ROWS", 1_000_000)
+USAGE_UPLOAD_DIR = Path(envstr("USAGE_UPLOAD_DIR", str(VAR_DIR / "usage")))
+USAGE_CHUNK_ROWS = envint("USAGE_CHUNK_ROWS", 2_000)
 
 # Tokenizer vocabulary files (fetched and verified by `manage.py fetch_tokenizer_assets`).
 TOKENIZER_DATA_DIR = Path(envstr("TOKENIZER_DATA_DIR", str(VAR_DIR / "tokenizers")))

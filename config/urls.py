@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("pricing.urls")),
     path("", include("calculator.urls")),
+    path("", include("usage.urls")),
 ]
 
 handler404 = "config.api.not_found"

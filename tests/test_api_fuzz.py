@@ -82,7 +82,13 @@ def api_client(client, db, settings):
 
 
 def test_every_json_endpoint_is_swept():
-    assert POSTS == ["/api/v1/bill", "/api/v1/comparisons", "/api/v1/estimate", "/api/v1/tokenize"]
+    assert POSTS == [
+        "/api/v1/bill",
+        "/api/v1/comparisons",
+        "/api/v1/estimate",
+        "/api/v1/tokenize",
+        "/api/v1/usage/imports",
+    ]
     assert "/api/v1/models/{provider}/{model}/prices" in GETS
 
 

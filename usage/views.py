@@ -1,0 +1,39 @@
+"""The usage pages: an upload form, and an import's page (progress, then its summary). The page
+reads the same report as GET /api/v1/usage/imports/{id}; what-if tables are fetched by the
+page's script from the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from pricing.models import LanguageModel
+from usage.formats import COLUMNS, FORMATS
+from usage.models import UsageImport
+from usage.report import import_report
+
+
+def upload_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "usage/upload.html", {"formats": list(FORMATS), "columns": COLUMNS})
+
+
+def import_page(request: HttpRequest, import_id: str) -> HttpResponse:
+    report = import_report(get_object_or_404(UsageImport, pk=import_id))
+    models = (
+        LanguageModel.objects.listed().sold().select_related("provider").order_by("provider__slug", "slug")
+    )
+    context = {
+        "report": report,
+        "day_max": _largest(report, "by_day"),
+        "models": [f"{m.provider.slug}/{m.slug}" for m in models],
+    }
+    return render(request, "usage/import.html", context)
+
+
+def _largest(report: dict[str, Any], breakdown: str) -> str:
+    """The largest total of a breakdown, for the bars' scale ("0" when there is none)."""
+    buckets = (report.get("breakdowns") or {}).get(breakdown) or []
+    return str(max((Decimal(b["total_usd"]) for b in buckets), default=Decimal(0)))
