@@ -76,12 +76,21 @@ function moneyCell(row, key) {
   return td;
 }
 
-function modelCell(row, isCheapest) {
+function pinButton(row, pinned) {
+  const button = el("button", "pin", pinned ? "★" : "☆");
+  button.type = "button";
+  button.dataset.pin = rowKey(row);
+  button.setAttribute("aria-pressed", String(pinned));
+  button.setAttribute("aria-label", `Pin ${label(row)} to the answer`);
+  return button;
+}
+
+function modelCell(row, isCheapest, pinned) {
   const td = el("td", "model sticky");
   td.dataset.col = "name";
   const name = el("span", "model-name", row.name);
   name.title = `${row.provider}/${row.model}`;
-  td.append(name);
+  td.append(pinButton(row, pinned), " ", name);
   if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
   if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
   if (row.tier) td.append(el("span", "cell-detail", row.tier));
@@ -168,28 +177,31 @@ function textCell(row, column) {
 // Columns whose cells say more than their value; the rest are drawn by their kind.
 const CELLS = { name: modelCell, tokenizer: tokenizerCell, input_tokens: inputTokensCell, output_tokens: outputTokensCell, total_usd: totalCell, fits_context: fitsCell };
 
-function cell(row, column, isCheapest) {
+function cell(row, column, isCheapest, pinned) {
   const special = CELLS[column.name];
-  if (special) return special(row, isCheapest);
+  if (special) return special(row, isCheapest, pinned);
   if (column.kind === "money") return moneyCell(row, column.name);
   if (NUMERIC_KINDS.includes(column.kind)) return numberCell(row, column.name);
   return textCell(row, column);
 }
 
-function renderRow(row, isCheapest, columns) {
+function renderRow(row, isCheapest, columns, pinned) {
   const tr = el("tr");
   tr.dataset.key = rowKey(row);
   if (isCheapest) tr.classList.add("cheapest");
   if (!row.available) tr.classList.add("unavailable");
-  tr.append(...columns.map((column) => cell(row, column, isCheapest)));
+  tr.append(...columns.map((column) => cell(row, column, isCheapest, pinned)));
   return tr;
 }
 
 /** Replace the table body; returns the rows shown, in order. */
-export function renderTable(tbody, { rows, columns, cheapest, filters, sort }) {
+export function renderTable(tbody, { rows, columns, cheapest, filters, sort, pins = [] }) {
   const shown = sortRows(filterRows(rows, filters), sort, columns);
   const fragment = document.createDocumentFragment();
-  for (const row of shown) fragment.append(renderRow(row, rowKey(row) === cheapest, columns));
+  for (const row of shown) {
+    const key = rowKey(row);
+    fragment.append(renderRow(row, key === cheapest, columns, pins.includes(key)));
+  }
   if (!shown.length) {
     const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
     td.colSpan = columns.length;
