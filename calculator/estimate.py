@@ -27,6 +27,7 @@ from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
+from .charged import rates_charged
 from .columns import COUNTED, EstimateRow
 from .fidelity import ModelCount, ModelRef, average_counts, count_models
 from .inputs import EstimateRequest
@@ -288,6 +289,7 @@ def _costs(
         "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
         "service_tier": bill.variant,
         "threshold_note": _threshold_note(bill.threshold),
+        **rates_charged(version, bill),
     }
 
 

@@ -28,6 +28,7 @@ async function save(page) {
     page.$("save-link").textContent = new URL(saved.url, window.location.href).href;
     page.$("save-json").href = saved.json_url;
     page.$("save-csv").href = saved.csv_url;
+    page.$("copy-status").textContent = "";
     page.$("save-result").hidden = false;
   } catch (error) {
     errorSlot.textContent = error.field ? `${error.field.replace(/_/g, " ")}: ${error.message}` : error.message;
@@ -142,7 +143,24 @@ export async function reopen(page, id) {
   }
 }
 
+/** Copy the permalink; where the clipboard is refused, select the link's text instead. */
+async function copyLink(page) {
+  const link = page.$("save-link");
+  const status = page.$("copy-status");
+  try {
+    await navigator.clipboard.writeText(link.href);
+    status.textContent = "Link copied.";
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+  }
+}
+
 export function bind(page) {
   page.$("save-button").addEventListener("click", () => save(page));
+  page.$("copy-link").addEventListener("click", () => copyLink(page));
 }
 

@@ -46,7 +46,12 @@ def test_healthz_says_ok_only_after_the_tokenizers_and_chat_framing_are_loaded(s
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            ["bin/run-dev"], cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            ["bin/run-dev"],
+            cwd=ROOT,
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + START_LIMIT_S
@@ -69,7 +74,9 @@ def test_healthz_says_ok_only_after_the_tokenizers_and_chat_framing_are_loaded(s
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
             assert json.load(response)["results"]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/calculator/app.js", timeout=60) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/calculator/app.js", timeout=60
+        ) as response:
             assert response.status == 200, "the page's script must be served without runserver"
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -2,6 +2,8 @@
 models' cost right under the box, inside the first screen, on a desktop and on a phone; the
 assumptions fold into "More options", whose summary says what is assumed."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -46,7 +48,9 @@ def test_a_pasted_text_shows_tokens_and_the_cheapest_cost_in_the_first_screen(pa
     expect(cheapest).to_contain_text("$")
     # The strip's cost is the table's cheapest row, to the digit.
     best_row = page.locator("#results-body tr.cheapest")
-    expect(best_row.locator('td[data-col="total_usd"]')).to_have_attribute("data-usd", cheapest.get_attribute("data-usd"))
+    expect(best_row.locator('td[data-col="total_usd"]')).to_have_attribute(
+        "data-usd", cheapest.get_attribute("data-usd")
+    )
     page.evaluate("window.scrollTo(0, 0)")
     assert in_first_screen(page, "#answer-cheapest"), f"the cost is below the first {screen} screen"
     # A desktop shows every count; a phone at least starts the list above the fold.
@@ -94,3 +98,30 @@ def test_a_link_that_changes_an_assumption_opens_the_options(page):
     page.goto("/?output_tokens=800")
     expect(page.locator("#more-options")).to_have_attribute("open", "")
     expect(page.locator("#options-assumed")).to_contain_text("800 output tokens")
+
+
+def test_a_saved_comparison_copies_its_link_and_its_csv_opens_as_a_table(browser, live_server, catalogue):
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto("/")
+        page.fill("#text", PROMPT)
+        expect(page.locator("#answer-cheapest .answer-usd")).to_contain_text("$")
+        page.click("#save-button")
+        expect(page.locator("#save-result")).to_be_visible()
+        page.click("#copy-link")
+        expect(page.locator("#copy-status")).to_have_text("Link copied.")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == live_server.url + page.locator("#save-link").get_attribute("href")
+
+        with page.expect_download() as download:
+            page.click("#save-csv")
+        with open(download.value.path(), encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(io.StringIO(handle.read()))
+            rows = list(reader)
+        assert reader.fieldnames[0] == "provider"
+        mini = next(r for r in rows if f"{r['provider']}/{r['model']}" == MINI)
+        assert Decimal(mini["input_usd_per_mtok"]) == MINI_IN
+    finally:
+        context.close()
