@@ -62,6 +62,7 @@ bench: install-dev assets catalogue
 	@# tokencost is only the comparison baseline: installed for the benchmark, never for the app.
 	$(BIN)/pip install --quiet --no-deps tokencost==0.1.26
 	$(BIN)/python bench/tokenizers_bench.py
+	$(BIN)/python bench/page_first_answer.py
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write
 
 lint: install-dev
