@@ -40,10 +40,7 @@ def usd_short(value: Decimal | None, significant: int = 3) -> str:
         return "$0"
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1:
-        places = Decimal("0.01")
-    else:
-        places = Decimal(1).scaleb(size.adjusted() - significant + 1)
+    places = Decimal("0.01") if size >= 1 else Decimal(1).scaleb(size.adjusted() - significant + 1)
     rounded = size.quantize(places, rounding=ROUND_HALF_UP)
     if rounded >= 1:  # 0.9996 rounds up to a dollar: shown as one
         size, rounded = rounded, rounded.quantize(Decimal("0.01"))
