@@ -137,9 +137,14 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
         if missing:
             raise UnknownModel(missing[0])
         only = list(found.values())
-    return models_with_prices(
-        at=at, only=only, featured_only=request.models is None and not request.all_models, with_evidence=False
-    )
+    featured_only = request.models is None and not request.all_models
+    rows = models_with_prices(at=at, only=only, featured_only=featured_only, with_evidence=False)
+    if featured_only and request.as_of is not None and not any(row.version for row in rows):
+        # No featured model was priced then: the default set is the models that were, featured
+        # (with since when each is priced) first.
+        then = models_with_prices(at=at, featured_only=False, with_evidence=False)
+        rows = rows + [row for row in then if row.version and not row.model.featured]
+    return rows
 
 
 def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:

@@ -163,6 +163,7 @@ async function runEstimate() {
   try {
     const result = await api.estimateChannel.send("POST", urls.estimate, body);
     state.result = result;
+    result.empty_reason = emptyReason(result);
     state.lastTokenizerCount = result.tokenizers.length;
     state.pinnedRows = [];
     setBusy(false);
@@ -248,6 +249,18 @@ function summariseOptions() {
   $("options-assumed").textContent = answer.describeAssumptions($);
 }
 
+/** Why no model is the cheapest that fits: no price on that date, no count, or no fit. */
+function emptyReason(result) {
+  const day = result.as_of.slice(0, 10);
+  const costed = result.results.filter((row) => row.total_usd !== null);
+  if (!costed.length && result.results.some((row) => row.price_note)) {
+    return `No model shown has a price known on ${day}; each row says since when it is priced. ` +
+      "Choose a later date, or tick All models.";
+  }
+  if (!costed.length) return "No model could be costed: their tokenizers are unavailable.";
+  return "No model fits this prompt plus the expected output in its context window.";
+}
+
 function renderSummary(result) {
   const summary = $("summary");
   summary.replaceChildren();
@@ -257,7 +270,7 @@ function renderSummary(result) {
       ` at ${formatUsd(best.total_usd)} per request`,
       best.requests_per_month !== 1 ? `, ${formatUsd(best.monthly_usd)} a month` : "", ".");
   } else if (result.results.length) {
-    summary.append(el("strong", null, "No model fits"), " this prompt plus the expected output in its context window.");
+    summary.append(el("strong", null, emptyReason(result)));
   }
   const stats = result.text;
   if (stats) {

@@ -125,3 +125,11 @@ def test_a_saved_comparison_copies_its_link_and_its_csv_opens_as_a_table(browser
         assert Decimal(mini["input_usd_per_mtok"]) == MINI_IN
     finally:
         context.close()
+
+
+def test_a_date_before_any_price_names_that_reason(page):
+    page.goto("/?as_of=2021-06-01&input_tokens=1000")
+    reason = "No model shown has a price known on 2021-06-01"
+    expect(page.locator("#summary")).to_contain_text(reason)
+    expect(page.locator("#answer-cheapest")).to_contain_text(reason)
+    expect(page.locator("#summary")).not_to_contain_text("context window")
