@@ -66,13 +66,25 @@ export function sortRows(rows, sort, columns) {
     .map((item) => item.row);
 }
 
+/** The model's public page; `#v<id>` is its price version's row there. */
+function modelUrl(row, version) {
+  const path = `/models/${encodeURIComponent(row.provider)}/${row.model.split("/").map(encodeURIComponent).join("/")}`;
+  return version ? `${path}#v${version}` : path;
+}
+
 function moneyCell(row, key) {
-  const td = el("td", "num", formatUsd(row[key]));
+  const td = el("td", "num");
   td.dataset.col = key;
-  if (row[key] !== null) {
-    td.dataset.usd = row[key];
-    td.title = `Exactly $${row[key]}`;
+  if (row[key] === null || row[key] === undefined) {
+    td.textContent = formatUsd(row[key]);
+    return td;
   }
+  td.dataset.usd = row[key];
+  // Each cost links to the price version that produced it.
+  const link = el("a", "money", formatUsd(row[key]));
+  link.href = modelUrl(row, row.price_version);
+  link.title = `Exactly $${row[key]}; price version ${row.price_version}`;
+  td.append(link);
   return td;
 }
 
@@ -88,8 +100,9 @@ function pinButton(row, pinned) {
 function modelCell(row, isCheapest, pinned) {
   const td = el("td", "model sticky");
   td.dataset.col = "name";
-  const name = el("span", "model-name", row.name);
-  name.title = `${row.provider}/${row.model}`;
+  const name = el("a", "model-name", row.name);
+  name.href = modelUrl(row);
+  name.title = `${row.provider}/${row.model}: its page and price history`;
   td.append(pinButton(row, pinned), " ", name);
   if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
   if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));

@@ -133,3 +133,19 @@ def test_a_date_before_any_price_names_that_reason(page):
     expect(page.locator("#summary")).to_contain_text(reason)
     expect(page.locator("#answer-cheapest")).to_contain_text(reason)
     expect(page.locator("#summary")).not_to_contain_text("context window")
+
+
+def test_a_model_name_links_to_its_page_and_a_cost_to_its_price_version(page):
+    from pricing.models import PriceVersion
+
+    version = PriceVersion.objects.effective().get(model__provider__slug="openai", model__slug="gpt-4.1-mini")
+    page.goto("/")
+    page.fill("#text", PROMPT)
+    mini = row(page, MINI)
+    expect(mini.locator('td[data-col="name"] a.model-name')).to_have_attribute(
+        "href", "/models/openai/gpt-4.1-mini"
+    )
+    total = mini.locator('td[data-col="total_usd"] a')
+    expect(total).to_have_attribute("href", f"/models/openai/gpt-4.1-mini#v{version.pk}")
+    total.click()
+    expect(page.locator(f"tr#v{version.pk}")).to_be_visible()
