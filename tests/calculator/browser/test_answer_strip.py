@@ -149,3 +149,13 @@ def test_a_model_name_links_to_its_page_and_a_cost_to_its_price_version(page):
     expect(total).to_have_attribute("href", f"/models/openai/gpt-4.1-mini#v{version.pk}")
     total.click()
     expect(page.locator(f"tr#v{version.pk}")).to_be_visible()
+
+
+def test_the_first_tab_offers_a_skip_link_to_the_content(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    skip.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
