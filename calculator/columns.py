@@ -22,7 +22,8 @@ class Column:
     """``kind`` says how to sort and show a value: money is an exact decimal string, tokens and
     counts are integers, a flag is true/false/null. ``shows`` names the field a table cell shows
     instead (a provider slug is shown as its name). ``counted``: the value comes from the token
-    count, so it is null when the model's tokenizer is unavailable."""
+    count, so it is null when the model's tokenizer is unavailable. ``table_after``: the table
+    shows it right after that column (a column appended for the CSV's sake, read beside others)."""
 
     name: str
     label: str
@@ -31,6 +32,7 @@ class Column:
     table: bool
     shows: str | None = None
     counted: bool = False
+    table_after: str | None = None
 
 
 def _col(
@@ -41,8 +43,9 @@ def _col(
     table: bool = False,
     shows: str | None = None,
     counted: bool = False,
+    table_after: str | None = None,
 ) -> Any:
-    return dataclasses.field(metadata={"column": (label, kind, csv, table, shows, counted)})
+    return dataclasses.field(metadata={"column": (label, kind, csv, table, shows, counted, table_after)})
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,16 @@ class EstimateRow:
     image_rule: str | None = _col("Image rule", "text")
     cache_write_tokens: int | None = _col("Cache-write tokens (assumed)", "tokens", counted=True)
     cache_write_lifetime: str | None = _col("Cache-write lifetime", "text", counted=True)
+    # The rates the request was billed at, USD per million tokens (appended: CSV order).
+    input_usd_per_mtok: Decimal | None = _col(
+        "Input $/M", "money", table=True, counted=True, table_after="output_tokens"
+    )
+    output_usd_per_mtok: Decimal | None = _col(
+        "Output $/M", "money", table=True, counted=True, table_after="input_usd_per_mtok"
+    )
+    cached_input_usd_per_mtok: Decimal | None = _col(
+        "Cache read $/M", "money", table=True, counted=True, table_after="output_usd_per_mtok"
+    )
     provider_name: str = _col("Provider name", "text", csv=False)
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)
@@ -103,10 +116,19 @@ COLUMNS: tuple[Column, ...] = tuple(
 )
 CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.csv)
 COUNTED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.counted)
-# The model's name heads its row, so it is the table's first column.
-TABLE_COLUMNS: tuple[Column, ...] = tuple(
-    sorted((c for c in COLUMNS if c.table), key=lambda c: c.name != "name")
-)
+
+
+def _table_order(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The model's name heads its row, so it is the table's first column; a column with
+    ``table_after`` follows that one."""
+    ordered = sorted((c for c in columns if c.table and not c.table_after), key=lambda c: c.name != "name")
+    for column in (c for c in columns if c.table and c.table_after):
+        at = next(i for i, c in enumerate(ordered) if c.name == column.table_after)
+        ordered.insert(at + 1, column)
+    return tuple(ordered)
+
+
+TABLE_COLUMNS: tuple[Column, ...] = _table_order(COLUMNS)
 
 
 def columns_json() -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
+from .charged import rates_charged
 from .columns import COUNTED, EstimateRow
 from .fidelity import ModelCount, ModelRef, average_counts, count_models
 from .inputs import EstimateRequest
@@ -135,9 +136,14 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]
         if missing:
             raise UnknownModel(missing[0])
         only = list(found.values())
-    return models_with_prices(
-        at=at, only=only, featured_only=request.models is None and not request.all_models, with_evidence=False
-    )
+    featured_only = request.models is None and not request.all_models
+    rows = models_with_prices(at=at, only=only, featured_only=featured_only, with_evidence=False)
+    if featured_only and request.as_of is not None and not any(row.version for row in rows):
+        # No featured model was priced then: the default set is the models that were, featured
+        # (with since when each is priced) first.
+        then = models_with_prices(at=at, featured_only=False, with_evidence=False)
+        rows = rows + [row for row in then if row.version and not row.model.featured]
+    return rows
 
 
 def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:
@@ -291,6 +297,7 @@ def _costs(
         "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
         "service_tier": bill.variant,
         "threshold_note": _threshold_note(bill.threshold),
+        **rates_charged(version, bill),
     }
 
 

@@ -86,32 +86,31 @@ def _with_names(comparison: Comparison, repriced: dict[str, Any]) -> dict[str, A
     return repriced
 
 
-def comparison_json(request: HttpRequest, comparison_id: str) -> JsonResponse:
+def _export_headers(response: HttpResponse, comparison: Comparison, extension: str) -> HttpResponse:
+    """The export's metadata in HTTP headers, so a CSV's first line can be its header row."""
+    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.id}.{extension}"'
+    response["X-Comparison-Id"] = comparison.id
+    response["X-Schema-Version"] = str(comparison.schema_version)
+    response["X-Prices-As-Of"] = comparison.as_of.isoformat()
+    return response
+
+
+def comparison_json(request: HttpRequest, comparison_id: str) -> HttpResponse:
     comparison = get_object_or_404(Comparison, pk=comparison_id)
     response = JsonResponse(comparison.export(), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.id}.json"'
-    return response
+    return _export_headers(response, comparison, "json")
 
 
 def comparison_csv(request: HttpRequest, comparison_id: str) -> HttpResponse:
+    """One header row (``provider`` first), then one row per model; the schema version, the
+    prices' moment and the id are in the JSON export and in this response's X- headers."""
     comparison = get_object_or_404(Comparison, pk=comparison_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="comparison-{comparison.id}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            "# schema_version",
-            comparison.schema_version,
-            "as_of",
-            comparison.as_of.isoformat(),
-            "id",
-            comparison.id,
-        ]
-    )
     writer.writerow(CSV_COLUMNS)
     for row in comparison.results["results"]:
         writer.writerow(["" if row.get(c) is None else _csv_cell(row[c]) for c in CSV_COLUMNS])
-    return response
+    return _export_headers(response, comparison, "csv")
 
 
 def _csv_cell(value: object) -> str:

@@ -56,8 +56,12 @@ class RefuseNulMiddleware:
         return self.get_response(request)
 
 
-# Where the admin takes uploads (the price table); the only paths with a larger size limit.
+# Where the admin takes uploads (the price table), and where a usage export is uploaded (page and
+# API): the only paths with a larger size limit, each its own.
 ADMIN_UPLOAD_PATHS = ("/admin/pricing/languagemodel/price-table/",)
+USAGE_UPLOAD_PATHS = ("/usage", "/api/v1/usage/imports")
+# A multipart body carries the file plus its boundaries and a few form fields.
+MULTIPART_SLACK_BYTES = 64 * 1024
 
 
 class RequestSizeMiddleware:
@@ -73,6 +77,8 @@ class RequestSizeMiddleware:
         limit = settings.MAX_REQUEST_BYTES
         if request.path.startswith(ADMIN_UPLOAD_PATHS):
             limit = max(limit, settings.ADMIN_UPLOAD_MAX_BYTES)
+        elif request.path in USAGE_UPLOAD_PATHS:
+            limit = max(limit, settings.USAGE_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES)
         declared = request.META.get("CONTENT_LENGTH") or ""
         if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return _refuse(request, 411, "length_required", "Send the body with a Content-Length header.")

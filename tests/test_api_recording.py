@@ -177,8 +177,8 @@ def record_comparison(client, names):
 def masked_csv(text, names):
     """The CSV export with its price version ids named as in the JSON (ids differ between databases)."""
     rows = list(csv.reader(io.StringIO(text)))
-    column = rows[1].index("price_version")
-    for row in rows[2:]:
+    column = rows[0].index("price_version")
+    for row in rows[1:]:
         row[column] = names[int(row[column])]
     out = io.StringIO()
     csv.writer(out).writerows(rows)
@@ -231,6 +231,11 @@ HISTORY_VERSION_FIELDS = (
 # tokens and lifetime in each row and CSV. No recorded request writes to the cache.
 CACHE_WRITE_FIELDS = ("cache_write_share", "cache_write_tokens", "cache_write_lifetime")
 
+# The page issue (22) added the rates each row was charged ($/M) to every row and CSV, and moved
+# the CSV's metadata line into the JSON and HTTP headers (its first line is the header row; the
+# recording's line was removed by hand).
+RATE_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
+
 
 def without_additions(name, status, body):
     """The fields added since the recording: an estimate's table columns (the port, for the page's
@@ -253,6 +258,7 @@ def without_additions(name, status, body):
     if name.startswith(("estimate", "comparison")):
         _drop(body, HISTORY_ROW_FIELDS)
         _drop(body, CACHE_WRITE_FIELDS)
+        _drop(body, RATE_FIELDS)
     elif name.startswith(("models", "price history")):
         _drop(body, HISTORY_VERSION_FIELDS)
     if name.startswith("price history") and isinstance(body, dict):
@@ -275,8 +281,8 @@ def _drop(value, names):
 
 def _without_csv_additions(text):
     rows = list(csv.reader(io.StringIO(text)))
-    added = ROW_ADDITIONS + CACHE_WRITE_FIELDS
-    keep = [i for i, column in enumerate(rows[1]) if column not in added]
+    added = ROW_ADDITIONS + CACHE_WRITE_FIELDS + RATE_FIELDS
+    keep = [i for i, column in enumerate(rows[0]) if column not in added]
     out = io.StringIO()
-    csv.writer(out).writerows([rows[0], *([row[i] for i in keep] for row in rows[1:])])
+    csv.writer(out).writerows([row[i] for i in keep] for row in rows)
     return out.getvalue()

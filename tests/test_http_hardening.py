@@ -228,3 +228,18 @@ def test_a_body_without_a_declared_length_is_refused_unread(client, db):
     )
     assert response.status_code == 411
     assert json.loads(response.content)["error"]["code"] == "length_required"
+
+
+def test_a_usage_export_may_be_as_large_as_its_own_limit(client, db, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_REQUEST_BYTES, settings.USAGE_MAX_UPLOAD_BYTES = 10_000, 200_000
+    header = b"timestamp,model,input_tokens,output_tokens\n"
+    rows = b"2026-11-02T10:00:00+00:00,openai/gpt-4o,1000,100\n" * 1000  # about 50 KB
+    upload = client.post("/api/v1/usage/imports", {"file": SimpleUploadedFile("u.csv", header + rows)})
+    assert upload.status_code != 413, upload.content[:300]
+    over = client.generic(
+        "POST", "/api/v1/usage/imports", b"", CONTENT_LENGTH="300000", **{"wsgi.input": Unreadable()}
+    )
+    assert over.status_code == 413
+    assert client.post("/", {"file": SimpleUploadedFile("u.csv", header + rows)}).status_code == 413

@@ -6,7 +6,7 @@ for people. ``money`` is for machines (JSON, CSV, stored diffs), the others are 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def money(value: Decimal | None) -> str | None:
@@ -28,3 +28,23 @@ def plain_rate(value: Decimal | None) -> str:
 def usd(value: Decimal | None) -> str:
     """A rate or amount for people with its sign: "$2.50", "$0.0028", "—" when there is none."""
     return "—" if value is None else f"${plain_rate(value)}"
+
+
+def usd_short(value: Decimal | None, significant: int = 3) -> str:
+    """An amount for people at a glance: "$1,234.57" from a dollar up, ``significant`` digits
+    below ("$0.000198"), "$0" for zero, "—" when there is none. The exact value goes beside it
+    (a title): this rounds, half up, for display only."""
+    if value is None:
+        return "—"
+    if not value:
+        return "$0"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    places = Decimal("0.01") if size >= 1 else Decimal(1).scaleb(size.adjusted() - significant + 1)
+    rounded = size.quantize(places, rounding=ROUND_HALF_UP)
+    if rounded >= 1:  # 0.9996 rounds up to a dollar: shown as one
+        size, rounded = rounded, rounded.quantize(Decimal("0.01"))
+    if size >= 1:
+        return f"{sign}${rounded:,f}"
+    whole, _, fraction = format(rounded, "f").partition(".")
+    return f"{sign}${whole}.{fraction.rstrip('0').ljust(2, '0')}"

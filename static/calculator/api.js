@@ -67,3 +67,4 @@ export function isAbort(error) {
 
 export const estimateChannel = channel();
 export const tokenizeChannel = channel();
+export const pinsChannel = channel();

@@ -1,5 +1,6 @@
 /* The calculator page: read the controls, ask the API (debounced, stale requests aborted),
  * render the table, the token view and the budget chart; keep the controls in the URL. */
+import * as answer from "./answer.js";
 import * as api from "./api.js";
 import * as budget from "./budget.js";
 import * as conversation from "./conversation.js";
@@ -31,7 +32,7 @@ const urls = {
 const textArea = $("text");
 const resultsTable = $("results");
 const sort = { key: "total_usd", descending: false };
-const state = { result: null, shown: [], estimateTimer: null, tokenizeTimer: null, lastTokenizerCount: null };
+const state = { result: null, pinnedRows: [], shown: [], estimateTimer: null, tokenizeTimer: null, lastTokenizerCount: null };
 const encoder = new TextEncoder();
 
 function source() {
@@ -117,6 +118,7 @@ function estimateBody() {
 
 function scheduleEstimate(delay = DEBOUNCE_MS) {
   clearTimeout(state.estimateTimer);
+  summariseOptions();
   $("save-result").hidden = true; // a permalink shown must match what is on screen
   state.estimateTimer = setTimeout(runEstimate, delay);
   share.writeUrl(page);
@@ -161,9 +163,12 @@ async function runEstimate() {
   try {
     const result = await api.estimateChannel.send("POST", urls.estimate, body);
     state.result = result;
+    result.empty_reason = emptyReason(result);
     state.lastTokenizerCount = result.tokenizers.length;
+    state.pinnedRows = [];
     setBusy(false);
     render();
+    fetchMissingPins();
   } catch (error) {
     if (api.isAbort(error)) return;
     setBusy(false);
@@ -192,6 +197,7 @@ function filters() {
 function render() {
   const result = state.result;
   const tbody = $("results-body");
+  renderAnswer();
   if (!result) {
     const td = el("td", null, "Paste some text (or choose a number of tokens) to see every model.");
     td.colSpan = resultsTable.tHead.rows[0].cells.length;
@@ -207,9 +213,52 @@ function render() {
   }
   state.shown = table.renderTable(tbody, {
     rows: result.results, columns: result.columns, cheapest: result.cheapest_fitting, filters: filters(), sort,
+    pins: answer.pins,
   });
   renderSummary(result);
   renderBudget(result);
+}
+
+function renderAnswer() {
+  answer.renderAnswer($, state.result, { pinnedRows: state.pinnedRows, onUnpin: (key) => togglePin(key) });
+}
+
+function togglePin(key) {
+  answer.togglePin(key);
+  share.writeUrl(page);
+  render();
+  fetchMissingPins();
+}
+
+/** Pinned models outside the table's set (e.g. not featured) are costed by a request of their own. */
+async function fetchMissingPins() {
+  const missing = state.result ? answer.missingPins(state.result) : [];
+  const known = new Set(state.pinnedRows.map(table.rowKey));
+  if (!missing.length || missing.every((key) => known.has(key))) return;
+  try {
+    const body = { ...estimateBody(), models: missing, all_models: false };
+    const extra = await api.pinsChannel.send("POST", urls.estimate, body);
+    state.pinnedRows = extra.results;
+    renderAnswer();
+  } catch (error) {
+    if (!api.isAbort(error)) state.pinnedRows = [];
+  }
+}
+
+function summariseOptions() {
+  $("options-assumed").textContent = answer.describeAssumptions($);
+}
+
+/** Why no model is the cheapest that fits: no price on that date, no count, or no fit. */
+function emptyReason(result) {
+  const day = result.as_of.slice(0, 10);
+  const costed = result.results.filter((row) => row.total_usd !== null);
+  if (!costed.length && result.results.some((row) => row.price_note)) {
+    return `No model shown has a price known on ${day}; each row says since when it is priced. ` +
+      "Choose a later date, or tick All models.";
+  }
+  if (!costed.length) return "No model could be costed: their tokenizers are unavailable.";
+  return "No model fits this prompt plus the expected output in its context window.";
 }
 
 function renderSummary(result) {
@@ -221,7 +270,7 @@ function renderSummary(result) {
       ` at ${formatUsd(best.total_usd)} per request`,
       best.requests_per_month !== 1 ? `, ${formatUsd(best.monthly_usd)} a month` : "", ".");
   } else if (result.results.length) {
-    summary.append(el("strong", null, "No model fits"), " this prompt plus the expected output in its context window.");
+    summary.append(el("strong", null, emptyReason(result)));
   }
   const stats = result.text;
   if (stats) {
@@ -336,7 +385,8 @@ function onTextChanged(delay = DEBOUNCE_MS) {
 }
 
 function bind() {
-  textArea.addEventListener("input", () => onTextChanged());
+  // A paste is a finished edit: answer at once; typing waits for a pause.
+  textArea.addEventListener("input", (event) => onTextChanged(event.inputType === "insertFromPaste" ? 0 : DEBOUNCE_MS));
   $("clear-text").addEventListener("click", () => {
     textArea.value = "";
     onTextChanged(0);
@@ -362,6 +412,10 @@ function bind() {
       share.writeUrl(page);
     });
   }
+  $("results-body").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-pin]");
+    if (button) togglePin(button.dataset.pin);
+  });
   table.bindSorting(resultsTable, sort, () => {
     render();
     share.writeUrl(page);
@@ -392,6 +446,7 @@ const comparisonId = share.readUrl(page);
 bind();
 reflectPresets();
 updateTextStats();
+summariseOptions();
 if (comparisonId) share.reopen(page, comparisonId);
 else if (source() === "tokens" || textArea.value) {
   scheduleEstimate(0);

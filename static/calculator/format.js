@@ -24,7 +24,8 @@ function groupThousands(whole) {
   return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** "$1,234.57" for amounts of a dollar or more; three significant digits below a dollar. */
+/** "$1,234.57" for amounts of a dollar or more; three significant digits below a dollar; "$0".
+ * The same rule as usd_short() in pricing/bill/money.py. */
 export function formatUsd(value) {
   if (value === null || value === undefined || value === "") return "—";
   const match = DECIMAL.exec(String(value));
@@ -33,10 +34,8 @@ export function formatUsd(value) {
   let places = 2;
   if (/^0+$/.test(whole)) {
     const firstDigit = fraction.search(/[1-9]/);
-    if (firstDigit === -1) return "$0.00";
+    if (firstDigit === -1) return "$0";
     places = Math.max(2, firstDigit + 3);
-  } else if (Number(whole) < 100) {
-    places = 4;
   }
   const [head, tail = ""] = roundDecimal(value, places).split(".");
   return "$" + groupThousands(head) + "." + tail.replace(/0+$/, "").padEnd(2, "0");

@@ -1,5 +1,6 @@
 /* Save and share: save a comparison (text only when asked), keep the controls in the URL
  * (never the text), and reopen a saved comparison from ?c=<id>. */
+import { readPins, writePins } from "./answer.js";
 import * as api from "./api.js";
 
 
@@ -27,6 +28,7 @@ async function save(page) {
     page.$("save-link").textContent = new URL(saved.url, window.location.href).href;
     page.$("save-json").href = saved.json_url;
     page.$("save-csv").href = saved.csv_url;
+    page.$("copy-status").textContent = "";
     page.$("save-result").hidden = false;
   } catch (error) {
     errorSlot.textContent = error.field ? `${error.field.replace(/_/g, " ")}: ${error.message}` : error.message;
@@ -66,6 +68,7 @@ export function writeUrl(page) {
   }
   if (page.sort.key !== "total_usd" || page.sort.descending) params.set("sort", (page.sort.descending ? "-" : "") + page.sort.key);
   if (page.$("token-tokenizer").value !== "o200k_base") params.set("tokenizer", page.$("token-tokenizer").value);
+  writePins(params);
   const query = params.toString();
   history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
 }
@@ -94,6 +97,12 @@ function applyInputs(page, values) {
 export function readUrl(page) {
   const params = new URLSearchParams(window.location.search);
   applyInputs(page, Object.fromEntries(params));
+  readPins(params);
+  // A link that changes an assumption shows the options it changed.
+  const optionNames = Object.keys(URL_CONTROLS).concat(SHARES, ["service_tier", "cache_write_lifetime"]);
+  if (optionNames.some((name) => name !== "input_tokens" && name !== "all_models" && params.has(name))) {
+    page.$("more-options").open = true;
+  }
   for (const [name, id] of Object.entries(URL_FILTERS)) {
     if (!params.has(name)) continue;
     const input = page.$(id);
@@ -134,7 +143,24 @@ export async function reopen(page, id) {
   }
 }
 
+/** Copy the permalink; where the clipboard is refused, select the link's text instead. */
+async function copyLink(page) {
+  const link = page.$("save-link");
+  const status = page.$("copy-status");
+  try {
+    await navigator.clipboard.writeText(link.href);
+    status.textContent = "Link copied.";
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+  }
+}
+
 export function bind(page) {
   page.$("save-button").addEventListener("click", () => save(page));
+  page.$("copy-link").addEventListener("click", () => copyLink(page));
 }
 

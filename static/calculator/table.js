@@ -66,22 +66,44 @@ export function sortRows(rows, sort, columns) {
     .map((item) => item.row);
 }
 
+/** The model's public page; `#v<id>` is its price version's row there. */
+function modelUrl(row, version) {
+  const path = `/models/${encodeURIComponent(row.provider)}/${row.model.split("/").map(encodeURIComponent).join("/")}`;
+  return version ? `${path}#v${version}` : path;
+}
+
 function moneyCell(row, key) {
-  const td = el("td", "num", formatUsd(row[key]));
+  const td = el("td", "num");
   td.dataset.col = key;
-  if (row[key] !== null) {
-    td.dataset.usd = row[key];
-    td.title = `Exactly $${row[key]}`;
+  if (row[key] === null || row[key] === undefined) {
+    td.textContent = formatUsd(row[key]);
+    return td;
   }
+  td.dataset.usd = row[key];
+  // Each cost links to the price version that produced it.
+  const link = el("a", "money", formatUsd(row[key]));
+  link.href = modelUrl(row, row.price_version);
+  link.title = `Exactly $${row[key]}; price version ${row.price_version}`;
+  td.append(link);
   return td;
 }
 
-function modelCell(row, isCheapest) {
+function pinButton(row, pinned) {
+  const button = el("button", "pin", pinned ? "★" : "☆");
+  button.type = "button";
+  button.dataset.pin = rowKey(row);
+  button.setAttribute("aria-pressed", String(pinned));
+  button.setAttribute("aria-label", `Pin ${label(row)} to the answer`);
+  return button;
+}
+
+function modelCell(row, isCheapest, pinned) {
   const td = el("td", "model sticky");
   td.dataset.col = "name";
-  const name = el("span", "model-name", row.name);
-  name.title = `${row.provider}/${row.model}`;
-  td.append(name);
+  const name = el("a", "model-name", row.name);
+  name.href = modelUrl(row);
+  name.title = `${row.provider}/${row.model}: its page and price history`;
+  td.append(pinButton(row, pinned), " ", name);
   if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
   if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
   if (row.tier) td.append(el("span", "cell-detail", row.tier));
@@ -168,28 +190,31 @@ function textCell(row, column) {
 // Columns whose cells say more than their value; the rest are drawn by their kind.
 const CELLS = { name: modelCell, tokenizer: tokenizerCell, input_tokens: inputTokensCell, output_tokens: outputTokensCell, total_usd: totalCell, fits_context: fitsCell };
 
-function cell(row, column, isCheapest) {
+function cell(row, column, isCheapest, pinned) {
   const special = CELLS[column.name];
-  if (special) return special(row, isCheapest);
+  if (special) return special(row, isCheapest, pinned);
   if (column.kind === "money") return moneyCell(row, column.name);
   if (NUMERIC_KINDS.includes(column.kind)) return numberCell(row, column.name);
   return textCell(row, column);
 }
 
-function renderRow(row, isCheapest, columns) {
+function renderRow(row, isCheapest, columns, pinned) {
   const tr = el("tr");
   tr.dataset.key = rowKey(row);
   if (isCheapest) tr.classList.add("cheapest");
   if (!row.available) tr.classList.add("unavailable");
-  tr.append(...columns.map((column) => cell(row, column, isCheapest)));
+  tr.append(...columns.map((column) => cell(row, column, isCheapest, pinned)));
   return tr;
 }
 
 /** Replace the table body; returns the rows shown, in order. */
-export function renderTable(tbody, { rows, columns, cheapest, filters, sort }) {
+export function renderTable(tbody, { rows, columns, cheapest, filters, sort, pins = [] }) {
   const shown = sortRows(filterRows(rows, filters), sort, columns);
   const fragment = document.createDocumentFragment();
-  for (const row of shown) fragment.append(renderRow(row, rowKey(row) === cheapest, columns));
+  for (const row of shown) {
+    const key = rowKey(row);
+    fragment.append(renderRow(row, key === cheapest, columns, pins.includes(key)));
+  }
   if (!shown.length) {
     const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
     td.colSpan = columns.length;

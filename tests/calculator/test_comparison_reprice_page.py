@@ -26,6 +26,7 @@ def test_the_page_repriced_after_the_august_change_shows_the_difference_and_the_
     assert 'data-col="saved_total_usd" data-usd="0.00087"' in html
     assert 'data-col="total_usd" data-usd="0.00165"' in html
     assert 'data-col="difference_usd" data-usd="0.00078"' in html
+    assert '<span title="Exactly 0.00078 USD">+$0.00078</span>' in html, "a difference is money, with $"
     assert "$0.66 in / $1.98 out per million tokens" in html
     assert "2026-08-17" in html
 

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -95,13 +96,36 @@ def test_the_csv_export_matches_the_json(client):
     _, saved = post(client, "/api/v1/comparisons", BODY)
     response = client.get(saved["csv_url"])
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("# schema_version,1,as_of,")
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    reader = csv.DictReader(io.StringIO(response.content.decode()))
+    rows = list(reader)
+    assert reader.fieldnames[0] == "provider", "the first line is the header row"
     assert [(r["provider"], r["model"], r["total_usd"], r["price_version"]) for r in rows] == [
         (r["provider"], r["model"], r["total_usd"] or "", str(r["price_version"] or ""))
         for r in saved["results"]  # a model retired by now (Gemini 2.5 Flash) has empty cells
     ]
+    assert response["X-Schema-Version"] == "1"
+    assert response["X-Comparison-Id"] == saved["id"]
+    assert response["X-Prices-As-Of"] == saved["as_of"]
+
+
+def test_the_json_export_carries_the_rates_each_row_was_charged(client):
+    body = {**BODY, "models": ["openai/gpt-4.1-mini"], "batch": False}
+    _, saved = post(client, "/api/v1/comparisons", body)
+    export = client.get(saved["json_url"]).json()
+    (row,) = export["results"]
+    # GPT-4.1 mini, USD per million tokens (PRODUCT.md "Facts for fixtures").
+    assert Decimal(row["input_usd_per_mtok"]) == Decimal("0.40")
+    assert Decimal(row["output_usd_per_mtok"]) == Decimal("1.60")
+    assert Decimal(row["cached_input_usd_per_mtok"]) == Decimal("0.10")
+    csv_row = next(csv.DictReader(io.StringIO(client.get(saved["csv_url"]).content.decode())))
+    assert Decimal(csv_row["output_usd_per_mtok"]) == Decimal("1.60")
+    # With batch on, the rates charged are the batch ones (half, as the facts say).
+    _, saved = post(client, "/api/v1/comparisons", {**body, "batch": True})
+    (row,) = client.get(saved["json_url"]).json()["results"]
+    assert (Decimal(row["input_usd_per_mtok"]), Decimal(row["output_usd_per_mtok"])) == (
+        Decimal("0.20"),
+        Decimal("0.80"),
+    )
 
 
 def test_a_bad_comparison_request_saves_nothing(client):
@@ -133,6 +157,9 @@ def test_the_page_and_the_saved_comparison_head_their_tables_with_the_declared_c
         "Tokenizer",
         "Input tokens",
         "Output tokens",
+        "Input $/M",
+        "Output $/M",
+        "Cache read $/M",
         "Input $",
         "Output $",
         "Total $ / request",

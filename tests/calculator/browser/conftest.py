@@ -95,5 +95,7 @@ def page(browser, live_server, catalogue):
 
 @pytest.fixture
 def calculator(page):
+    """The calculator with "More options" open: most tests change an assumption."""
     page.goto("/")
+    page.click("#more-options > summary")
     return page
