@@ -58,10 +58,8 @@ class RowBiller:
         if model is None:
             return RowBill(record.model, None, None, None, "model not found in the catalogue")
         key = f"{model.provider.slug}/{model.slug}"
-        if model.is_retired(record.at.date()):
-            return RowBill(
-                key, model, None, None, f"retired on {model.retired_on:%Y-%m-%d}; no price after that"
-            )
+        if model.is_retired(record.at):
+            return RowBill(key, model, None, None, f"retired on {model.retired_text}; no price after that")
         version = _in_force(self._versions[model.pk], record.at)
         if version is None:
             return RowBill(key, model, None, None, "no price in force at that moment")
