@@ -74,14 +74,9 @@ def _row_money(
         row.cached_input_tokens or 0,
         row.cache_write_tokens or 0,
         row.cache_write_lifetime or "5m",
-    )
-    bill = estimate_bill(
-        version,
-        usage,
-        service_tier=request.service_tier,
-        at=at,
         reasoning_tokens=request.reasoning_tokens or 0,
     )
+    bill = estimate_bill(version, usage, service_tier=request.service_tier, at=at)
     model = version.model
     overlaid = apply_overlay(bill, terms, provider=model.provider.slug, model=model.slug, at=at)
     costs = costs_json(overlaid.bill.total_usd, overlaid.contracted_usd)

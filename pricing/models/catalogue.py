@@ -403,6 +403,12 @@ class PriceVersion(VersionRateColumns):
             return f"first seen {self.effective_from:%Y-%m-%d} (start unknown)"
         return f"from {self.effective_from:%Y-%m-%d}"
 
+    @property
+    def is_curated(self) -> bool:
+        """A seed or admin version: a fact someone checked, which an import that only restates it
+        (or reads it more coarsely) never replaces."""
+        return self.origin in (self.Origin.SEED, self.Origin.ADMIN)
+
     def to_rates(self) -> Rates:
         return Rates(**self.stored_rates(), tiers=tuple(tier.to_tier_rates() for tier in self.tiers.all()))
 

@@ -40,8 +40,6 @@ from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
-# Versions that are curated facts: an import restating them publishes nothing.
-CURATED_ORIGINS = frozenset({PriceVersion.Origin.SEED, PriceVersion.Origin.ADMIN})
 # A version confirmed by an import is marked verified at most this often.
 VERIFY_INTERVAL = timedelta(hours=1)
 
@@ -235,7 +233,7 @@ def _apply_record(
             latest.to_rates(),
             latest.locked,
             price_sheet(latest),
-            curated=latest.origin in CURATED_ORIGINS,
+            curated=latest.is_curated,
         )
         if latest
         else None

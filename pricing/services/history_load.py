@@ -105,14 +105,19 @@ def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) ->
     batch prices does not remove the catalogue's (a seeded model's batch rates hold until the
     source lists its own; the fixture's own versions already follow that rule)."""
     previous = latest.to_rates() if latest else None
+    # Curated facts win (as in the refresh): over a seed or admin version, a point that restates
+    # its flat rates publishes nothing, however its sheet reads (a source's coarser bands).
+    curated = latest is not None and latest.is_curated
     kept = []
     for version in versions:
         if latest is not None and version.effective_from <= latest.effective_from:
             continue
         rates = keep_batch(version.rates, previous) if latest is not None and previous else version.rates
+        if curated and previous is not None and same_rates(rates, previous):
+            continue
         if previous is None or version.sheet != CARRIED or not same_rates(rates, previous):
             kept.append(replace(version, rates=rates))
-            previous = rates
+            previous, curated = rates, False
     return kept
 
 

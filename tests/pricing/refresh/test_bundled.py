@@ -141,3 +141,14 @@ def estimate_total(client, model: str, as_of: str) -> Decimal:
     assert response.status_code == 200, response.content
     [row] = response.json()["results"]
     return Decimal(row["total_usd"])
+
+
+@pytest.mark.django_db
+def test_the_history_load_publishes_nothing_over_a_curated_version_it_only_restates() -> None:
+    # The seed dates DeepSeek V4 Pro's peak bands from 2026-08-16 16:00 UTC (DeepSeek's notice);
+    # the history's 2026-08-17 point restates its rates with bands read every day in UTC.
+    call_command("load_catalogue", verbosity=0)
+    origins = PriceVersion.objects.filter(
+        model__provider__slug="deepseek", model__slug="deepseek-v4-pro"
+    ).values_list("origin", flat=True)
+    assert set(origins) == {"seed"}
