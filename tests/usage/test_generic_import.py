@@ -138,7 +138,10 @@ def test_unpriced_rows_are_counted_with_why_and_never_as_zero(client, seeded):
     assert report["total_usd"] == "0.4"  # GPT-4.1 mini: $0.40 per million input tokens
     assert report["share_priced"] == "0.3333"
     reasons = {item["reason"]: item["rows"] for item in report["unpriced_reasons"]}
-    assert reasons == {"model not found in the catalogue": 1, "retired on 2026-07-24 15:59 UTC; no price after that": 1}
+    assert reasons == {
+        "model not found in the catalogue": 1,
+        "retired on 2026-07-24 15:59 UTC; no price after that": 1,
+    }
     stored = UsageRow.objects.filter(usage_import_id=created["id"], cost_usd__isnull=True)
     assert stored.count() == 2
 
