@@ -103,13 +103,20 @@ def _model(provider: str | None, model: Any, *, row: int, column: str = "model")
 
 
 def read_openai_usage(stream: BinaryIO, *, max_rows: int) -> Iterator[UsageRecord]:
+    for result, start, row in _bucket_results(stream, "start_time", max_rows):
+        yield _openai_result(result, start, row)
+
+
+def _bucket_results(stream: BinaryIO, start_key: str, max_rows: int) -> Iterator[tuple[Item, Any, int]]:
+    """OpenAI's and Anthropic's usage reports alike: time buckets under ``data``, each with its
+    start under ``start_key`` and its rows under ``results``; yields (row, bucket start, row number)."""
     row = 0
     for bucket in _items(read_json_document(stream), "data"):
         if not isinstance(bucket, Mapping):
             raise UsageFileError("a bucket must be an object.", row=row + 1)
         for result in _items(bucket, "results"):
             row = _next(row, max_rows)
-            yield _openai_result(_object(result, row), bucket.get("start_time"), row)
+            yield _object(result, row), bucket.get(start_key), row
 
 
 def _openai_result(result: Item, start: Any, row: int) -> UsageRecord:
@@ -142,13 +149,8 @@ def _openai_tier(value: Any) -> str:
 
 
 def read_anthropic_usage(stream: BinaryIO, *, max_rows: int) -> Iterator[UsageRecord]:
-    row = 0
-    for bucket in _items(read_json_document(stream), "data"):
-        if not isinstance(bucket, Mapping):
-            raise UsageFileError("a bucket must be an object.", row=row + 1)
-        for result in _items(bucket, "results"):
-            row = _next(row, max_rows)
-            yield _anthropic_result(_object(result, row), bucket.get("starting_at"), row)
+    for result, start, row in _bucket_results(stream, "starting_at", max_rows):
+        yield _anthropic_result(result, start, row)
 
 
 def _anthropic_result(result: Item, start: Any, row: int) -> UsageRecord:
