@@ -41,7 +41,7 @@ class BucketOut(Schema):
     rows: int
     priced_rows: int
     unpriced_rows: int
-    total_usd: str = Field(description="Priced rows only; exact decimal string.")
+    total_usd: str | None = Field(description="Priced rows only; null when none is (never $0).")
     reported_usd: str | None
     reported_rows: int
     reconciled_rows: int = Field(description="Rows both priced and carrying a reported cost.")
@@ -192,8 +192,10 @@ class WhatIfOut(Schema):
     model: str
     service_tier: str | None = Field(description="None: each row's own tier.")
     tokenizer: str
-    total_usd: str = Field(description="At the measured ratio over the whole corpus (priced rows only).")
-    range: RangeOut = Field(description="At the corpus's extreme content kinds.")
+    total_usd: str | None = Field(
+        description="At the measured ratio over the whole corpus (priced rows only); null when none is."
+    )
+    range: RangeOut | None = Field(description="At the corpus's extreme content kinds.")
     rows: int
     priced_rows: int
     unpriced_rows: int
@@ -205,8 +207,8 @@ class WhatIfOut(Schema):
 
 class AlternativeOut(Schema):
     model: str
-    total_usd: str
-    range: RangeOut
+    total_usd: str | None
+    range: RangeOut | None
     rows: int
     priced_rows: int
     unpriced_rows: int

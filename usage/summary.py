@@ -50,7 +50,8 @@ class Bucket:
             "rows": self.rows,
             "priced_rows": self.priced_rows,
             "unpriced_rows": self.rows - self.priced_rows,
-            "total_usd": money(self.total_usd),
+            # No row priced: the cost is unknown, never $0.
+            "total_usd": money(self.total_usd) if self.priced_rows else None,
             "reported_usd": money(self.reported_usd) if self.reported_rows else None,
             "reported_rows": self.reported_rows,
             "reconciled_rows": self.reconciled_rows,

@@ -36,4 +36,4 @@ def import_page(request: HttpRequest, import_id: str) -> HttpResponse:
 def _largest(report: dict[str, Any], breakdown: str) -> str:
     """The largest total of a breakdown, for the bars' scale ("0" when there is none)."""
     buckets = (report.get("breakdowns") or {}).get(breakdown) or []
-    return str(max((Decimal(b["total_usd"]) for b in buckets), default=Decimal(0)))
+    return str(max((Decimal(b["total_usd"] or 0) for b in buckets), default=Decimal(0)))

@@ -125,12 +125,13 @@ def what_if(usage_import: UsageImport, *, model_key: str, service_tier: str | No
     }
     mid = totals["mid"]
     amounts = sorted(t["total_usd"] for t in totals.values())
+    priced = mid["priced_rows"] > 0  # with no row priced the cost is unknown, never $0
     return {
         "model": key,
         "service_tier": service_tier,
         "tokenizer": target.tokenizer_key,
-        "total_usd": money(mid["total_usd"]),
-        "range": {"low_usd": money(amounts[0]), "high_usd": money(amounts[-1])},
+        "total_usd": money(mid["total_usd"]) if priced else None,
+        "range": {"low_usd": money(amounts[0]), "high_usd": money(amounts[-1])} if priced else None,
         "rows": mid["rows"],
         "priced_rows": mid["priced_rows"],
         "unpriced_rows": mid["rows"] - mid["priced_rows"],
@@ -193,5 +194,5 @@ def cheapest_alternatives(usage_import: UsageImport, *, limit: int = 10) -> list
                 for key in ("model", "total_usd", "range", "rows", "priced_rows", "unpriced_rows")
             }
         )
-    table.sort(key=lambda row: (row["unpriced_rows"], Decimal(row["total_usd"]), row["model"]))
+    table.sort(key=lambda row: (row["unpriced_rows"], Decimal(row["total_usd"] or 0), row["model"]))
     return table[:limit]

@@ -54,15 +54,21 @@ function setupWhatIf(section) {
     result.textContent = "Pricing…";
     try {
       const data = await getJson(`${section.dataset.whatIfUrl}?model=${encodeURIComponent(model)}`);
-      result.textContent = `${data.model}: $${data.total_usd} (range $${data.range.low_usd} to $${data.range.high_usd}), `
+      result.textContent = `${data.model}: ${costText(data)}, `
         + `${data.priced_rows} of ${data.rows} rows priced. ${data.ratio_source}.`;
-      result.dataset.usd = data.total_usd;
+      result.dataset.usd = data.total_usd ?? "";
       limits.replaceChildren(...data.limits.map((limit) => text("li", limit)));
     } catch (error) {
       result.textContent = error.message;
     }
   });
   loadAlternatives(section);
+}
+
+// A cost with its range, or "unpriced" when no row could be priced (never $0).
+function costText(data) {
+  if (data.total_usd === null) return "unpriced";
+  return `$${data.total_usd} (range $${data.range.low_usd} to $${data.range.high_usd})`;
 }
 
 async function loadAlternatives(section) {
@@ -72,8 +78,9 @@ async function loadAlternatives(section) {
     body.replaceChildren(...rows.map((row) => {
       const tr = document.createElement("tr");
       tr.dataset.key = row.model;
-      tr.append(text("td", row.model), text("td", `$${row.total_usd}`),
-        text("td", `$${row.range.low_usd} – $${row.range.high_usd}`), text("td", String(row.unpriced_rows)));
+      const range = row.range ? `$${row.range.low_usd} – $${row.range.high_usd}` : "—";
+      tr.append(text("td", row.model), text("td", row.total_usd === null ? "unpriced" : `$${row.total_usd}`),
+        text("td", range), text("td", String(row.unpriced_rows)));
       return tr;
     }));
   } catch (error) {

@@ -80,7 +80,7 @@ def test_a_two_month_csv_totals_the_sum_of_the_bill_api_over_its_rows(client, se
         if row["model"].startswith("deepseek/deepseek-") and "flash" in row["model"]
     ]
     assert Decimal(by_model["deepseek/deepseek-v4-flash"]["total_usd"]) == sum(flash, Decimal(0))
-    assert by_model["openai/gpt-5.4-turbo"]["total_usd"] == "0"
+    assert by_model["openai/gpt-5.4-turbo"]["total_usd"] is None  # unknown, never $0
     assert by_model["openai/gpt-5.4-turbo"]["priced_rows"] == 0
     days = [bucket["key"] for bucket in report["breakdowns"]["by_day"]]
     assert days == sorted(days) and days[0] >= "2026-07-31" and days[-1] <= "2026-10-01"
@@ -183,3 +183,13 @@ def test_an_import_can_be_deleted_and_is_then_gone(client, seeded, usage_setting
     assert client.get(f"/api/v1/usage/imports/{created['id']}").status_code == 404
     assert not UsageRow.objects.filter(usage_import_id=created["id"]).exists()
     assert list(usage_settings.USAGE_UPLOAD_DIR.glob("*")) == []  # the file went once priced
+
+
+def test_a_day_with_no_priced_row_has_an_unknown_cost_not_zero():
+    from usage.summary import Bucket
+
+    bucket = Bucket()
+    bucket.add(None, None)
+    assert bucket.as_json()["total_usd"] is None
+    bucket.add(Decimal("0.5"), None)
+    assert bucket.as_json()["total_usd"] == "0.5"

@@ -85,7 +85,7 @@ def test_a_tier_the_model_does_not_offer_leaves_rows_unpriced_and_counted(client
     import_id = imported(client)
     status, body = what_if(client, import_id, model="deepseek/deepseek-v4-flash", service_tier="priority")
     assert status == 200
-    assert (body["rows"], body["priced_rows"], body["unpriced_rows"], body["total_usd"]) == (3, 0, 3, "0")
+    assert (body["rows"], body["priced_rows"], body["unpriced_rows"], body["total_usd"]) == (3, 0, 3, None)
 
 
 def test_an_unknown_model_is_a_400_with_the_nearest_names(client, seeded):
