@@ -196,7 +196,21 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
     adapter = _adapter(key)
     if not text:
         return [], adapter.engine != "ctok"
-    return adapter.tokenize(text)
+    if len(text) < PARALLEL_FROM_CHARS:
+        return adapter.tokenize(text)
+    # A long text is split in a worker thread, under the same budget as a count: past it the
+    # caller gets CountDeadline (503 naming the limit) and the worker goes on serving.
+    try:
+        return _threads.submit(adapter.tokenize, text).result(timeout=settings.count_deadline_seconds)
+    except TimeoutError:
+        raise _deadline_passed() from None
+
+
+def _deadline_passed() -> CountDeadline:
+    return CountDeadline(
+        f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
+        " (COUNT_DEADLINE_SECONDS)"
+    )
 
 
 def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
@@ -216,10 +230,7 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
         try:
             tokens = futures[spec.owner].result(timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            raise CountDeadline(
-                f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
-                " (COUNT_DEADLINE_SECONDS)"
-            ) from None
+            raise _deadline_passed() from None
         except Exception as exc:  # one broken tokenizer must not sink the others
             results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue
