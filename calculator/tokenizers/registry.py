@@ -214,7 +214,8 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
     # A long text is split in a worker thread, under the same budget as a count: past it the
     # caller gets CountDeadline (503 naming the limit) and the worker goes on serving.
     try:
-        return _threads.submit(_unpanicked, adapter.tokenize, text).result(timeout=settings.count_deadline_seconds)
+        split = _threads.submit(_unpanicked, adapter.tokenize, text)
+        return split.result(timeout=settings.count_deadline_seconds)
     except TimeoutError:
         raise _deadline_passed() from None
 
