@@ -1,7 +1,8 @@
 /* The bill page's niceties; the page works without them (a plain GET form).
  * - "Copy link": the permalink to the clipboard.
  * - Model search: the datalist grows with catalogue models matching what is typed
- *   (GET /api/v1/models?search=, the URL from the form's data-models-url). */
+ *   and sold at the bill's moment (GET /api/v1/models?search=&as_of=, the URL from the form's
+ *   data-models-url). */
 
 const form = document.getElementById("bill-form");
 const copyButton = document.getElementById("copy-link");
@@ -29,7 +30,10 @@ async function searchModels() {
   if (text.length < 2 || !form.dataset.modelsUrl) return;
   controller?.abort();
   controller = new AbortController();
-  const url = `${form.dataset.modelsUrl}?search=${encodeURIComponent(text.split("/").pop())}`;
+  const params = new URLSearchParams({ search: text.split("/").pop() });
+  const moment = document.getElementById("at")?.value.trim();
+  if (moment) params.set("as_of", moment); // the models sold at the bill's moment
+  const url = `${form.dataset.modelsUrl}?${params}`;
   try {
     const response = await fetch(url, { signal: controller.signal, credentials: "same-origin" });
     if (!response.ok) return;
