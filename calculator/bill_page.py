@@ -43,7 +43,7 @@ USAGE_FIELDS = [f.name for f in fields(BillUsage) if f.name != "images"]
 IMAGE_DETAILS = ("auto", "low", "high", "medium")
 IMAGE_ROWS_EMPTY = 1  # blank image rows offered after the ones asked for
 # Suggestions only (the ECB quotes these, among others); any ISO 4217 code may be typed.
-CURRENCIES = ("EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "CNY", "INR", "BRL", "SEK", "NOK", "DKK", "PLN", "KRW", "SGD")
+CURRENCIES = ("EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "CNY", "INR", "BRL", "SEK", "NOK", "DKK", "PLN")
 TEXT_FIELDS = ("model", "at", "service_tier", "overlay", "currency")
 
 
@@ -125,7 +125,7 @@ def bill_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "error_controls": _error_controls(error, query),
         "at_given": bool(query.get("at", "").strip()),
-        "permalink": request.build_absolute_uri(),
+        "permalink": f"{request.build_absolute_uri()}#bill-result",
         "json_url": f"{reverse('bill-json')}?{query.urlencode()}",
     }
     return render(request, "calculator/bill.html", context, status=200 if error is None else 400)
@@ -133,7 +133,10 @@ def bill_page(request: HttpRequest) -> HttpResponse:
 
 def _answer_context(answer: dict[str, Any]) -> dict[str, Any]:
     provider, _, model = answer["model"].partition("/")
-    lines = [{**line, "source_host": urlsplit(line["source_url"]).netloc or line["source_url"]} for line in answer["lines"]]
+    lines = [
+        {**line, "source_host": urlsplit(line["source_url"]).netloc or line["source_url"]}
+        for line in answer["lines"]
+    ]
     return {
         "answer": answer,
         "lines": lines,
@@ -156,7 +159,9 @@ def _form_context(query: QueryDict, asked: bool) -> dict[str, Any]:
         "image_details": IMAGE_DETAILS,
         "tiers": service_tiers_offered(),
         "overlays": list(Overlay.objects.order_by("name").values_list("name", flat=True)),
-        "models": [f"{row.model.provider.slug}/{row.model.slug}" for row in models_with_prices(featured_only=True)],
+        "models": [
+            f"{row.model.provider.slug}/{row.model.slug}" for row in models_with_prices(featured_only=True)
+        ],
         "currencies": CURRENCIES,
         "at_hint": f"ISO date-time with its offset, e.g. {now.isoformat()}; empty: now.",
     }
@@ -170,7 +175,9 @@ def _error_controls(error: ApiError | None, query: QueryDict) -> set[str]:
         return set()
     field = error.field
     if field == "usage":
-        return {name for name in USAGE_FIELDS if not isinstance(_number(query.get(name, "0").strip() or "0"), int)}
+        return {
+            name for name in USAGE_FIELDS if not isinstance(_number(query.get(name, "").strip() or "0"), int)
+        }
     if field.startswith("usage.images"):
         return {"images"}
     return {field.removeprefix("usage.")}

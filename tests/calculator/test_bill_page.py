@@ -152,24 +152,30 @@ def test_an_image_row_is_billed_as_the_apis_images(client):
     seen = read_page(client.get(f"/bill?{query}").content.decode())
     assert seen.lines == api_lines(answer)
     # Anthropic: width x height / 750 = 1,000 tokens, at the $3 per million input rate.
-    assert [(line["what"], line["quantity"], line["usd"]) for line in seen.lines] == [("input_image", "1000", "0.003")]
+    assert [(line["what"], line["quantity"], line["usd"]) for line in seen.lines] == [
+        ("input_image", "1000", "0.003")
+    ]
+
+
+SONNET = {"model": "anthropic/claude-sonnet-4-6"}
 
 
 @pytest.mark.parametrize(
     ("query", "field", "control"),
     [
         ({"model": "anthropic/claude-sonet-4-6", "input_tokens": "10"}, "model", "model"),
-        ({"model": "anthropic/claude-sonnet-4-6", "at": "2026-13-40", "input_tokens": "10"}, "at", "at"),
-        ({"model": "anthropic/claude-sonnet-4-6", "input_tokens": "ten"}, "usage", "input_tokens"),
-        ({"model": "anthropic/claude-sonnet-4-6", "service_tier": "flex", "input_tokens": "1"}, "service_tier", "service_tier"),
-        ({"model": "anthropic/claude-sonnet-4-6", "currency": "euro", "input_tokens": "1"}, "currency", "currency"),
-        ({"model": "anthropic/claude-sonnet-4-6", "overlay": "nobody", "input_tokens": "1"}, "overlay", "overlay"),
+        ({**SONNET, "at": "2026-13-40", "input_tokens": "10"}, "at", "at"),
+        ({**SONNET, "input_tokens": "ten"}, "usage", "input_tokens"),
+        ({**SONNET, "service_tier": "flex", "input_tokens": "1"}, "service_tier", "service_tier"),
+        ({**SONNET, "currency": "euro", "input_tokens": "1"}, "currency", "currency"),
+        ({**SONNET, "overlay": "nobody", "input_tokens": "1"}, "overlay", "overlay"),
     ],
 )
 def test_a_refusal_is_the_apis_in_its_words_on_its_field(client, query, field, control):
     from_json = client.get(f"/bill.json?{urlencode(query)}")
-    body = {k: v for k, v in query.items() if k not in ("input_tokens",)}
-    body["usage"] = {"input_tokens": int(query["input_tokens"]) if query["input_tokens"].isdigit() else query["input_tokens"]}
+    body = {k: v for k, v in query.items() if k != "input_tokens"}
+    tokens = query["input_tokens"]
+    body["usage"] = {"input_tokens": int(tokens) if tokens.isdigit() else tokens}
     from_api = api(client, body)
     assert from_api.status_code == from_json.status_code == 400
     assert from_json.json() == from_api.json()

@@ -49,7 +49,9 @@ def test_the_filled_form_shows_the_apis_lines_and_fits_the_screen(bill):
     assert seen == [("input", "3", "0.03"), ("cache_read", "0.3", "0.015"), ("output", "15", "0.03")]
     expect(bill.locator("#total-usd")).to_have_attribute("data-usd", "0.075")
     assert Decimal(answer["total_usd"]) == Decimal("0.075")
-    expect(rows.first.get_by_role("link", name=f"version {answer['lines'][0]['price_version']}")).to_be_visible()
+    expect(
+        rows.first.get_by_role("link", name=f"version {answer['lines'][0]['price_version']}")
+    ).to_be_visible()
     assert "model=anthropic%2Fclaude-sonnet-4-6" in bill.url and "cache_read_tokens=50000" in bill.url
     # The page itself never scrolls sideways (on a phone the lines are stacked cards).
     assert bill.evaluate("document.documentElement.scrollWidth") <= bill.viewport_size["width"]
@@ -115,6 +117,9 @@ def test_the_form_works_without_javascript(browser, live_server, catalogue):
         # Batch: half of 3 per million.
         expect(page.locator("#total-usd")).to_have_attribute("data-usd", "1.5")
         expect(page.locator("#bill-lines tbody tr[data-what]")).to_have_attribute("data-variant", "batch")
-        assert json.loads(page.request.get(page.get_attribute("#json-link", "href")).text())["total_usd"] == "1.5"
+        assert (
+            json.loads(page.request.get(page.get_attribute("#json-link", "href")).text())["total_usd"]
+            == "1.5"
+        )
     finally:
         context.close()
