@@ -41,6 +41,7 @@ USAGE_LABELS = {
 }
 USAGE_FIELDS = [f.name for f in fields(BillUsage) if f.name != "images"]
 IMAGE_DETAILS = ("auto", "low", "high", "medium")
+MAX_DIGITS = 30  # far past any quantity the engine bills; int() of thousands of digits refuses
 IMAGE_ROWS_EMPTY = 1  # blank image rows offered after the ones asked for
 # Suggestions only (the ECB quotes these, among others); any ISO 4217 code may be typed.
 CURRENCIES = ("EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "CNY", "INR", "BRL", "SEK", "NOK", "DKK", "PLN")
@@ -56,9 +57,9 @@ class ImageRow:
 
 
 def _number(raw: str) -> int | str:
-    """A whole number as the API's JSON would carry it; anything else as typed, for the API's
-    schema to refuse in its own words."""
-    return int(raw) if raw.isascii() and raw.isdigit() else raw
+    """A whole number as the API's JSON would carry it; anything else (and digits past any real
+    quantity) as typed, for the API's schema to refuse in its own words."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS else raw
 
 
 def image_rows(query: QueryDict) -> list[ImageRow]:

@@ -192,6 +192,30 @@ def test_a_refusal_is_the_apis_in_its_words_on_its_field(client, query, field, c
     assert 'aria-invalid="true"' in tag
 
 
+@pytest.mark.parametrize("tokens", ["9" * 5_000, "1" + "0" * 40, "-5", "1e6", "１２"])
+def test_an_absurd_quantity_is_a_400_naming_usage_never_a_500(client, tokens):
+    query = urlencode({**SONNET, "at": FRIDAY_NOON_UTC, "output_tokens": tokens})
+    for url in (f"/bill?{query}", f"/bill.json?{query}"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+    assert client.get(f"/bill.json?{query}").json()["error"]["field"].startswith("usage")
+
+
+def test_without_a_moment_the_bill_is_now_and_says_its_link_moves(client):
+    page = client.get("/bill?model=anthropic/claude-sonnet-4-6&output_tokens=1000")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "No moment was given" in html
+    assert D(read_page(html).total) == D("0.015")  # 1,000 x 15 per million, the price since 2026-03-13
+
+
+def test_a_request_past_a_threshold_says_by_how_much_and_what_trimming_saves(client):
+    request, usage, _ = CASES["long-context gemini"]
+    html = client.get(f"/bill?{query_of(request, usage)}").content.decode()
+    # 200,000 x 1.25 + 1,000 x 10 = 0.26 at the base rate: trimming 50,000 saves 0.64 - 0.26.
+    assert "Trimming 50,000 input tokens would save $0.38." in html
+
+
 def test_an_unknown_model_names_the_nearest_ones(client):
     page = client.get("/bill?model=anthropic/claude-sonet-4-6&input_tokens=1")
     assert "nearest: anthropic/claude-sonnet-4-6" in page.content.decode()
