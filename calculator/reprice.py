@@ -17,6 +17,7 @@ from config.api import iso
 from pricing.bill.money import money
 from pricing.models import PriceVersion
 from pricing.selectors.bills import estimate_bill, prefetch_sheets
+from pricing.selectors.changes import rate_changes
 
 from .estimate import cache_usage
 from .models import Comparison
@@ -81,11 +82,8 @@ def _repriced(
 
 
 def _changes(version: PriceVersion, saved_at: datetime, at: datetime) -> list[dict[str, Any]]:
-    """The versions that took effect between the two moments (either way round), oldest first."""
+    """The versions that changed a rate between the two moments (either way round), oldest first."""
     start, end = sorted((saved_at, at))
-    between = PriceVersion.objects.filter(
-        model_id=version.model_id, effective_from__gt=start, effective_from__lte=end
-    ).order_by("effective_from")
     return [
         {
             "price_version": change.pk,
@@ -95,5 +93,5 @@ def _changes(version: PriceVersion, saved_at: datetime, at: datetime) -> list[di
             "input_usd_per_mtok": money(change.input_usd_per_mtok),
             "output_usd_per_mtok": money(change.output_usd_per_mtok),
         }
-        for change in between
+        for change in rate_changes(version.model_id, start, end)
     ]
