@@ -148,3 +148,21 @@ def test_a_bad_overlay_or_currency_is_a_400_naming_it(client, imported, query, f
     assert (status, body["error"]["field"]) == (400, field)
     response = client.get(f"/api/v1/usage/imports/{import_id}/focus.csv?{query}")
     assert response.status_code == 400
+
+
+def test_the_import_page_shows_yen_with_no_decimals_and_the_exact_amount_in_a_title(client, imported):
+    import_id, _ = imported
+    assert D(str(CurrencyConverter().convert(1, "EUR", "JPY", date=date(2026, 6, 1)))) == D("185.74")
+    response = client.get(f"/usage/{import_id}?overlay=acme&currency=jpy")
+    assert response.status_code == 200
+    page = response.content.decode()
+    rate = (D("185.74") / D("1.1646")).quantize(D("1E-10"))  # 159.4882363043 yen per dollar
+    exact = 3 * rate  # row 1: $3 at list price (before the rule's start) = 478.4647089129 yen
+    assert f'title="Exactly {exact.normalize():f} JPY">¥478<' in page
+    assert "focus.csv?overlay=acme&amp;currency=JPY" in page
+
+
+def test_the_import_page_names_a_bad_currency(client, imported):
+    import_id, _ = imported
+    response = client.get(f"/usage/{import_id}?currency=XYZ")
+    assert response.status_code == 400 and "currency: " in response.content.decode()
