@@ -4,7 +4,7 @@ Columns are named as FOCUS names them; ours carry the ``x_`` prefix FOCUS reserv
 custom columns. A request is billed at its moment, so a charge period is the UTC hour holding
 it (``ChargePeriodStart`` inclusive, ``ChargePeriodEnd`` exclusive). The costs are the
 providers' public prices: ``ListCost`` at the line's list rate and ``BilledCost`` =
-``EffectiveCost`` = ``ContractedCost`` the same (we know no negotiated discount). A row we could
+``EffectiveCost`` = ``ContractedCost`` the same unless an overlay applies (below). A row we could
 not price is one line with the cost columns empty and ``x_UnpricedReason`` saying why: never $0.
 
 With a contract overlay (``overlay``, or the default one) ``ContractedCost``, ``EffectiveCost``
