@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -73,35 +73,57 @@ class MoneyBucket:
         return costs
 
 
-def priced_rows(usage_import: UsageImport) -> Iterator[UsageRow]:
-    rows = UsageRow.objects.filter(usage_import=usage_import, cost_usd__isnull=False)
-    return rows.select_related("model__provider").order_by("number").iterator(chunk_size=CHUNK_ROWS)
+PRICED_ROW_FIELDS = ("at", "service_tier", "lines", "model__provider__slug", "model__slug")
+
+
+def priced_rows(usage_import: UsageImport) -> Iterator[tuple[Any, ...]]:
+    """The priced rows as plain values (``PRICED_ROW_FIELDS``), in file order: no model objects."""
+    rows = UsageRow.objects.filter(usage_import=usage_import, cost_usd__isnull=False).order_by("number")
+    return rows.values_list(*PRICED_ROW_FIELDS).iterator(chunk_size=CHUNK_ROWS)
 
 
 def row_lines(row: UsageRow, terms: MoneyTerms) -> list[LineCost]:
     """Each stored line of ``row`` under the rule in force at the row's own moment."""
     assert row.model is not None
-    provider, model = row.model.provider.slug, row.model.slug
+    return line_costs(
+        row.lines,
+        provider=row.model.provider.slug,
+        model=row.model.slug,
+        service_tier=row.service_tier,
+        at=row.at,
+        terms=terms,
+    )
+
+
+def line_costs(  # noqa: PLR0913 - a stored row's facts, by name
+    lines: list[dict[str, Any]],
+    *,
+    provider: str,
+    model: str,
+    service_tier: str,
+    at: datetime,
+    terms: MoneyTerms,
+) -> list[LineCost]:
     costs = []
-    for line in row.lines:
+    for line in lines:
+        what = line["what"]
         term = term_for(
-            terms.terms,
-            what=line["what"],
-            provider=provider,
-            model=model,
-            service_tier=row.service_tier,
-            at=row.at,
+            terms.terms, what=what, provider=provider, model=model, service_tier=service_tier, at=at
         )
         listed = Decimal(line["usd"])
         contracted = contracted_amount(
             listed, quantity=int(line["quantity"]), per=int(line["per"]), term=term
         )
-        costs.append(LineCost(what=line["what"], list_usd=listed, contracted_usd=contracted, term=term))
+        costs.append(LineCost(what=what, list_usd=listed, contracted_usd=contracted, term=term))
     return costs
 
 
 def row_day(row: UsageRow) -> date:
-    return row.at.astimezone(UTC).date()
+    return day_of(row.at)
+
+
+def day_of(at: datetime) -> date:
+    return at.astimezone(UTC).date()
 
 
 def prepare_conversions(usage_import: UsageImport, terms: MoneyTerms) -> None:
@@ -124,13 +146,12 @@ def import_money(usage_import: UsageImport, terms: MoneyTerms) -> dict[str, Any]
     every day's conversion (rate, date, source) that the converted amounts used."""
     prepare_conversions(usage_import, terms)
     total, by_day, by_model = MoneyBucket(), dict[date, MoneyBucket](), dict[str, MoneyBucket]()
-    for row in priced_rows(usage_import):
-        day = row_day(row)
+    for at, tier, stored, provider, model in priced_rows(usage_import):
+        day = day_of(at)
         conversion = terms.conversion(day)
-        lines = row_lines(row, terms)
+        lines = line_costs(stored, provider=provider, model=model, service_tier=tier, at=at, terms=terms)
         rate = conversion.rate if conversion else None
-        assert row.model is not None
-        key = f"{row.model.provider.slug}/{row.model.slug}"
+        key = f"{provider}/{model}"
         for bucket in (total, by_day.setdefault(day, MoneyBucket()), by_model.setdefault(key, MoneyBucket())):
             bucket.add(lines, rate)
     currency = terms.currency
