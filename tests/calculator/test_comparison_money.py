@@ -176,3 +176,15 @@ def test_a_bad_overlay_or_currency_is_a_400_naming_it(client, saved, query, fiel
     status, body = get_json(client, f"/api/v1/comparisons/{saved.id}/reprice?{query}")
     assert (status, body["error"]["field"]) == (400, field)
     assert client.get(f"/c/{saved.id}?{query}").status_code == 400
+
+
+def test_the_page_reprices_with_the_overlay_and_the_rate_of_the_new_moment(client, saved, contract):
+    response = client.get(f"/c/{saved.id}?as_of=2026-06-01&overlay=mistral-deal&currency=EUR")
+    assert response.status_code == 200
+    page = response.content.decode()
+    reprice = page[page.index('id="reprice"') :]
+    rate = (1 / USD_PER_EUR_2026_06_01).quantize(TEN_PLACES)
+    assert f"1 USD = {rate} EUR, the ECB reference rate of 2026-06-01" in reprice
+    exact = D("1.6") * rate  # $2 list, 20% off: 1.37387944 EUR
+    assert f'title="Exactly {exact.normalize():f} EUR">€1.37<' in reprice
+    assert 'name="overlay" value="mistral-deal"' in reprice
