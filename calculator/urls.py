@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.index, name="calculator"),
     path("tokenizers", views.tokenizers_page, name="tokenizers"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("c/<str:comparison_id>.json", views.comparison_json, name="comparison-json"),
     path("c/<str:comparison_id>.csv", views.comparison_csv, name="comparison-csv"),
     path("c/<str:comparison_id>", views.comparison_page, name="comparison"),

@@ -75,3 +75,12 @@ export function el(tag, className, text) {
   return node;
 }
 
+
+/** Exact sort keys for many decimal strings at once: each as a BigInt at the largest scale among
+ * them (null stays null). Parsing once per value, not once per comparison, keeps a 2,000-row sort
+ * to a few milliseconds. */
+export function decimalKeys(values) {
+  let places = 0;
+  for (const value of values) if (value !== null && value !== undefined) places = Math.max(places, fractionLength(value));
+  return values.map((value) => (value === null || value === undefined ? null : BigInt(roundDecimal(value, places).replace(".", ""))));
+}
