@@ -36,7 +36,10 @@ TIMED = """async ({step, round}) => {
   const table = $('results');
   const drawn = new Promise((resolve) => table.addEventListener('rendered', resolve, {once: true}));
   const started = performance.now();
-  const input = (id, value, type) => { $(id).value = value; $(id).dispatchEvent(new Event(type, {bubbles: true})); };
+  const input = (id, value, type) => {
+    $(id).value = value;
+    $(id).dispatchEvent(new Event(type, {bubbles: true}));
+  };
   if (step === 'sort_name') table.querySelector('th[data-sort="name"] button').click();
   if (step === 'sort_total') table.querySelector('th[data-sort="total_usd"] button').click();
   if (step === 'filter') input('filter-search', round % 2 ? 'gpt' : 'llama', 'input');
@@ -82,14 +85,16 @@ def run_set(page: Page) -> dict[str, list[dict[str, float | None]]]:
 
 def measure(port: int) -> dict[str, object]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
+        )
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(f"http://127.0.0.1:{port}/")
         page.evaluate(PASTE, TEXT)
         page.wait_for_selector("#results-body tr[data-key]", timeout=60_000)
         featured = run_set(page)
         opened = timed(page, "all", 1)[0]
-        models = page.locator("#table-count").inner_text()
+        models = re.search(r"of ([\d,]+) models", page.locator("#table-count").inner_text())[1]
         everything = run_set(page)
         everything["more"] = timed(page, "more")
         all_models = [opened] + timed(page, "all", 2 * (REPEAT // 2))[1::2]
@@ -111,7 +116,10 @@ def table_lines(result: dict[str, object]) -> list[str]:
     ]
     for label, step in ACTIONS:
         base, full = stats(featured[step]), stats(everything[step])
-        lines.append(f"| {label} | {base[0]:.0f} / {base[1]:.0f} | {full[0]:.0f} / {full[1]:.0f} | {full[0] / base[0]:.1f}x |")
+        ratio = full[0] / base[0]
+        lines.append(
+            f"| {label} | {base[0]:.0f} / {base[1]:.0f} | {full[0]:.0f} / {full[1]:.0f} | {ratio:.1f}x |"
+        )
     more = stats(everything["more"])
     lines.append(f"| show 100 more rows | — | {more[0]:.0f} / {more[1]:.0f} | — |")
     return lines
@@ -121,20 +129,22 @@ def report(result: dict[str, object]) -> str:
     everything, open_all = result["all"], result["open_all"]
     assert isinstance(everything, dict) and isinstance(open_all, list)
     server = stats(everything["recost"], "server_ms")
-    drawn = [{"ms": float(s["ms"]) - float(s["server_ms"])} for s in everything["recost"] if s["server_ms"] is not None]
+    recost = [s for s in everything["recost"] if s["server_ms"] is not None]
+    drawn = stats([{"ms": float(s["ms"]) - float(s["server_ms"])} for s in recost])
     opened, opened_server = stats(open_all), stats(open_all, "server_ms")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     lines = [
         f"Date: {datetime.now(UTC):%Y-%m-%d}. Machine: {os.cpu_count()} cores, load average at start {load}. "
-        f"Chromium at 1366x768, `bin/run-dev` with the full catalogue ({result['models']}), a pasted 4,000-character "
-        f"text; each action {REPEAT} times, timed in the page until the table is drawn and a frame has passed.",
+        f"Chromium at 1366x768, `bin/run-dev` with the full catalogue ({result['models']} rows), "
+        f"a pasted 4,000-character text; each action {REPEAT} times, timed in the page until the table is "
+        "drawn and a frame has passed.",
         "",
         *table_lines(result),
         "",
-        f"Re-costing with all models asks the server again: its answer arrives after {server[0]:.0f} ms (median; "
-        f"worst {server[1]:.0f}), the page then draws it in {stats(drawn)[0]:.0f} ms (median; worst {stats(drawn)[1]:.0f}). "
-        f'Ticking "All models" takes {opened[0]:.0f} ms (median; worst {opened[1]:.0f}), of which the server\'s answer '
-        f"{opened_server[0]:.0f} ms.",
+        "Re-costing with all models asks the server again: its answer arrives after "
+        f"{server[0]:.0f} ms (median; worst {server[1]:.0f}), the page then draws it in {drawn[0]:.0f} ms "
+        f'(median; worst {drawn[1]:.0f}). Ticking "All models" takes {opened[0]:.0f} ms (median; worst '
+        f"{opened[1]:.0f}), of which the server's answer {opened_server[0]:.0f} ms.",
     ]
     return "\n".join(lines)
 
@@ -144,7 +154,11 @@ def write_section(text: str) -> None:
     current = docs.read_text(encoding="utf-8")
     section = f"## {SECTION}\n\n{text}\n"
     pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    updated = pattern.sub(section + "\n", current) if pattern.search(current) else current.rstrip() + "\n\n" + section
+    updated = (
+        pattern.sub(section + "\n", current)
+        if pattern.search(current)
+        else current.rstrip() + "\n\n" + section
+    )
     docs.write_text(updated, encoding="utf-8")
 
 

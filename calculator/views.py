@@ -27,7 +27,15 @@ from .reprice import reprice_comparison
 
 # Shown only when ticked in the page's column chooser: without them the table fits a 1366 px screen.
 OPTIONAL_COLUMNS = frozenset(
-    {"provider", "cached_input_usd_per_mtok", "input_usd", "output_usd", "context_window", "quality", "threshold_note"}
+    {
+        "provider",
+        "cached_input_usd_per_mtok",
+        "input_usd",
+        "output_usd",
+        "context_window",
+        "quality",
+        "threshold_note",
+    }
 )
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 

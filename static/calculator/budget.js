@@ -34,9 +34,10 @@ function barLabel(row) {
   return label(row);
 }
 
-/** Draw the chart into `holder` (replacing what was there); returns the number of bars. */
+/** Draw the chart of `rows` (chartRows' output: priced, cheapest first) into `holder`, replacing
+ * what was there; returns the number of bars. */
 export function drawChart(holder, rows, { width, caption, cheapest }) {
-  const all = chartRows(rows);
+  const all = rows;
   const data = all.slice(0, MAX_BARS);
   if (!data.length) {
     holder.replaceChildren(el("p", "muted", "No monthly costs to chart yet."));
@@ -79,10 +80,11 @@ export function drawChart(holder, rows, { width, caption, cheapest }) {
   return data.length;
 }
 
-/** The same numbers as a table (inside a <details> under the chart): the bars drawn, cheapest first. */
+/** The same numbers as a table (inside a <details> under the chart): the bars drawn, cheapest first
+ * (`rows`: chartRows' output). */
 export function fillChartTable(tbody, rows) {
   const fragment = document.createDocumentFragment();
-  for (const row of chartRows(rows).slice(0, MAX_BARS)) {
+  for (const row of rows.slice(0, MAX_BARS)) {
     const tr = el("tr");
     const value = el("td", "num", formatUsd(row.monthly_usd));
     value.title = `Exactly $${row.monthly_usd}`;

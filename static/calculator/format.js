@@ -82,5 +82,11 @@ export function el(tag, className, text) {
 export function decimalKeys(values) {
   let places = 0;
   for (const value of values) if (value !== null && value !== undefined) places = Math.max(places, fractionLength(value));
-  return values.map((value) => (value === null || value === undefined ? null : BigInt(roundDecimal(value, places).replace(".", ""))));
+  return values.map((value) => {
+    if (value === null || value === undefined) return null;
+    const match = DECIMAL.exec(String(value));
+    if (!match) return null;
+    const [, sign, whole, fraction = ""] = match;
+    return BigInt(sign + whole + fraction.padEnd(places, "0")); // no rounding: every value has <= places digits
+  });
 }
