@@ -68,7 +68,7 @@ PASTE = """(text) => {
 ACTIONS = [
     ("sort by model name", "sort_name"),
     ("sort by total $", "sort_total"),
-    ("search (150 ms debounce included)", "filter"),
+    ("search (100 ms debounce included)", "filter"),
     ("clear the search", "unfilter"),
     ("toggle a column", "column"),
     ("re-cost: output tokens changed", "recost"),
@@ -121,7 +121,7 @@ def table_lines(result: dict[str, object]) -> list[str]:
             f"| {label} | {base[0]:.0f} / {base[1]:.0f} | {full[0]:.0f} / {full[1]:.0f} | {ratio:.1f}x |"
         )
     more = stats(everything["more"])
-    lines.append(f"| show 100 more rows | — | {more[0]:.0f} / {more[1]:.0f} | — |")
+    lines.append(f"| show 50 more rows | — | {more[0]:.0f} / {more[1]:.0f} | — |")
     return lines
 
 
@@ -145,6 +145,10 @@ def report(result: dict[str, object]) -> str:
         f"{server[0]:.0f} ms (median; worst {server[1]:.0f}), the page then draws it in {drawn[0]:.0f} ms "
         f'(median; worst {drawn[1]:.0f}). Ticking "All models" takes {opened[0]:.0f} ms (median; worst '
         f"{opened[1]:.0f}), of which the server's answer {opened_server[0]:.0f} ms.",
+        "",
+        "The target (issue 22) is under 200 ms per action. The page draws 50 rows at a time whatever the "
+        "number of models, so sorting, searching and showing columns cost about what the featured set "
+        "costs; re-costing every model is bound by the server's estimate, which this page does not change.",
     ]
     return "\n".join(lines)
 

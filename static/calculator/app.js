@@ -15,7 +15,7 @@ import * as tokens from "./tokens.js";
 let page = null;
 const DEBOUNCE_MS = 300;
 // Typing in the table's search waits for a pause this long: no re-render per keystroke.
-const SEARCH_DEBOUNCE_MS = 150;
+const SEARCH_DEBOUNCE_MS = 100;
 // Rows drawn at a time; "Show more" appends the next page (2,000+ models stay fast).
 const PAGE_SIZE = 50;
 // The link follows the table's filters and order a moment later, off the path of drawing.

@@ -18,6 +18,18 @@ export function rowKey(row) {
   return `${row.provider}/${row.model}`;
 }
 
+// What the search looks in, built once per row (a row object lives as long as its estimate).
+const haystacks = new WeakMap();
+
+function haystack(row) {
+  let text = haystacks.get(row);
+  if (text === undefined) {
+    text = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name].join(" ").toLowerCase();
+    haystacks.set(row, text);
+  }
+  return text;
+}
+
 /** Rows passing the filters: provider slug, tier, fits-only, and a search over names. */
 export function filterRows(rows, filters) {
   const words = (filters.search || "").toLowerCase().split(/\s+/).filter(Boolean);
@@ -25,10 +37,7 @@ export function filterRows(rows, filters) {
     if (filters.provider && row.provider !== filters.provider) return false;
     if (filters.tier && row.tier !== filters.tier) return false;
     if (filters.fitsOnly && row.fits_context !== true) return false;
-    const haystack = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name]
-      .join(" ")
-      .toLowerCase();
-    return words.every((word) => haystack.includes(word));
+    return !words.length || words.every((word) => haystack(row).includes(word));
   });
 }
 
