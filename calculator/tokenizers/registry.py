@@ -11,6 +11,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from .assets import ASSETS, is_verified
 from .catalogue import SPECS, Spec, loader_of
@@ -27,6 +28,7 @@ from .types import (
     UnknownTokenizer,
 )
 
+_T = TypeVar("_T")
 CACHE_ENTRIES = 4096  # (text hash, engine) -> count; ints are small, texts are not kept
 
 
@@ -164,7 +166,18 @@ def check_text(text: str) -> bytes:
 
 def _count_raw(owner: str, adapter: Adapter, text: str) -> int:
     count_calls[owner] += 1
-    return adapter.count(text)
+    return _unpanicked(adapter.count, text)
+
+
+def _unpanicked(call: Callable[[str], _T], text: str) -> _T:
+    """``call(text)``, with a Rust library's panic (a BaseException, which no ``except Exception``
+    sees) turned into the TokenizerError every caller handles."""
+    try:
+        return call(text)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise TokenizerError(f"the tokenizer's library failed on this text ({exc})") from None
 
 
 def _count_cached(key: str, text: str, digest: str) -> int:
@@ -196,7 +209,22 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
     adapter = _adapter(key)
     if not text:
         return [], adapter.engine != "ctok"
-    return adapter.tokenize(text)
+    if len(text) < PARALLEL_FROM_CHARS:
+        return _unpanicked(adapter.tokenize, text)
+    # A long text is split in a worker thread, under the same budget as a count: past it the
+    # caller gets CountDeadline (503 naming the limit) and the worker goes on serving.
+    try:
+        split = _threads.submit(_unpanicked, adapter.tokenize, text)
+        return split.result(timeout=settings.count_deadline_seconds)
+    except TimeoutError:
+        raise _deadline_passed() from None
+
+
+def _deadline_passed() -> CountDeadline:
+    return CountDeadline(
+        f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
+        " (COUNT_DEADLINE_SECONDS)"
+    )
 
 
 def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
@@ -216,10 +244,7 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
         try:
             tokens = futures[spec.owner].result(timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            raise CountDeadline(
-                f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
-                " (COUNT_DEADLINE_SECONDS)"
-            ) from None
+            raise _deadline_passed() from None
         except Exception as exc:  # one broken tokenizer must not sink the others
             results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue
