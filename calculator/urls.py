@@ -15,6 +15,7 @@ urlpatterns = [
     path("bill", bill_page.bill_page, name="bill"),
     path("bill.json", bill_page.bill_json_page, name="bill-json"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("c/<str:comparison_id>.json", views.comparison_json, name="comparison-json"),
     path("c/<str:comparison_id>.csv", views.comparison_csv, name="comparison-csv"),
     path("c/<str:comparison_id>", views.comparison_page, name="comparison"),

@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from config.api import ApiError, error_response, parse_as_of
@@ -26,6 +27,18 @@ from .coverage import coverage
 from .models import Comparison
 from .reprice import reprice_comparison
 
+# Shown only when ticked in the page's column chooser: without them the table fits a 1366 px screen.
+OPTIONAL_COLUMNS = frozenset(
+    {
+        "provider",
+        "cached_input_usd_per_mtok",
+        "input_usd",
+        "output_usd",
+        "context_window",
+        "quality",
+        "threshold_note",
+    }
+)
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
@@ -36,11 +49,18 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "presets": PRESETS.values(),
             "columns": TABLE_COLUMNS,
+            "optional_columns": OPTIONAL_COLUMNS,
+            "default_column_count": sum(c.name not in OPTIONAL_COLUMNS for c in TABLE_COLUMNS),
             "providers": Provider.objects.all(),
             "max_text_bytes": settings.MAX_TEXT_BYTES,
             "tokenizers": tokenizers.list_tokenizers(),
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the SVG."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def tokenizers_page(request: HttpRequest) -> HttpResponse:
