@@ -4,11 +4,12 @@ a content-hash cache. Pure Python: the host application passes its settings in t
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -166,7 +167,7 @@ def check_text(text: str) -> bytes:
 
 def _count_raw(owner: str, adapter: Adapter, text: str) -> int:
     count_calls[owner] += 1
-    return _unpanicked(adapter.count, text)
+    return _released(adapter.count, text)
 
 
 def _unpanicked(call: Callable[[str], _T], text: str) -> _T:
@@ -202,7 +203,7 @@ def count_tokens(text: str, key: str) -> int:
     return _count_cached(key, text, digest)
 
 
-def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
+def tokenize(text: str, key: str) -> tuple[Sequence[Token], bool]:
     """Tokens with ids and character offsets; the flag is False for estimators whose boundaries
     are only one plausible tiling (ids are then None)."""
     check_text(text)
@@ -213,11 +214,30 @@ def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
         return _unpanicked(adapter.tokenize, text)
     # A long text is split in a worker thread, under the same budget as a count: past it the
     # caller gets CountDeadline (503 naming the limit) and the worker goes on serving.
+    split = _threads.submit(_released, adapter.tokenize, text)
     try:
-        split = _threads.submit(_unpanicked, adapter.tokenize, text)
         return split.result(timeout=settings.count_deadline_seconds)
     except TimeoutError:
+        split.cancel()  # nobody waits for it any more: not started, never started
         raise _deadline_passed() from None
+
+
+TRIM_FROM_CHARS = 1_000_000
+try:
+    _malloc_trim: Callable[[int], int] | None = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc
+    _malloc_trim = None
+
+
+def _released(call: Callable[[str], _T], text: str) -> _T:
+    """``call(text)`` (a panic made a TokenizerError); after a text of a million characters or
+    more, the C heap's free pages go back to the system (glibc keeps them otherwise, per thread
+    arena, and a worker's memory would stay at its largest text's high-water mark)."""
+    try:
+        return _unpanicked(call, text)
+    finally:
+        if len(text) >= TRIM_FROM_CHARS and _malloc_trim is not None:
+            _malloc_trim(0)
 
 
 def _deadline_passed() -> CountDeadline:

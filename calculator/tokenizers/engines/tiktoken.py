@@ -156,7 +156,7 @@ class TiktokenAdapter:
             text = unicodedata.normalize(self.normalize, text)
         return len(self._encode(text))
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         norm = NormalizedText(text, self.normalize) if self.normalize else None
         encoded = norm.text if norm else text
         ranks = self._encode(encoded)
