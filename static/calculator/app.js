@@ -439,9 +439,39 @@ function reflectPresets() {
 }
 
 function applyPreset(button) {
+  const replaced = {
+    text: source() === "text" && textArea.value.trim() !== "",
+    input: $("input_tokens").value,
+    output: $("output_tokens").value,
+  };
   $("input_tokens").value = button.dataset.inputTokens;
   $("output_tokens").value = button.dataset.outputTokens;
   setSource("tokens");
+  describePreset(button, replaced);
+  reflectPresets();
+  scheduleEstimate(0);
+}
+
+// Next to the presets: what the one just chosen replaced, and (when a text was the input) a way
+// to keep that text as the input with the preset's output length.
+function describePreset(button, replaced) {
+  const input = Number(button.dataset.inputTokens).toLocaleString("en-US");
+  const output = Number(button.dataset.outputTokens).toLocaleString("en-US");
+  const before = replaced.text
+    ? "your text as the input"
+    : `${replaced.input || "no"} input tokens`;
+  $("preset-note-text").textContent =
+    `${button.dataset.name}: ${input} input and ${output} output tokens a request, in place of ` +
+    `${before} and ${replaced.output || "no"} output tokens.`;
+  $("preset-keep-text").hidden = !replaced.text;
+  $("preset-note").hidden = false;
+}
+
+function keepTextAsInput() {
+  setSource("text");
+  $("preset-note-text").textContent =
+    `Your text is the input; the output stays at ${Number($("output_tokens").value).toLocaleString("en-US")} tokens a request.`;
+  $("preset-keep-text").hidden = true;
   reflectPresets();
   scheduleEstimate(0);
 }
@@ -501,6 +531,7 @@ function bind() {
     scheduleTokenize(0);
     share.writeUrl(page);
   });
+  $("preset-keep-text").addEventListener("click", keepTextAsInput);
   for (const button of document.querySelectorAll("button.preset")) {
     button.addEventListener("click", () => applyPreset(button));
   }
