@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import * as budget from "./budget.js";
 import * as columns from "./columns.js";
 import * as conversation from "./conversation.js";
+import * as messages from "./messages.js";
 import * as files from "./files.js";
 import { el, formatBytes, formatInt, formatUsd } from "./format.js";
 import * as share from "./share.js";
@@ -179,6 +180,7 @@ async function runEstimate() {
     state.limit = PAGE_SIZE;
     setBusy(false);
     render();
+    describeAverages(body, result);
     fetchMissingPins();
   } catch (error) {
     if (api.isAbort(error)) return;
@@ -476,6 +478,54 @@ function keepTextAsInput() {
   scheduleEstimate(0);
 }
 
+/* ---------- conversations pasted as JSON ---------- */
+
+// A paste that is chat JSON (a list of messages, {"messages": ...} or a .jsonl log) is counted as a
+// conversation, and the page says so with a way back to plain text.
+function detectConversation() {
+  const text = textArea.value.trim();
+  if (source() !== "text" || !/^[[{]/.test(text) || !conversation.looks(text)) return;
+  setSource("conversation");
+  describeConversation();
+}
+
+function describeConversation() {
+  let parsed;
+  try {
+    parsed = conversation.parse(textArea.value);
+  } catch {
+    return;
+  }
+  $("conversation-note-text").textContent = parsed.conversations
+    ? `Read as a log of ${formatInt(parsed.conversations.length)} conversations, one per line: the table gives per-request averages.`
+    : `Read as a chat conversation of ${formatInt(parsed.messages.length)} messages: each model adds its own chat framing.`;
+  $("conversation-as-text").hidden = false;
+  $("conversation-note").hidden = false;
+}
+
+function countAsText() {
+  setSource("text");
+  $("conversation-note-text").textContent = "Counted as plain text.";
+  $("conversation-as-text").hidden = true;
+  reflectPresets();
+  scheduleEstimate(0);
+  scheduleTokenize(0);
+}
+
+// After an estimate of a .jsonl log: how many conversations were averaged, and their spread.
+function describeAverages(body, result) {
+  if (!body.conversations) return;
+  // The spread as the token view's tokenizer counts it, or else as the first averaged row's does.
+  const rows = result.results.filter((r) => r.available && (r.note || "").startsWith("Per-request average"));
+  const averaged = rows.find((r) => r.tokenizer === $("token-tokenizer").value) || rows[0];
+  const spread = averaged && /\((input from [^)]*)\)/.exec(averaged.note);
+  if (!spread) return;
+  $("conversation-note-text").textContent =
+    `A log of ${formatInt(body.conversations.length)} conversations: the table gives per-request averages ` +
+    `(with ${averaged.tokenizer}, ${spread[1]}).`;
+  $("conversation-note").hidden = false;
+}
+
 /* ---------- wiring ---------- */
 
 function onTextChanged(delay = DEBOUNCE_MS) {
@@ -488,7 +538,22 @@ function onTextChanged(delay = DEBOUNCE_MS) {
 
 function bind() {
   // A paste is a finished edit: answer at once; typing waits for a pause.
-  textArea.addEventListener("input", (event) => onTextChanged(event.inputType === "insertFromPaste" ? 0 : DEBOUNCE_MS));
+  textArea.addEventListener("input", (event) => {
+    const pasted = event.inputType === "insertFromPaste";
+    if (pasted) detectConversation();
+    onTextChanged(pasted ? 0 : DEBOUNCE_MS);
+  });
+  $("conversation-as-text").addEventListener("click", countAsText);
+  messages.bind({
+    $,
+    textArea,
+    onChange(json) {
+      textArea.value = json;
+      setSource("conversation");
+      describeConversation();
+      onTextChanged(DEBOUNCE_MS);
+    },
+  });
   $("clear-text").addEventListener("click", () => {
     textArea.value = "";
     onTextChanged(0);
