@@ -132,3 +132,14 @@ def test_an_import_not_done_is_a_409(client, seeded):
     running = UsageImport.objects.create(format="generic", status=UsageImport.Status.RUNNING)
     status, body = forecast(client, running.id)
     assert status == 409, body
+
+
+def test_the_import_page_shows_the_forecast_and_refuses_a_bad_budget_with_a_400(client, seeded):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_IN))
+    page = client.get(f"/usage/{import_id}", {"budget": "25"})
+    assert page.status_code == 200
+    assert 'id="forecast-projected" data-usd="30"' in page.content.decode()
+    assert 'data-day="2026-09-25"' in page.content.decode()
+    refused = client.get(f"/usage/{import_id}", {"budget": "-1"})
+    assert refused.status_code == 400
+    assert 'id="budget-error"' in refused.content.decode()
