@@ -66,6 +66,8 @@ bench: install-dev assets catalogue
 	$(BIN)/python bench/page_first_answer.py
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write
 	$(BIN)/python bench/usage_import_bench.py --write
+	@# The same import posted to the API and priced by a real Celery worker (needs Redis; USAGE_BENCH_BROKER).
+	$(BIN)/python bench/usage_import_bench.py --celery --write
 
 lint: install-dev
 	$(BIN)/ruff check .

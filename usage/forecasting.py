@@ -5,7 +5,6 @@ scheduled in the catalogue applies from its date. The arithmetic is ``usage.fore
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from django.db.models.functions import TruncHour
 
 from pricing.bill import BillUsage
 from pricing.models import LanguageModel, PriceVersion
-from usage.forecast import Inputs, Plan, Shape, assemble, projections
+from usage.forecast import Inputs, Plan, assemble, projections
 from usage.formats import UsageRecord
 from usage.formats.record import TOKEN_COLUMNS
 from usage.models import UsageImport, UsageRow
@@ -103,21 +102,22 @@ def _bill_days(
     biller.prepare({model for shape in usage.values() for model, _, _ in shape})
     billed: dict[tuple[str, date], Decimal] = {}
     done: dict[tuple[str, object], Decimal] = {}
-    reasons: dict[str, int] = defaultdict(int)
+    reasons: dict[tuple[str, str], date] = {}  # (model, why unpriced) → the first day it is
     for shape in plan.shapes:
         for day in plan.days_left:
             segment = sum(boundary <= day for boundary in boundaries)
             alike = day if day in boundaries else (segment, day.weekday())
             if (shape.key, alike) not in done:
-                done[shape.key, alike] = _bill_on(biller, usage[shape.key], day, reasons, shape)
+                done[shape.key, alike] = _bill_on(biller, usage[shape.key], day, reasons)
             billed[shape.key, day] = done[shape.key, alike]
     notes = [
-        f"{reason}: left out of the days it applies to ({rows:,} hours)" for reason, rows in reasons.items()
+        f"{model} has no price from {day.isoformat()} ({reason}): its usage is left out from then on"
+        for (model, reason), day in sorted(reasons.items(), key=lambda item: (item[1], item[0]))
     ]
     return billed, notes
 
 
-def _bill_on(biller: RowBiller, usage: Usage, day: date, reasons: dict[str, int], shape: Shape) -> Decimal:
+def _bill_on(biller: RowBiller, usage: Usage, day: date, reasons: dict[tuple[str, str], date]) -> Decimal:
     total = Decimal(0)
     for (model, tier, hour), (requests, *tokens) in usage.items():
         record = UsageRecord(
@@ -130,7 +130,8 @@ def _bill_on(biller: RowBiller, usage: Usage, day: date, reasons: dict[str, int]
         )
         billed = biller.bill(record)
         if billed.bill is None:
-            reasons[f"{model} on {day.isoformat()} ({shape.key}): {billed.unpriced_reason}"] += 1
+            key = (model, billed.unpriced_reason)
+            reasons[key] = min(reasons.get(key, day), day)
             continue
         total += billed.bill.total_usd
     return total

@@ -143,3 +143,15 @@ def test_the_import_page_shows_the_forecast_and_refuses_a_bad_budget_with_a_400(
     refused = client.get(f"/usage/{import_id}", {"budget": "-1"})
     assert refused.status_code == 400
     assert 'id="budget-error"' in refused.content.decode()
+
+
+def test_a_model_retiring_inside_the_month_is_left_out_from_that_day_and_said(client, seeded):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_IN))
+    LanguageModel.objects.filter(provider__slug="openai", slug="gpt-4.1-mini").update(
+        retired_at=datetime(2026, 9, 25, tzinfo=UTC)
+    )
+    status, body = forecast(client, import_id)
+    assert status == 200, body
+    # $10 spent, the 11th-24th at $1 (14 days), nothing priced from the 25th
+    assert body["projected_usd"] == "24"
+    assert body["notes"] and body["notes"][0].startswith(f"{MINI} has no price from 2026-09-25")
