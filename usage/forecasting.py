@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import CharField, Count, F, Max, Sum
+from django.db.models.functions import Cast, Substr
 
 from pricing.bill import BillUsage
 from pricing.models import LanguageModel, PriceVersion
-from usage.forecast import Inputs, Plan, assemble, projections
+from usage.forecast import WINDOWS, Inputs, Plan, assemble, projections
 from usage.formats import UsageRecord
 from usage.formats.record import TOKEN_COLUMNS
 from usage.models import UsageImport, UsageRow
@@ -64,17 +64,18 @@ def _shape_usage(usage_import: UsageImport, plan: Plan) -> dict[str, Usage]:
         .values(
             provider=F("model__provider__slug"),
             slug=F("model__slug"),
-            hour=TruncHour("at", tzinfo=UTC),
+            hour=Substr(Cast("at", CharField()), 1, 13),  # "YYYY-MM-DD HH", UTC: grouped in SQL
             tier=F("service_tier"),
         )
         .annotate(requests=Count("id"), **{name: Sum(name) for name in TOKEN_COLUMNS})
     )
     shapes: dict[str, Usage] = {shape.key: {} for shape in plan.shapes}
     for row in rows:
-        key = (f"{row['provider']}/{row['slug']}", row["tier"], row["hour"].hour)
+        day, hour = date.fromisoformat(row["hour"][:10]), int(row["hour"][11:13])
+        key = (f"{row['provider']}/{row['slug']}", row["tier"], hour)
         counts = [row["requests"], *(row[name] for name in TOKEN_COLUMNS)]
         for shape in plan.shapes:
-            if shape.holds(row["hour"].date()):
+            if shape.holds(day):
                 total = shapes[shape.key].setdefault(key, [0] * len(counts))
                 total[:] = [a + b for a, b in zip(total, counts, strict=True)]
     return shapes
@@ -96,20 +97,20 @@ def _boundaries(models: set[str], plan: Plan) -> set[date]:
 def _bill_days(
     plan: Plan, usage: dict[str, Usage], boundaries: set[date]
 ) -> tuple[dict[tuple[str, date], Decimal], list[str]]:
-    """Each shape's usage billed on each day left. Days between the same price boundaries and on
-    the same weekday bill alike, so each such pair is billed once."""
+    """The usage of each shape a day left uses, billed on that day. Days between the same price
+    boundaries and on the same weekday bill alike, so each such pair is billed once."""
     biller = RowBiller()
     biller.prepare({model for shape in usage.values() for model, _, _ in shape})
     billed: dict[tuple[str, date], Decimal] = {}
     done: dict[tuple[str, object], Decimal] = {}
     reasons: dict[tuple[str, str], date] = {}  # (model, why unpriced) → the first day it is
-    for shape in plan.shapes:
-        for day in plan.days_left:
-            segment = sum(boundary <= day for boundary in boundaries)
-            alike = day if day in boundaries else (segment, day.weekday())
-            if (shape.key, alike) not in done:
-                done[shape.key, alike] = _bill_on(biller, usage[shape.key], day, reasons)
-            billed[shape.key, day] = done[shape.key, alike]
+    for day in plan.days_left:
+        segment = sum(boundary <= day for boundary in boundaries)
+        alike = day if day in boundaries else (segment, day.weekday())
+        for key in {plan.central(day), *(f"{n} days" for n in WINDOWS)}:  # the shapes the day uses
+            if (key, alike) not in done:
+                done[key, alike] = _bill_on(biller, usage[key], day, reasons)
+            billed[key, day] = done[key, alike]
     notes = [
         f"{model} has no price from {day.isoformat()} ({reason}): its usage is left out from then on"
         for (model, reason), day in sorted(reasons.items(), key=lambda item: (item[1], item[0]))
