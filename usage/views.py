@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from config.api import ApiError
+from pricing.api.money import money_terms
 from pricing.models import LanguageModel
+from usage.costs import import_money
 from usage.forecast import BudgetError, parse_budget
 from usage.forecasting import import_forecast
 from usage.formats import COLUMNS, FORMATS
@@ -32,9 +36,11 @@ def import_page(request: HttpRequest, import_id: str) -> HttpResponse:
         "report": report,
         "day_max": _largest(report, "by_day"),
         "models": [f"{m.provider.slug}/{m.slug}" for m in models],
+        **_money_context(request, usage_import),
         **_forecast(request, usage_import),
     }
-    return render(request, "usage/import.html", context, status=400 if context["budget_error"] else 200)
+    refused = "money_error" in context or context["budget_error"]
+    return render(request, "usage/import.html", context, status=400 if refused else 200)
 
 
 def _forecast(request: HttpRequest, usage_import: UsageImport) -> dict[str, Any]:
@@ -47,6 +53,25 @@ def _forecast(request: HttpRequest, usage_import: UsageImport) -> dict[str, Any]
         context["budget_error"], budget = str(error), None
     if usage_import.status == UsageImport.Status.DONE:
         context["forecast"] = import_forecast(usage_import, budget=budget)
+    return context
+
+
+def _money_context(request: HttpRequest, usage_import: UsageImport) -> dict[str, Any]:
+    """With ``overlay`` or ``currency`` (or a default overlay): the import's list and effective costs."""
+    overlay, currency = (
+        request.GET.get("overlay", "").strip(),
+        request.GET.get("currency", "").strip().upper(),
+    )
+    context: dict[str, Any] = {"overlay_name": overlay, "currency": currency}
+    if usage_import.status != UsageImport.Status.DONE:
+        return context
+    try:
+        terms = money_terms(overlay or None, currency or None)
+        if terms.active:
+            context["money"] = import_money(usage_import, terms)
+    except ApiError as error:
+        context["money_error"] = f"{error.field}: {error.message}"
+    context["money_query"] = urlencode({k: v for k, v in (("overlay", overlay), ("currency", currency)) if v})
     return context
 
 
