@@ -16,6 +16,8 @@ from config.api import ERRORS, ApiError, ErrorOut, Iso, read_json
 from pricing.api.money import MoneyTerms, money_terms
 from usage.costs import import_money, prepare_conversions
 from usage.exports import focus_csv, focus_json
+from usage.forecast import BudgetError, parse_budget
+from usage.forecasting import import_forecast
 from usage.formats import COLUMNS, FORMATS, GENERIC, UsageFileError
 from usage.models import UsageImport
 from usage.money_schemas import ImportMoneyOut
@@ -300,3 +302,72 @@ def _export_terms(usage_import: UsageImport, overlay: str | None, currency: str 
     terms = money_terms(overlay or None, currency or None)
     prepare_conversions(usage_import, terms)
     return terms
+
+
+class PaceOut(Schema):
+    window: str
+    first_day: str
+    last_day: str
+    days: int
+    usd_per_day: str = Field(description="The window's cost of the priced rows per calendar day.")
+
+
+class ForecastDayOut(Schema):
+    day: str
+    usd: str
+    low_usd: str
+    high_usd: str
+
+
+class ScheduledChangeOut(Schema):
+    model: str
+    effective_from: str
+    price_version: int
+
+
+class BudgetOut(Schema):
+    usd: str
+    runs_out_on: str | None = Field(description="At the central pace; null: not this month.")
+    day: int | None
+    earliest: str | None = Field(description="At the fastest scenario of the range.")
+    latest: str | None = Field(description="At the slowest; null when it does not run out this month.")
+    message: str
+
+
+class ForecastOut(Schema):
+    month: str
+    last_day: str = Field(description="The import's last day (UTC): the forecast starts after it.")
+    days_in_month: int
+    days_left: int
+    month_to_date_usd: str = Field(description="The priced rows of the month so far, exact.")
+    projected_usd: str = Field(description="The month's total at the central pace, to the cent.")
+    range: RangeOut
+    scenarios: dict[str, str]
+    paces: list[PaceOut]
+    weekday_pattern: dict[str, str] | None
+    method: str
+    by_day: list[ForecastDayOut]
+    scheduled_changes: list[ScheduledChangeOut]
+    excluded_unpriced_rows: int = Field(
+        description="Unpriced rows in the data the forecast reads (never $0)."
+    )
+    notes: list[str]
+    budget: BudgetOut | None
+
+
+@router.get(
+    "/usage/imports/{import_id}/forecast",
+    response={200: ForecastOut, 409: ErrorOut, **ERRORS},
+    url_name="api-usage-forecast",
+    summary="The month's spend at the current pace, and the day a budget runs out",
+)
+def forecast(request: HttpRequest, import_id: str, budget: str | None = None) -> dict[str, Any]:
+    try:
+        amount = parse_budget(budget)
+    except BudgetError as error:
+        raise ApiError(str(error), field="budget", code="bad_budget") from None
+    usage_import = _done_import(import_id)
+    result = import_forecast(usage_import, budget=amount)
+    if result is None:
+        raise ApiError("The import has no row to forecast from.", status=409, code="no_rows")
+    return result

@@ -15,6 +15,8 @@ from config.api import ApiError
 from pricing.api.money import money_terms
 from pricing.models import LanguageModel
 from usage.costs import import_money
+from usage.forecast import BudgetError, parse_budget
+from usage.forecasting import import_forecast
 from usage.formats import COLUMNS, FORMATS
 from usage.models import UsageImport
 from usage.report import import_report
@@ -35,8 +37,23 @@ def import_page(request: HttpRequest, import_id: str) -> HttpResponse:
         "day_max": _largest(report, "by_day"),
         "models": [f"{m.provider.slug}/{m.slug}" for m in models],
         **_money_context(request, usage_import),
+        **_forecast(request, usage_import),
     }
-    return render(request, "usage/import.html", context, status=400 if "money_error" in context else 200)
+    refused = "money_error" in context or context["budget_error"]
+    return render(request, "usage/import.html", context, status=400 if refused else 200)
+
+
+def _forecast(request: HttpRequest, usage_import: UsageImport) -> dict[str, Any]:
+    """The forecast section (a GET form: ``?budget=``); a bad budget is said beside its field."""
+    budget_text = request.GET.get("budget", "")
+    context: dict[str, Any] = {"forecast": None, "budget_text": budget_text, "budget_error": ""}
+    try:
+        budget = parse_budget(budget_text)
+    except BudgetError as error:
+        context["budget_error"], budget = str(error), None
+    if usage_import.status == UsageImport.Status.DONE:
+        context["forecast"] = import_forecast(usage_import, budget=budget)
+    return context
 
 
 def _money_context(request: HttpRequest, usage_import: UsageImport) -> dict[str, Any]:
