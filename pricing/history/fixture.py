@@ -38,9 +38,11 @@ from pricing.sources.records import ProviderInfo
 CARRIED = "carried"  # a version without a sheet of its own: the previous one's carries over
 
 ABOUT = (
-    "Price history from published snapshots: every release of the genai-prices package and "
-    "sampled releases of litellm (its bundled model_prices_and_context_window_backup.json), each "
-    "dated by the upload time the package index gives for the wheel. A version dated 'evidence' "
+    "Price history from published snapshots: every release of the genai-prices package, "
+    "sampled releases of litellm (its bundled model_prices_and_context_window_backup.json) and, "
+    "where the index has no litellm release for over 45 days, the releases of tokencost (its copy "
+    "of LiteLLM's map, tokencost/model_prices.json), each dated by the upload time the package "
+    "index gives for the wheel. A version dated 'evidence' "
     "was first shown by its snapshot and set after 'earliest' (the snapshot before; null: no "
     "earlier snapshot); 'upstream' means the data itself gives the start date. Money: USD per "
     "million tokens as decimal strings. Regenerate: manage.py backfill_price_history."
