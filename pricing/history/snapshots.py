@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import zipfile
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime

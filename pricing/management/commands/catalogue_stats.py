@@ -29,7 +29,7 @@ class Command(BaseCommand):
 def markdown(stats: CatalogueStats) -> list[str]:
     lines = ["| as of (00:00 UTC) | models priced |", "| --- | ---: |"]
     lines += [f"| {moment:%Y-%m-%d} | {count:,} |" for moment, count in stats.priced_at]
-    lines += [f"| today ({timezone.now():%Y-%m-%d}) | {_today(stats):,} |", ""]
+    lines += [f"| today ({timezone.now():%Y-%m-%d}) | {priced_count(timezone.now()):,} |", ""]
     lines += [
         "| models (aliases not counted) | launch known | retirement known |",
         "| ---: | ---: | ---: |",
@@ -42,7 +42,3 @@ def markdown(stats: CatalogueStats) -> list[str]:
         + " |",
     ]
     return lines
-
-
-def _today(stats: CatalogueStats) -> int:
-    return priced_count(timezone.now())
