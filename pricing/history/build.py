@@ -90,6 +90,12 @@ def merged_history(
 ) -> tuple[list[ModelHistory], dict[str, ProviderInfo], dict[str, Replay]]:
     """Both sources replayed from the cache and merged: (histories, providers, replays)."""
     replays = {source: replay_cached(source, cache_dir, progress) for source in (PRIMARY, SECONDARY)}
-    histories = merge(replays[PRIMARY], replays[SECONDARY], new_providers=new_providers)
+    first = replays[PRIMARY].snapshots
+    histories = merge(
+        replays[PRIMARY],
+        replays[SECONDARY],
+        new_providers=new_providers,
+        legacy_before=first[0].upload_time if first else None,
+    )
     providers = {**replays[SECONDARY].providers, **replays[PRIMARY].providers}
     return histories, providers, replays

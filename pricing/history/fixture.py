@@ -6,7 +6,7 @@ own) so regenerating from the same snapshots gives the same bytes. Shape::
     {"about": ..., "snapshots": [[project, version, filename, upload_time, wheel_sha256,
                                   member, content_sha256], ...],
      "models": [{"provider", "model", "name", "upstream_id", "source", "context_window",
-                 "max_output_tokens", "deprecated",
+                 "max_output_tokens", "deprecated", "delisted_at"?,
                  "versions": [[effective_from, earliest | null, dated_by, snapshot index,
                                {rate: "decimal"}, reason, sheet?], ...]}, ...]}
 
@@ -71,6 +71,7 @@ class FixtureModel:
     max_output_tokens: int | None
     deprecated: bool
     versions: tuple[FixtureVersion, ...]
+    delisted_at: datetime | None = None  # first snapshot of its source that no longer listed it
 
     @property
     def key(self) -> str:
@@ -108,7 +109,8 @@ def write_fixture(path: Path, histories: list[ModelHistory], providers: dict[str
 
 
 def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict[str, Any]:
-    return {
+    delisted = {"delisted_at": history.delisted_at.isoformat()} if history.delisted_at else {}
+    return delisted | {
         "provider": history.provider,
         "model": history.model,
         "name": history.name,
@@ -187,6 +189,7 @@ def read_fixture(path: Path) -> tuple[list[FixtureModel], dict[str, ProviderInfo
             entry["max_output_tokens"],
             entry["deprecated"],
             tuple(_version(raw, snapshots) for raw in entry["versions"]),
+            datetime.fromisoformat(entry["delisted_at"]) if entry.get("delisted_at") else None,
         )
         for entry in data["models"]
     ]

@@ -15,7 +15,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from pricing.models import PriceVersion
+from pricing.models import LanguageModel, PriceVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,18 @@ def test_catalogue_stats_counts_models_priced_at_each_year_start() -> None:
     assert counts["2024-01-01"] < counts["2024-07-01"] < counts["2025-01-01"] < counts["2026-01-01"]
     july = PriceVersion.objects.effective(at=at("2024-07-01")).values("model").distinct().count()
     assert counts["2024-07-01"] == july  # no model is retired or an alias by then
+
+
+def test_mid_2024_is_priced_for_hundreds_of_models_from_dated_evidence() -> None:
+    """Issue 21: at least 300 models priced as of 2024-07-01 on the bundled data; models sold
+    before genai-prices existed come from LiteLLM's map, as litellm or tokencost published it."""
+    call_command("load_catalogue", verbosity=0)
+    july = PriceVersion.objects.effective(at=at("2024-07-01")).exclude(
+        model__retired_at__lte=at("2024-07-01")
+    )
+    assert july.values("model").distinct().count() >= 300
+    evidence = set(july.values_list("snapshot__project", flat=True))
+    assert {"tokencost", "litellm"} <= evidence
+    # A legacy model LiteLLM stopped listing is flagged for review, not retired.
+    palm = LanguageModel.objects.get(provider__slug="palm", slug="chat-bison")
+    assert palm.missing_since is not None and palm.retired_at is None
