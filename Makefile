@@ -64,8 +64,13 @@ bench: install-dev assets catalogue
 	$(BIN)/python bench/tokenizers_bench.py
 	$(BIN)/python bench/adversarial_bench.py
 	$(BIN)/python bench/page_first_answer.py
+	$(BIN)/python bench/page_all_models.py --write
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write
+	WORST_SOAK_SECONDS=$${WORST_SOAK_SECONDS:-600} $(BIN)/python bench/worst_case_http.py --write
 	$(BIN)/python bench/usage_import_bench.py --write
+	@# The same import posted to the API and priced by a real Celery worker (needs Redis; USAGE_BENCH_BROKER).
+	$(BIN)/python bench/usage_import_bench.py --celery --write
+	$(BIN)/python bench/usage_money_bench.py
 
 lint: install-dev
 	$(BIN)/ruff check .

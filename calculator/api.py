@@ -95,7 +95,10 @@ def tokenize(request: HttpRequest, payload: TokenizeRequest) -> dict[str, Any]:
         info = tokenizers.get_info(key)
         tokens, boundaries_real = tokenizers.tokenize(text, key)
         # The billed count; for an estimator without real boundaries it can differ from the spans.
-        count = tokenizers.count_tokens(text, key)
+        counted = tokenizers.count_tokens_many(text, [key])[key]  # under the counting deadline
+        if counted.tokens is None:
+            raise tokenizers.TokenizerError(counted.note or "this text could not be counted")
+        count = counted.tokens
     words = len(text.split())
     return {
         "tokenizer": key,

@@ -85,7 +85,9 @@ def average_counts(models: list[ModelRef], conversations: list[Conversation]) ->
         if not all(c.available for c in each):
             result[ref.key] = each[0] if not each[0].available else next(c for c in each if not c.available)
             continue
-        note = f"Per-request average of {len(each)} conversations. {each[0].note}"
+        inputs = [(c.text_tokens or 0) + c.chat_overhead_tokens + (c.image_tokens or 0) for c in each]
+        spread = f"input from {min(inputs):,} to {max(inputs):,} tokens a conversation"
+        note = f"Per-request average of {len(each)} conversations ({spread}). {each[0].note}"
         result[ref.key] = replace(
             each[0],
             text_tokens=round(sum(c.text_tokens or 0 for c in each) / len(each)),

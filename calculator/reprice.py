@@ -14,28 +14,37 @@ from typing import Any
 from django.db.models import Q
 
 from config.api import iso
+from pricing.api.money import MoneyTerms, as_json
 from pricing.bill.money import money
 from pricing.models import PriceVersion
-from pricing.selectors.bills import estimate_bill, prefetch_sheets
+from pricing.selectors.bills import prefetch_sheets
+from pricing.selectors.changes import rate_changes
 
-from .estimate import cache_usage
+from .comparison_money import bill_saved_row, priced_rows, row_money, saved_tier
 from .models import Comparison
 
 
-def reprice_comparison(comparison: Comparison, at: datetime) -> dict[str, Any]:
-    """Every saved row priced again at ``at``, with what changed between the two moments."""
-    rows = [row for row in comparison.results.get("results", []) if row.get("total_usd") is not None]
+def reprice_comparison(
+    comparison: Comparison, at: datetime, terms: MoneyTerms | None = None
+) -> dict[str, Any]:
+    """Every saved row priced again at ``at``, with what changed between the two moments. With
+    ``terms`` (an overlay or a currency asked for), each row also carries its list and effective
+    costs at ``at`` and their conversion at the rate of ``at``'s date."""
+    rows = priced_rows(comparison)
     in_force = _versions_in_force(rows, at)
     prefetch_sheets(in_force.values())
-    inputs = comparison.inputs
-    tier = inputs.get("service_tier") or ("batch" if inputs.get("batch") else "standard")
-    results = [_repriced(row, in_force.get(_key(row)), tier, at, comparison.as_of) for row in rows]
-    return {
+    tier = saved_tier(comparison)
+    active = terms if terms is not None and terms.active else None
+    results = [_repriced(row, in_force.get(_key(row)), tier, at, comparison.as_of, active) for row in rows]
+    answer = {
         "id": comparison.id,
         "saved_as_of": iso(comparison.as_of),
         "as_of": iso(at),
         "results": results,
     }
+    if active is not None:
+        answer.update(as_json(active.header(at.date())))
+    return answer
 
 
 def _key(row: dict[str, Any]) -> str:
@@ -51,7 +60,12 @@ def _versions_in_force(rows: list[dict[str, Any]], at: datetime) -> dict[str, Pr
 
 
 def _repriced(
-    row: dict[str, Any], version: PriceVersion | None, tier: str, at: datetime, saved_at: datetime
+    row: dict[str, Any],
+    version: PriceVersion | None,
+    tier: str,
+    at: datetime,
+    saved_at: datetime,
+    terms: MoneyTerms | None,
 ) -> dict[str, Any]:
     saved = Decimal(row["total_usd"])
     base = {
@@ -61,31 +75,29 @@ def _repriced(
         "saved_total_usd": money(saved),
     }
     if version is None:
-        return base | {"price_version": None, "total_usd": None, "difference_usd": None, "changes": []}
-    written = row.get("cache_write_tokens") or 0
-    lifetime = row.get("cache_write_lifetime") or "5m"
-    cached = row.get("cached_input_tokens") or 0
+        return base | {
+            "price_version": None,
+            "effective_from": None,
+            "total_usd": None,
+            "difference_usd": None,
+            "changes": [],
+        }
     # The saved reasoning assumption is part of the request, so it is billed again too.
-    reasoning = row.get("reasoning_tokens") or 0
-    usage = cache_usage(
-        row["input_tokens"], row["output_tokens"], cached, written, lifetime, reasoning_tokens=reasoning
-    )
-    total = estimate_bill(version, usage, service_tier=tier, at=at).total_usd
-    return base | {
+    bill = bill_saved_row(row, version, tier, at)
+    total = bill.total_usd
+    repriced = base | {
         "price_version": version.pk,
         "effective_from": iso(version.effective_from),
         "total_usd": money(total),
         "difference_usd": money(total - saved),
         "changes": _changes(version, saved_at, at) if version.pk != row["price_version"] else [],
     }
+    return repriced | (row_money(bill, version, terms, at) if terms is not None else {})
 
 
 def _changes(version: PriceVersion, saved_at: datetime, at: datetime) -> list[dict[str, Any]]:
-    """The versions that took effect between the two moments (either way round), oldest first."""
+    """The versions that changed a rate between the two moments (either way round), oldest first."""
     start, end = sorted((saved_at, at))
-    between = PriceVersion.objects.filter(
-        model_id=version.model_id, effective_from__gt=start, effective_from__lte=end
-    ).order_by("effective_from")
     return [
         {
             "price_version": change.pk,
@@ -95,5 +107,5 @@ def _changes(version: PriceVersion, saved_at: datetime, at: datetime) -> list[di
             "input_usd_per_mtok": money(change.input_usd_per_mtok),
             "output_usd_per_mtok": money(change.output_usd_per_mtok),
         }
-        for change in between
+        for change in rate_changes(version.model_id, start, end)
     ]

@@ -198,23 +198,28 @@ def _field_of(loc: tuple[Any, ...]) -> str | None:
 
 
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Pydantic's findings as the error shape: an unknown field first (the first by name), else
-    the first finding, with our own code when a validator raised one."""
-    unknown = sorted(_field_of(e["loc"]) or "" for e in exc.errors if e["type"] == "extra_forbidden")
-    if unknown:
-        return error_response(
-            ApiError(f"Unknown field: {unknown[0]}.", field=unknown[0], code="unknown_field")
-        )
+    """Pydantic's findings as the error shape (``findings_error``); an empty body says so."""
     first = exc.errors[0]
     if first["loc"] == ("body", "payload") and first["type"] == "missing":
         try:  # an empty body: the parser never ran, so let it say what is wrong
             read_json(request)
         except ApiError as error:
             return error_response(error)
+    return error_response(findings_error(exc.errors))
+
+
+def findings_error(errors: list[dict[str, Any]]) -> ApiError:
+    """An unknown field first (the first by name), else the first finding, with our own code when
+    a validator raised one. ``loc`` as ninja gives it: ("body", "payload", field, ...). A page that
+    validates an API body itself words its refusals through here, as the API does."""
+    unknown = sorted(_field_of(e["loc"]) or "" for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        return ApiError(f"Unknown field: {unknown[0]}.", field=unknown[0], code="unknown_field")
+    first = errors[0]
     code = first["type"] if first["type"] in {"invalid", "bad_date"} else "invalid"
     field = first.get("ctx", {}).get("field") or _field_of(first["loc"])
     message = "is required." if first["type"] == "missing" else first["msg"]
-    return error_response(ApiError(message, field=field, code=code))
+    return ApiError(message, field=field, code=code)
 
 
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

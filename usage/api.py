@@ -13,9 +13,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from config.api import ERRORS, ApiError, ErrorOut, Iso, read_json
+from pricing.api.money import MoneyTerms, money_terms
+from usage.costs import import_money, prepare_conversions
 from usage.exports import focus_csv, focus_json
+from usage.forecast import BudgetError, parse_budget
+from usage.forecasting import import_forecast
 from usage.formats import COLUMNS, FORMATS, GENERIC, UsageFileError
 from usage.models import UsageImport
+from usage.money_schemas import ImportMoneyOut
 from usage.report import import_report
 from usage.selectors import nearest_model_names
 from usage.services import create_import, create_import_from_rows, delete_import
@@ -96,6 +101,9 @@ class ImportOut(Schema):
         None,
         description="Per model that carries a reported cost; differences by day and tag are in breakdowns.",
     )
+    money: ImportMoneyOut | None = Field(
+        None, description="With overlay or currency (or a default overlay): list and effective costs."
+    )
 
 
 @router.post(
@@ -162,9 +170,17 @@ def _from_rows(body: dict[str, Any]) -> UsageImport:
 
 
 @router.get("/usage/imports/{import_id}", response={200: ImportOut, **ERRORS}, url_name="api-usage-import")
-def detail(request: HttpRequest, import_id: str) -> dict[str, Any]:
-    """Status and progress; when done, totals, coverage, breakdowns and reconciliation."""
-    return import_report(get_object_or_404(UsageImport, pk=import_id))
+def detail(
+    request: HttpRequest, import_id: str, overlay: str | None = None, currency: str | None = None
+) -> dict[str, Any]:
+    """Status and progress; when done, totals, coverage, breakdowns and reconciliation; with an
+    ``overlay`` or a ``currency``, ``money``: each row under the rule and at the rate of its moment."""
+    usage_import = get_object_or_404(UsageImport, pk=import_id)
+    terms = money_terms(overlay or None, currency or None)
+    report = import_report(usage_import)
+    if terms.active and usage_import.status == UsageImport.Status.DONE:
+        report["money"] = import_money(usage_import, terms)
+    return report
 
 
 @router.delete("/usage/imports/{import_id}", response={204: None, **ERRORS})
@@ -255,10 +271,14 @@ def alternatives(request: HttpRequest, import_id: str) -> list[dict[str, Any]]:
     response={200: None, 409: ErrorOut, **ERRORS},
     url_name="api-usage-focus-csv",
 )
-def export_csv(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
-    """Every bill line as a FinOps FOCUS row (BilledCost, ListCost, EffectiveCost, ChargePeriodStart...)."""
+def export_csv(
+    request: HttpRequest, import_id: str, overlay: str | None = None, currency: str | None = None
+) -> StreamingHttpResponse:
+    """Every bill line as a FinOps FOCUS row (BilledCost, ListCost, EffectiveCost, ChargePeriodStart...);
+    ``overlay`` and ``currency`` as for the import's ``money``."""
     usage_import = _done_import(import_id)
-    response = StreamingHttpResponse(focus_csv(usage_import), content_type="text/csv; charset=utf-8")
+    terms = _export_terms(usage_import, overlay, currency)
+    response = StreamingHttpResponse(focus_csv(usage_import, terms), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="usage-{usage_import.id[:8]}-focus.csv"'
     return response
 
@@ -268,7 +288,86 @@ def export_csv(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
     response={200: None, 409: ErrorOut, **ERRORS},
     url_name="api-usage-focus-json",
 )
-def export_json(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
+def export_json(
+    request: HttpRequest, import_id: str, overlay: str | None = None, currency: str | None = None
+) -> StreamingHttpResponse:
     """The same FOCUS rows as JSON: {"columns": [...], "rows": [{column: value}, ...]}."""
     usage_import = _done_import(import_id)
-    return StreamingHttpResponse(focus_json(usage_import), content_type="application/json")
+    terms = _export_terms(usage_import, overlay, currency)
+    return StreamingHttpResponse(focus_json(usage_import, terms), content_type="application/json")
+
+
+def _export_terms(usage_import: UsageImport, overlay: str | None, currency: str | None) -> MoneyTerms:
+    """The terms, with every day's rate read before the first byte is sent (a 400 if one lacks)."""
+    terms = money_terms(overlay or None, currency or None)
+    prepare_conversions(usage_import, terms)
+    return terms
+
+
+class PaceOut(Schema):
+    window: str
+    first_day: str
+    last_day: str
+    days: int
+    usd_per_day: str = Field(description="The window's cost of the priced rows per calendar day.")
+
+
+class ForecastDayOut(Schema):
+    day: str
+    usd: str
+    low_usd: str
+    high_usd: str
+
+
+class ScheduledChangeOut(Schema):
+    model: str
+    effective_from: str
+    price_version: int
+
+
+class BudgetOut(Schema):
+    usd: str
+    runs_out_on: str | None = Field(description="At the central pace; null: not this month.")
+    day: int | None
+    earliest: str | None = Field(description="At the fastest scenario of the range.")
+    latest: str | None = Field(description="At the slowest; null when it does not run out this month.")
+    message: str
+
+
+class ForecastOut(Schema):
+    month: str
+    last_day: str = Field(description="The import's last day (UTC): the forecast starts after it.")
+    days_in_month: int
+    days_left: int
+    month_to_date_usd: str = Field(description="The priced rows of the month so far, exact.")
+    projected_usd: str = Field(description="The month's total at the central pace, to the cent.")
+    range: RangeOut
+    scenarios: dict[str, str]
+    paces: list[PaceOut]
+    weekday_pattern: dict[str, str] | None
+    method: str
+    by_day: list[ForecastDayOut]
+    scheduled_changes: list[ScheduledChangeOut]
+    excluded_unpriced_rows: int = Field(
+        description="Unpriced rows in the data the forecast reads (never $0)."
+    )
+    notes: list[str]
+    budget: BudgetOut | None
+
+
+@router.get(
+    "/usage/imports/{import_id}/forecast",
+    response={200: ForecastOut, 409: ErrorOut, **ERRORS},
+    url_name="api-usage-forecast",
+    summary="The month's spend at the current pace, and the day a budget runs out",
+)
+def forecast(request: HttpRequest, import_id: str, budget: str | None = None) -> dict[str, Any]:
+    try:
+        amount = parse_budget(budget)
+    except BudgetError as error:
+        raise ApiError(str(error), field="budget", code="bad_budget") from None
+    usage_import = _done_import(import_id)
+    result = import_forecast(usage_import, budget=amount)
+    if result is None:
+        raise ApiError("The import has no row to forecast from.", status=409, code="no_rows")
+    return result

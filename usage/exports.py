@@ -4,8 +4,15 @@ Columns are named as FOCUS names them; ours carry the ``x_`` prefix FOCUS reserv
 custom columns. A request is billed at its moment, so a charge period is the UTC hour holding
 it (``ChargePeriodStart`` inclusive, ``ChargePeriodEnd`` exclusive). The costs are the
 providers' public prices: ``ListCost`` at the line's list rate and ``BilledCost`` =
-``EffectiveCost`` = ``ContractedCost`` the same (we know no negotiated discount). A row we could
+``EffectiveCost`` = ``ContractedCost`` the same unless an overlay applies (below). A row we could
 not price is one line with the cost columns empty and ``x_UnpricedReason`` saying why: never $0.
+
+With a contract overlay (``overlay``, or the default one) ``ContractedCost``, ``EffectiveCost``
+and ``BilledCost`` are under the rule in force at the row's moment (``x_OverlayRule``); with a
+display currency (``currency``) every cost and ``ListUnitPrice`` is in it, converted at the ECB
+reference rate of the row's own UTC date (``x_ExchangeRate``, ``x_ExchangeRateDate``,
+``x_ExchangeRateSource``), and ``BillingCurrency`` names it; the USD amounts stay in
+``x_ListCostUSD`` and ``x_EffectiveCostUSD``.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pricing.api.money import MoneyTerms
 from pricing.bill.money import money
+from usage.costs import LineCost, row_day, row_lines
 from usage.models import UsageImport, UsageRow
 
 FOCUS_COLUMNS = (
@@ -50,12 +59,19 @@ FOCUS_COLUMNS = (
     "x_PriceVersion",
     "x_ReportedCost",
     "x_UnpricedReason",
+    "x_OverlayRule",
+    "x_ListCostUSD",
+    "x_EffectiveCostUSD",
+    "x_ExchangeRate",
+    "x_ExchangeRateDate",
+    "x_ExchangeRateSource",
 )
 CHUNK_ROWS = 2_000
 
 
-def focus_records(usage_import: UsageImport) -> Iterator[dict[str, Any]]:
-    """Each bill line of each row, in file order, as a FOCUS record (values as text or None)."""
+def focus_records(usage_import: UsageImport, terms: MoneyTerms | None = None) -> Iterator[dict[str, Any]]:
+    """Each bill line of each row, in file order, as a FOCUS record (values as text or None);
+    ``terms``' conversions must be read first (``usage.costs.prepare_conversions``)."""
     rows = (
         UsageRow.objects.filter(usage_import=usage_import)
         .select_related("model__provider")
@@ -63,8 +79,36 @@ def focus_records(usage_import: UsageImport) -> Iterator[dict[str, Any]]:
     )
     for row in rows.iterator(chunk_size=CHUNK_ROWS):
         lines = row.lines or [None]
+        costs = row_lines(row, terms) if terms is not None and terms.active and row.lines else None
         for index, line in enumerate(lines):
-            yield _record(row, line, reported=index == 0)
+            record = _record(row, line, reported=index == 0)
+            if costs is not None and terms is not None:
+                record.update(_money_columns(row, row.lines[index], costs[index], terms))
+            yield record
+
+
+def _money_columns(row: UsageRow, line: dict[str, Any], cost: LineCost, terms: MoneyTerms) -> dict[str, Any]:
+    """A line's costs under the overlay rule at the row's moment, in the currency of its day."""
+    conversion = terms.conversion(row_day(row))
+    rate = conversion.rate if conversion is not None else Decimal(1)
+    columns: dict[str, Any] = {
+        "ListCost": money(cost.list_usd * rate),
+        "ContractedCost": money(cost.contracted_usd * rate),
+        "EffectiveCost": money(cost.contracted_usd * rate),
+        "BilledCost": money(cost.contracted_usd * rate),
+        "x_OverlayRule": cost.term.rule_id if cost.term is not None else None,
+        "x_ListCostUSD": money(cost.list_usd),
+        "x_EffectiveCostUSD": money(cost.contracted_usd),
+    }
+    if conversion is not None:
+        columns.update(
+            BillingCurrency=conversion.currency,
+            ListUnitPrice=money(Decimal(line["rate_usd"]) * rate),
+            x_ExchangeRate=money(conversion.rate),
+            x_ExchangeRateDate=conversion.rate_date.isoformat(),
+            x_ExchangeRateSource=conversion.source.name,
+        )
+    return columns
 
 
 def _record(row: UsageRow, line: dict[str, Any] | None, *, reported: bool) -> dict[str, Any]:
@@ -114,12 +158,12 @@ def _line_columns(model: str, line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def focus_csv(usage_import: UsageImport) -> Iterator[str]:
+def focus_csv(usage_import: UsageImport, terms: MoneyTerms | None = None) -> Iterator[str]:
     """The dataset as CSV text, a header then a chunk of lines at a time."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FOCUS_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for count, record in enumerate(focus_records(usage_import), start=1):
+    for count, record in enumerate(focus_records(usage_import, terms), start=1):
         writer.writerow({key: _safe(value) for key, value in record.items()})
         if count % CHUNK_ROWS == 0:
             yield _drain(buffer)
@@ -148,9 +192,9 @@ def _is_number(value: str) -> bool:
     return True
 
 
-def focus_json(usage_import: UsageImport) -> Iterator[str]:
+def focus_json(usage_import: UsageImport, terms: MoneyTerms | None = None) -> Iterator[str]:
     """The dataset as a JSON document ``{"columns": [...], "rows": [...]}``, streamed."""
     yield json.dumps({"import": usage_import.id, "columns": FOCUS_COLUMNS})[:-1] + ', "rows": ['
-    for index, record in enumerate(focus_records(usage_import)):
+    for index, record in enumerate(focus_records(usage_import, terms)):
         yield ("," if index else "") + json.dumps(record)
     yield "]}"

@@ -9,7 +9,6 @@ versions read once; a property test holds the totals to the sum of ``/api/v1/bil
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from decimal import Decimal
 from pricing.bill import Bill, BillError, BillUsage, PriceSheet, compute_bill
 from pricing.models import LanguageModel, PriceVersion, Provider
 from pricing.selectors.bills import prefetch_sheets, sheet_of
+from pricing.selectors.catalogue import nearest_model_keys
 from usage.formats import UsageRecord
 
 
@@ -116,11 +116,4 @@ def resolve_models(names: list[str]) -> dict[str, LanguageModel]:
 
 def nearest_model_names(name: str, *, limit: int = 3) -> list[str]:
     """The catalogue's ``provider/model`` names closest to ``name`` (for "did you mean")."""
-    keys = [
-        f"{provider}/{slug}"
-        for provider, slug in LanguageModel.objects.listed().values_list("provider__slug", "slug")
-    ]
-    if "/" not in name:
-        by_slug = {key.partition("/")[2]: key for key in keys}
-        return [by_slug[s] for s in difflib.get_close_matches(name, list(by_slug), n=limit, cutoff=0.5)]
-    return difflib.get_close_matches(name, keys, n=limit, cutoff=0.5)
+    return nearest_model_keys(name, limit=limit)

@@ -4,13 +4,15 @@ a content-hash cache. Pure Python: the host application passes its settings in t
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from .assets import ASSETS, is_verified
 from .catalogue import SPECS, Spec, loader_of
@@ -27,6 +29,7 @@ from .types import (
     UnknownTokenizer,
 )
 
+_T = TypeVar("_T")
 CACHE_ENTRIES = 4096  # (text hash, engine) -> count; ints are small, texts are not kept
 
 
@@ -164,7 +167,18 @@ def check_text(text: str) -> bytes:
 
 def _count_raw(owner: str, adapter: Adapter, text: str) -> int:
     count_calls[owner] += 1
-    return adapter.count(text)
+    return _released(adapter.count, text)
+
+
+def _unpanicked(call: Callable[[str], _T], text: str) -> _T:
+    """``call(text)``, with a Rust library's panic (a BaseException, which no ``except Exception``
+    sees) turned into the TokenizerError every caller handles."""
+    try:
+        return call(text)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise TokenizerError(f"the tokenizer's library failed on this text ({exc})") from None
 
 
 def _count_cached(key: str, text: str, digest: str) -> int:
@@ -189,14 +203,48 @@ def count_tokens(text: str, key: str) -> int:
     return _count_cached(key, text, digest)
 
 
-def tokenize(text: str, key: str) -> tuple[list[Token], bool]:
+def tokenize(text: str, key: str) -> tuple[Sequence[Token], bool]:
     """Tokens with ids and character offsets; the flag is False for estimators whose boundaries
     are only one plausible tiling (ids are then None)."""
     check_text(text)
     adapter = _adapter(key)
     if not text:
         return [], adapter.engine != "ctok"
-    return adapter.tokenize(text)
+    if len(text) < PARALLEL_FROM_CHARS:
+        return _unpanicked(adapter.tokenize, text)
+    # A long text is split in a worker thread, under the same budget as a count: past it the
+    # caller gets CountDeadline (503 naming the limit) and the worker goes on serving.
+    split = _threads.submit(_released, adapter.tokenize, text)
+    try:
+        return split.result(timeout=settings.count_deadline_seconds)
+    except TimeoutError:
+        split.cancel()  # nobody waits for it any more: not started, never started
+        raise _deadline_passed() from None
+
+
+TRIM_FROM_CHARS = 1_000_000
+try:
+    _malloc_trim: Callable[[int], int] | None = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc
+    _malloc_trim = None
+
+
+def _released(call: Callable[[str], _T], text: str) -> _T:
+    """``call(text)`` (a panic made a TokenizerError); after a text of a million characters or
+    more, the C heap's free pages go back to the system (glibc keeps them otherwise, per thread
+    arena, and a worker's memory would stay at its largest text's high-water mark)."""
+    try:
+        return _unpanicked(call, text)
+    finally:
+        if len(text) >= TRIM_FROM_CHARS and _malloc_trim is not None:
+            _malloc_trim(0)
+
+
+def _deadline_passed() -> CountDeadline:
+    return CountDeadline(
+        f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
+        " (COUNT_DEADLINE_SECONDS)"
+    )
 
 
 def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
@@ -216,10 +264,7 @@ def count_tokens_many(text: str, keys: Iterable[str]) -> dict[str, TokenCount]:
         try:
             tokens = futures[spec.owner].result(timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            raise CountDeadline(
-                f"counting this text took longer than the {settings.count_deadline_seconds:g} s limit"
-                " (COUNT_DEADLINE_SECONDS)"
-            ) from None
+            raise _deadline_passed() from None
         except Exception as exc:  # one broken tokenizer must not sink the others
             results[spec.key] = TokenCount(spec.key, None, spec.exact, False, str(exc))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -68,7 +69,7 @@ class Adapter(Protocol):
         """Tokens of ``text`` alone: no BOS/EOS, no chat frame."""
         ...
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         """Tokens with ids and character offsets; the flag is False for an illustrative tiling."""
         ...
 

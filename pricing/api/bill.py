@@ -14,9 +14,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, ValidationError, create_model
 
-from config.api import ERRORS, ApiError, AsOf, Iso
+from config.api import ERRORS, ApiError, AsOf, Iso, findings_error
 from pricing.api.money import (
     ConversionOut,
     ConvertedOut,
@@ -133,6 +133,12 @@ class BillOut(Schema):
 )
 def bill(request: HttpRequest, payload: BillIn) -> dict[str, Any]:
     """Usage of one request → the bill its provider would send, every line traced to a dated price."""
+    return bill_answer(payload)
+
+
+def bill_answer(payload: BillIn) -> dict[str, Any]:
+    """The endpoint's answer to a validated body (before ninja's response schema), or an ApiError.
+    The bill page answers through here too, so page and API bill alike."""
     moment = payload.at or timezone.now()
     currency = currency_code(payload.currency)
     try:
@@ -152,6 +158,18 @@ def bill(request: HttpRequest, payload: BillIn) -> dict[str, Any]:
     overlaid = apply_overlay(result, terms, provider=model.provider.slug, model=model.slug, at=moment)
     conversion = conversion_for(currency, moment.date()) if currency else None
     return _with_money(answer, overlaid, overlay.name if overlay else None, conversion)
+
+
+def bill_of_body(body: dict[str, Any]) -> dict[str, Any]:
+    """What ``POST /api/v1/bill`` answers for ``body`` (a JSON object), as ninja hands it to the
+    renderer: validated by the same schema, refused in the same words (an ApiError), dumped
+    through ``BillOut`` with unset fields left out."""
+    try:
+        payload = BillIn.model_validate(body)
+    except ValidationError as error:
+        findings = [{**e, "loc": ("body", "payload", *e["loc"])} for e in error.errors(include_url=False)]
+        raise findings_error(findings) from None
+    return BillOut.model_validate(bill_answer(payload)).model_dump(exclude_unset=True)
 
 
 def _with_money(

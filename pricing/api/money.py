@@ -8,7 +8,8 @@ gains these fields and keeps every other one as it was.
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +18,11 @@ from pydantic import Field
 
 from config.api import ApiError, Iso
 from pricing.api.schemas import Money
-from pricing.bill.overlays import OverlaidLine, OverlayTerm
+from pricing.bill import Bill, BillError
+from pricing.bill.overlays import OverlaidBill, OverlaidLine, OverlayTerm, apply_overlay
 from pricing.currency import Conversion, RateError
 from pricing.selectors.currency import convert
+from pricing.selectors.overlays import find_overlay, overlay_terms
 
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 COSTS = ("ListCost", "ContractedCost", "EffectiveCost")
@@ -122,3 +125,73 @@ def line_money_json(overlaid: OverlaidLine, conversion: Conversion | None) -> di
     if conversion is not None:
         extra["converted"] = converted_json(costs, conversion)
     return extra
+
+
+@dataclass
+class MoneyTerms:
+    """The overlay and display currency one request asked for (or the default overlay), with each
+    day's conversion read once: an amount converts at the rate of its own day."""
+
+    overlay: str | None
+    terms: list[OverlayTerm]
+    currency: str | None
+    conversions: dict[date, Conversion] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        """False: neither an overlay nor a currency applies, and answers stay as they were."""
+        return self.overlay is not None or self.currency is not None
+
+    def conversion(self, day: date) -> Conversion | None:
+        """The conversion of ``day`` (None without a currency); a 400 naming ``currency`` when the
+        ECB has no rate near it."""
+        if self.currency is None:
+            return None
+        if day not in self.conversions:
+            self.conversions[day] = conversion_for(self.currency, day)
+        return self.conversions[day]
+
+    def overlaid(self, bill: Bill, *, provider: str, model: str, at: datetime) -> OverlaidBill:
+        return apply_overlay(bill, self.terms, provider=provider, model=model, at=at)
+
+    def header(self, day: date | None) -> dict[str, Any]:
+        """``overlay`` and, when one date applies to every amount, its ``conversion``."""
+        conversion = self.conversion(day) if day is not None else None
+        return {"overlay": self.overlay, "conversion": conversion_json(conversion) if conversion else None}
+
+
+def money_terms(overlay: str | None, currency: str | None) -> MoneyTerms:
+    """The terms asked for by name and code: a 400 naming ``overlay`` or ``currency`` if unknown."""
+    code = currency_code(currency)
+    try:
+        found = find_overlay(overlay)
+    except BillError as error:
+        raise ApiError(f"{error.message}.", field="overlay") from None
+    terms = overlay_terms(found) if found is not None else []
+    return MoneyTerms(overlay=found.name if found else None, terms=terms, currency=code)
+
+
+def overlaid_json(overlaid: OverlaidBill, conversion: Conversion | None) -> dict[str, Any]:
+    """A bill's FOCUS costs, its lines each with the rule applied, and their conversion."""
+    costs = costs_json(overlaid.bill.total_usd, overlaid.contracted_usd)
+    lines = [
+        {"what": line.line.what, "usd": line.line.usd, **line_money_json(line, conversion)}
+        for line in overlaid.lines
+    ]
+    entry: dict[str, Any] = {**costs, "lines": lines}
+    if conversion is not None:
+        entry["converted"] = converted_json(costs, conversion)
+    return entry
+
+
+def as_json(value: Any) -> Any:
+    """Money as exact decimal strings, moments and days as ISO text (the API's conventions)."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -90,25 +90,37 @@ def term_for_line(
     at: datetime,
 ) -> OverlayTerm | None:
     """The term that applies to ``line`` of a bill at ``at``, or None (list price)."""
+    return term_for(terms, what=line.what, provider=provider, model=model, service_tier=service_tier, at=at)
+
+
+def term_for(
+    terms: Sequence[OverlayTerm], *, what: str, provider: str, model: str, service_tier: str, at: datetime
+) -> OverlayTerm | None:
+    """The term for a line of kind ``what`` billed at ``at`` (a stored line as well as a fresh one)."""
     candidates = [
         term
         for term in terms
         if term.in_force(at)
-        and term.matches(provider=provider, model=model, service_tier=service_tier, line_kind=line.what)
+        and term.matches(provider=provider, model=model, service_tier=service_tier, line_kind=what)
     ]
     return max(candidates, key=OverlayTerm.precedence, default=None)
 
 
 def contracted_usd(line: BillLine, term: OverlayTerm | None) -> Decimal:
-    """What ``line`` costs under ``term``: a fixed rate replaces the list rate, a percentage or
-    basis points scale the list amount exactly."""
+    """What ``line`` costs under ``term``."""
+    return contracted_amount(line.usd, quantity=line.quantity, per=line.per, term=term)
+
+
+def contracted_amount(list_usd: Decimal, *, quantity: int, per: int, term: OverlayTerm | None) -> Decimal:
+    """A line's amount under ``term``: a fixed rate replaces the list rate, a percentage or basis
+    points scale the list amount exactly; no term: the list amount."""
     if term is None:
-        return line.usd
+        return list_usd
     if term.kind == FIXED:
         assert term.fixed_usd is not None
-        return usd_for(line.quantity, UnitPrice(usd=term.fixed_usd, per=line.per))
+        return usd_for(quantity, UnitPrice(usd=term.fixed_usd, per=per))
     assert term.adjustment is not None
-    return line.usd * (1 + term.adjustment / PER_UNIT[term.kind])
+    return list_usd * (1 + term.adjustment / PER_UNIT[term.kind])
 
 
 def apply_overlay(

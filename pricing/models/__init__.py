@@ -20,7 +20,7 @@ from pricing.models.catalogue import (
     SourceLock,
     SourceObservation,
 )
-from pricing.models.money import Overlay, OverlayRule, ReferenceRate
+from pricing.models.money import Overlay, OverlayRule, OverlayRuleProposal, ReferenceRate
 from pricing.models.sheets import VariantBand, VariantRate, VariantThreshold
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "LanguageModel",
     "Overlay",
     "OverlayRule",
+    "OverlayRuleProposal",
     "PricePayload",
     "PriceProposal",
     "PriceSnapshot",

@@ -157,3 +157,66 @@ class OverlayRule(models.Model):
             return f"fixed ${self.fixed_usd} for {self.line_kind}"
         unit = "%" if self.kind == self.Kind.PERCENT else " bp"
         return f"{self.adjustment:+}{unit} on {self.scope}"
+
+
+class OverlayRuleProposal(models.Model):
+    """A rule proposed by someone who may not edit prices: pending until a price editor accepts it
+    (which adds the rule, as a price editor would) or rejects it (recording why), as a price
+    proposal is. Nothing is deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    overlay = models.ForeignKey(Overlay, on_delete=models.PROTECT, related_name="proposals")
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    model = models.ForeignKey(
+        LanguageModel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_tier = models.CharField(max_length=40, blank=True)
+    line_kind = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=12, choices=OverlayRule.Kind.choices)
+    adjustment = models.DecimalField(null=True, blank=True, **MONEY)
+    fixed_usd = models.DecimalField("fixed rate (USD)", null=True, blank=True, **MONEY)
+    effective_from = models.DateTimeField()
+    effective_until = models.DateTimeField(null=True, blank=True)
+    note = models.TextField()
+    evidence_url = models.URLField(max_length=500, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_rule = models.ForeignKey(
+        OverlayRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+
+    TERMS = (
+        "overlay",
+        "provider",
+        "model",
+        "service_tier",
+        "line_kind",
+        "kind",
+        "adjustment",
+        "fixed_usd",
+        "effective_from",
+        "effective_until",
+        "note",
+        "evidence_url",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Overlay rule proposal #{self.pk} for {self.overlay} ({self.status})"
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Proposals are never deleted; reject it instead.")

@@ -16,7 +16,7 @@ from pricing.bill import STANDARD, Bill, BillError, BillUsage, PriceSheet, compu
 from pricing.bill.from_rates import BATCH
 from pricing.models import LanguageModel, PriceVersion
 from pricing.models.sheets import SHEET_ROWS, VariantRate, price_sheet
-from pricing.selectors.catalogue import find_model
+from pricing.selectors.catalogue import find_model, nearest_model_keys
 
 
 def bill_for(
@@ -50,7 +50,8 @@ def _model(model_key: str) -> LanguageModel:
     provider, _, slug = model_key.partition("/")
     found = find_model(provider, slug)  # an alias names its model
     if found is None:
-        raise BillError("model", f"unknown model {model_key!r} (see GET /api/v1/models)")
+        nearest = ", ".join(nearest_model_keys(model_key)) or "none close"
+        raise BillError("model", f"unknown model {model_key!r} (nearest: {nearest}; see GET /api/v1/models)")
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,6 +79,18 @@ def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
         .annotate(first=Min("effective_from"))
     )
     return {row["model_id"]: row["first"] for row in firsts}
+
+
+def nearest_model_keys(name: str, *, limit: int = 3) -> list[str]:
+    """The catalogue's ``provider/model`` names closest to ``name`` (for "did you mean")."""
+    keys = [
+        f"{provider}/{slug}"
+        for provider, slug in LanguageModel.objects.listed().values_list("provider__slug", "slug")
+    ]
+    if "/" not in name:
+        by_slug = {key.partition("/")[2]: key for key in keys}
+        return [by_slug[s] for s in difflib.get_close_matches(name, list(by_slug), n=limit, cutoff=0.5)]
+    return difflib.get_close_matches(name, keys, n=limit, cutoff=0.5)
 
 
 def find_model(provider: str, model: str) -> LanguageModel | None:

@@ -104,6 +104,22 @@ def _bill_alike(pairs: list[tuple[int, int]]) -> set[int]:
     }
 
 
+def rate_changes(model_id: int, start: datetime, end: datetime) -> list[PriceVersion]:
+    """A model's standing versions taking effect in (start, end], oldest first, less those that
+    bill every request as the version before them did (a restatement is not a price change)."""
+    standing = PriceVersion.objects.standing().filter(model_id=model_id).prefetch_related(*SHEET_ROWS)
+    between = list(
+        standing.filter(effective_from__gt=start, effective_from__lte=end).order_by("effective_from")
+    )
+    before = standing.filter(effective_from__lte=start).order_by("-effective_from").first()
+    changes = []
+    for version in between:
+        if before is None or not bills_alike(price_sheet(before), price_sheet(version)):
+            changes.append(version)
+        before = version
+    return changes
+
+
 def load_changes(refs: list[ChangeRef]) -> list[PriceChange]:
     """The versions (with their models) behind ``refs``, in the same order."""
     ids = {r.version_id for r in refs} | {r.previous_id for r in refs if r.previous_id}

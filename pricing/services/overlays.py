@@ -1,16 +1,20 @@
 """The one writer of contract overlays. A rule is added, never edited: adding one closes the open
-rule of the same overlay, scope, service tier and line kind at the new rule's start."""
+rule of the same overlay, scope, service tier and line kind at the new rule's start. Someone who
+may not edit prices proposes a rule instead; a price editor accepts (adds it) or rejects it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from pricing.models import LanguageModel, Overlay, OverlayRule, Provider
+from pricing.models import LanguageModel, Overlay, OverlayRule, OverlayRuleProposal, Provider
+from pricing.services.versions import can_edit_prices
 
 
 @transaction.atomic
@@ -84,3 +88,51 @@ def _close_replaced(rule: OverlayRule) -> None:
         effective_until__isnull=True,
     )
     replaced.update(effective_until=rule.effective_from)
+
+
+def propose_overlay_rule(*, proposed_by: AbstractBaseUser | None, **terms: Any) -> OverlayRuleProposal:
+    """A pending proposal of a rule with ``terms`` (``add_overlay_rule``'s arguments), checked as
+    the rule itself would be; it applies to nothing until a price editor accepts it."""
+    if terms.get("model") is not None:
+        terms["provider"] = terms["model"].provider
+    validate_overlay_rule(OverlayRule(**{name: value for name, value in terms.items() if value is not None}))
+    proposal = OverlayRuleProposal(**terms, proposed_by=proposed_by)
+    proposal.save()
+    return proposal
+
+
+def accept_overlay_proposal(
+    *, proposal: OverlayRuleProposal, user: AbstractBaseUser, note: str = ""
+) -> OverlayRule:
+    """Add the proposed rule, decided by ``user`` (a price editor; ``PermissionDenied`` if not,
+    ``ValidationError`` if the proposal was already decided)."""
+    with transaction.atomic():
+        proposal = _pending(proposal, user)
+        terms = {name: getattr(proposal, name) for name in OverlayRuleProposal.TERMS}
+        terms = {name: value for name, value in terms.items() if value is not None}
+        rule = add_overlay_rule(**terms, created_by=user)
+        _decide(proposal, OverlayRuleProposal.Status.ACCEPTED, user, note, rule)
+    return rule
+
+
+def reject_overlay_proposal(*, proposal: OverlayRuleProposal, user: AbstractBaseUser, note: str = "") -> None:
+    """Record that ``user`` rejected the proposal; no rule is added, nothing is deleted."""
+    with transaction.atomic():
+        _decide(_pending(proposal, user), OverlayRuleProposal.Status.REJECTED, user, note, None)
+
+
+def _pending(proposal: OverlayRuleProposal, user: AbstractBaseUser) -> OverlayRuleProposal:
+    if not can_edit_prices(user):
+        raise PermissionDenied("Only price editors may decide overlay proposals.")
+    proposal = OverlayRuleProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != OverlayRuleProposal.Status.PENDING:
+        raise ValidationError({"status": f"proposal #{proposal.pk} was already decided"})
+    return proposal
+
+
+def _decide(
+    proposal: OverlayRuleProposal, status: str, user: AbstractBaseUser, note: str, rule: OverlayRule | None
+) -> None:
+    proposal.status, proposal.decided_by, proposal.decided_at = status, user, timezone.now()
+    proposal.decision_note, proposal.published_rule = note, rule
+    proposal.save()

@@ -3,7 +3,9 @@
 import * as answer from "./answer.js";
 import * as api from "./api.js";
 import * as budget from "./budget.js";
+import * as columns from "./columns.js";
 import * as conversation from "./conversation.js";
+import * as messages from "./messages.js";
 import * as files from "./files.js";
 import { el, formatBytes, formatInt, formatUsd } from "./format.js";
 import * as share from "./share.js";
@@ -13,6 +15,12 @@ import * as tokens from "./tokens.js";
 // Shared with files.js and share.js (defined at the end, once every function below exists).
 let page = null;
 const DEBOUNCE_MS = 300;
+// Typing in the table's search waits for a pause this long: no re-render per keystroke.
+const SEARCH_DEBOUNCE_MS = 100;
+// Rows drawn at a time; "Show more" appends the next page (2,000+ models stay fast).
+const PAGE_SIZE = 50;
+// The link follows the table's filters and order a moment later, off the path of drawing.
+const URL_DELAY_MS = 250;
 const SHOW_PROGRESS_AFTER_MS = 150;
 const NUMBER_FIELDS = [
   "input_tokens", "output_tokens", "reasoning_tokens", "requests_per_month", "cached_input_share", "cache_write_share",
@@ -32,7 +40,10 @@ const urls = {
 const textArea = $("text");
 const resultsTable = $("results");
 const sort = { key: "total_usd", descending: false };
-const state = { result: null, pinnedRows: [], shown: [], estimateTimer: null, tokenizeTimer: null, lastTokenizerCount: null };
+const state = {
+  result: null, pinnedRows: [], shown: [], limit: PAGE_SIZE, estimateTimer: null, tokenizeTimer: null, searchTimer: null,
+  lastTokenizerCount: null,
+};
 const encoder = new TextEncoder();
 
 function source() {
@@ -166,8 +177,10 @@ async function runEstimate() {
     result.empty_reason = emptyReason(result);
     state.lastTokenizerCount = result.tokenizers.length;
     state.pinnedRows = [];
+    state.limit = PAGE_SIZE;
     setBusy(false);
     render();
+    describeAverages(body, result);
     fetchMissingPins();
   } catch (error) {
     if (api.isAbort(error)) return;
@@ -196,27 +209,88 @@ function filters() {
 
 function render() {
   const result = state.result;
-  const tbody = $("results-body");
   renderAnswer();
   if (!result) {
-    const td = el("td", null, "Paste some text (or choose a number of tokens) to see every model.");
-    td.colSpan = resultsTable.tHead.rows[0].cells.length;
-    const tr = el("tr", "placeholder");
-    tr.append(td);
-    tbody.replaceChildren(tr);
-    state.shown = [];
-    $("summary").textContent = "";
-    $("budget-summary").textContent = "";
-    budget.drawChart($("chart-svg"), [], { width: 0, caption: "", cheapest: null });
-    budget.fillChartTable($("chart-table").tBodies[0], []);
+    renderPlaceholder();
     return;
   }
-  state.shown = table.renderTable(tbody, {
-    rows: result.results, columns: result.columns, cheapest: result.cheapest_fitting, filters: filters(), sort,
-    pins: answer.pins,
-  });
+  // Read before the table changes: asking for a width after would force a second layout.
+  const chartWidth = $("chart-svg").clientWidth;
+  const options = { columns: result.columns, cheapest: result.cheapest_fitting, pins: answer.pins, hidden: columns.hidden };
+  state.shown = table.visibleRows({ rows: result.results, columns: result.columns, filters: filters(), sort });
+  table.renderTable($("results-body"), state.shown, { rows: result.results, limit: state.limit, ...options });
+  renderCount();
   renderSummary(result);
-  renderBudget(result);
+  // The chart depends on the result and the filters, not on the table's order: a sort keeps it.
+  const chartKey = JSON.stringify(filters());
+  if (state.chartResult !== result || state.chartKey !== chartKey) {
+    Object.assign(state, { chartResult: result, chartKey });
+    renderBudget(result, chartWidth);
+  }
+  settled();
+}
+
+function renderPlaceholder() {
+  const td = el("td", null, "Paste some text (or choose a number of tokens) to see every model.");
+  td.colSpan = resultsTable.querySelectorAll("thead th[data-sort]:not([hidden])").length;
+  const tr = el("tr", "placeholder");
+  tr.append(td);
+  $("results-body").replaceChildren(tr);
+  state.shown = [];
+  state.chartResult = null;
+  renderCount();
+  $("summary").textContent = "";
+  $("budget-summary").textContent = "";
+  budget.drawChart($("chart-svg"), [], { width: 0, caption: "", cheapest: null });
+  budget.fillChartTable($("chart-table").tBodies[0], []);
+  settled();
+}
+
+/** The next page of rows, appended: the rows already drawn stay as they are. */
+function showMore() {
+  const result = state.result;
+  const from = state.limit;
+  state.limit += PAGE_SIZE;
+  table.appendRows($("results-body"), state.shown, from, state.limit, {
+    columns: result.columns, cheapest: result.cheapest_fitting, pins: answer.pins, hidden: columns.hidden,
+  });
+  renderCount();
+  settled();
+}
+
+/** How many rows are drawn of how many match, and the order (announced: a polite live region). */
+function renderCount() {
+  const total = state.shown.length;
+  const drawn = Math.min(state.limit, total);
+  const more = $("show-more");
+  more.hidden = drawn >= total;
+  more.textContent = `Show ${formatInt(Math.min(PAGE_SIZE, total - drawn))} more`;
+  if (!state.result || !total) {
+    $("table-count").textContent = "";
+    return;
+  }
+  const header = resultsTable.querySelector(`th[data-sort="${CSS.escape(sort.key)}"] button`);
+  const order = `sorted by ${header ? header.textContent : sort.key}, ${sort.descending ? "descending" : "ascending"}`;
+  $("table-count").textContent = drawn < total
+    ? `Showing the first ${formatInt(drawn)} of ${formatInt(total)} models, ${order}.`
+    : `${formatInt(total)} model${total === 1 ? "" : "s"}, ${order}.`;
+}
+
+/** Tell whoever listens (the benchmark, tests) that the table is drawn. */
+function settled() {
+  resultsTable.dispatchEvent(new CustomEvent("rendered"));
+}
+
+/** A filter or sort change: back to the first page of the new order. */
+function refilter() {
+  state.limit = PAGE_SIZE;
+  render();
+  writeUrlSoon();
+}
+
+function writeUrlSoon() {
+  clearTimeout(state.urlTimer);
+  state.urlTimer = setTimeout(() => share.writeUrl(page), URL_DELAY_MS);
 }
 
 function renderAnswer() {
@@ -279,7 +353,7 @@ function renderSummary(result) {
   }
 }
 
-function renderBudget(result) {
+function renderBudget(result, width) {
   const inputs = result.inputs;
   const rows = budget.chartRows(state.shown);
   const perRequest = result.text
@@ -294,7 +368,7 @@ function renderBudget(result) {
     "; cheapest first.";
   $("chart-caption").textContent = caption;
   const holder = $("chart-svg");
-  budget.drawChart(holder, rows, { width: holder.clientWidth, caption, cheapest: result.cheapest_fitting });
+  budget.drawChart(holder, rows, { width: width ?? holder.clientWidth, caption, cheapest: result.cheapest_fitting });
   budget.fillChartTable($("chart-table").tBodies[0], rows);
   const summary = $("budget-summary");
   if (rows.length) {
@@ -367,11 +441,89 @@ function reflectPresets() {
 }
 
 function applyPreset(button) {
+  const replaced = {
+    text: source() === "text" && textArea.value.trim() !== "",
+    input: $("input_tokens").value,
+    output: $("output_tokens").value,
+  };
   $("input_tokens").value = button.dataset.inputTokens;
   $("output_tokens").value = button.dataset.outputTokens;
   setSource("tokens");
+  describePreset(button, replaced);
   reflectPresets();
   scheduleEstimate(0);
+}
+
+// Next to the presets: what the one just chosen replaced, and (when a text was the input) a way
+// to keep that text as the input with the preset's output length.
+function describePreset(button, replaced) {
+  const input = Number(button.dataset.inputTokens).toLocaleString("en-US");
+  const output = Number(button.dataset.outputTokens).toLocaleString("en-US");
+  const before = replaced.text
+    ? "your text as the input"
+    : `${replaced.input || "no"} input tokens`;
+  $("preset-note-text").textContent =
+    `${button.dataset.name}: ${input} input and ${output} output tokens a request, in place of ` +
+    `${before} and ${replaced.output || "no"} output tokens.`;
+  $("preset-keep-text").hidden = !replaced.text;
+  $("preset-note").hidden = false;
+}
+
+function keepTextAsInput() {
+  setSource("text");
+  $("preset-note-text").textContent =
+    `Your text is the input; the output stays at ${Number($("output_tokens").value).toLocaleString("en-US")} tokens a request.`;
+  $("preset-keep-text").hidden = true;
+  reflectPresets();
+  scheduleEstimate(0);
+}
+
+/* ---------- conversations pasted as JSON ---------- */
+
+// A paste that is chat JSON (a list of messages, {"messages": ...} or a .jsonl log) is counted as a
+// conversation, and the page says so with a way back to plain text.
+function detectConversation() {
+  const text = textArea.value.trim();
+  if (source() !== "text" || !/^[[{]/.test(text) || !conversation.looks(text)) return;
+  setSource("conversation");
+  describeConversation();
+}
+
+function describeConversation() {
+  let parsed;
+  try {
+    parsed = conversation.parse(textArea.value);
+  } catch {
+    return;
+  }
+  $("conversation-note-text").textContent = parsed.conversations
+    ? `Read as a log of ${formatInt(parsed.conversations.length)} conversations, one per line: the table gives per-request averages.`
+    : `Read as a chat conversation of ${formatInt(parsed.messages.length)} messages: each model adds its own chat framing.`;
+  $("conversation-as-text").hidden = false;
+  $("conversation-note").hidden = false;
+}
+
+function countAsText() {
+  setSource("text");
+  $("conversation-note-text").textContent = "Counted as plain text.";
+  $("conversation-as-text").hidden = true;
+  reflectPresets();
+  scheduleEstimate(0);
+  scheduleTokenize(0);
+}
+
+// After an estimate of a .jsonl log: how many conversations were averaged, and their spread.
+function describeAverages(body, result) {
+  if (!body.conversations) return;
+  // The spread as the token view's tokenizer counts it, or else as the first averaged row's does.
+  const rows = result.results.filter((r) => r.available && (r.note || "").startsWith("Per-request average"));
+  const averaged = rows.find((r) => r.tokenizer === $("token-tokenizer").value) || rows[0];
+  const spread = averaged && /\((input from [^)]*)\)/.exec(averaged.note);
+  if (!spread) return;
+  $("conversation-note-text").textContent =
+    `A log of ${formatInt(body.conversations.length)} conversations: the table gives per-request averages ` +
+    `(with ${averaged.tokenizer}, ${spread[1]}).`;
+  $("conversation-note").hidden = false;
 }
 
 /* ---------- wiring ---------- */
@@ -386,18 +538,37 @@ function onTextChanged(delay = DEBOUNCE_MS) {
 
 function bind() {
   // A paste is a finished edit: answer at once; typing waits for a pause.
-  textArea.addEventListener("input", (event) => onTextChanged(event.inputType === "insertFromPaste" ? 0 : DEBOUNCE_MS));
+  textArea.addEventListener("input", (event) => {
+    const pasted = event.inputType === "insertFromPaste";
+    if (pasted) detectConversation();
+    onTextChanged(pasted ? 0 : DEBOUNCE_MS);
+  });
+  $("conversation-as-text").addEventListener("click", countAsText);
+  messages.bind({
+    $,
+    textArea,
+    onChange(json) {
+      textArea.value = json;
+      setSource("conversation");
+      describeConversation();
+      onTextChanged(DEBOUNCE_MS);
+    },
+  });
   $("clear-text").addEventListener("click", () => {
     textArea.value = "";
     onTextChanged(0);
     textArea.focus();
   });
   form.addEventListener("submit", (event) => event.preventDefault());
-  for (const id of NUMBER_FIELDS.concat(["as_of", "as_of_time"])) $(id).addEventListener("input", () => {
-    if (id === "input_tokens") setSource("tokens");
-    reflectPresets();
-    scheduleEstimate();
-  });
+  for (const id of NUMBER_FIELDS.concat(["as_of", "as_of_time"])) {
+    $(id).addEventListener("input", () => {
+      if (id === "input_tokens") setSource("tokens");
+      reflectPresets();
+      scheduleEstimate();
+    });
+    // A finished edit (arrow keys, the spinner, leaving the field) re-costs at once.
+    $(id).addEventListener("change", () => scheduleEstimate(0));
+  }
   for (const id of ["batch", "all_models", "service_tier", "cache_write_lifetime"]) $(id).addEventListener("change", () => scheduleEstimate(0));
   for (const radio of form.querySelectorAll("input[name=source]")) {
     radio.addEventListener("change", () => {
@@ -406,24 +577,26 @@ function bind() {
       scheduleTokenize(0);
     });
   }
-  for (const id of ["filter-provider", "filter-tier", "filter-fits", "filter-search"]) {
-    $(id).addEventListener("input", () => {
-      render();
-      share.writeUrl(page);
-    });
-  }
+  for (const id of ["filter-provider", "filter-tier", "filter-fits"]) $(id).addEventListener("input", refilter);
+  $("filter-search").addEventListener("input", () => {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(refilter, SEARCH_DEBOUNCE_MS);
+  });
+  $("show-more").addEventListener("click", showMore);
+  columns.bind(resultsTable, () => {
+    writeUrlSoon();
+    settled();
+  });
   $("results-body").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-pin]");
     if (button) togglePin(button.dataset.pin);
   });
-  table.bindSorting(resultsTable, sort, () => {
-    render();
-    share.writeUrl(page);
-  });
+  table.bindSorting(resultsTable, sort, refilter);
   $("token-tokenizer").addEventListener("change", () => {
     scheduleTokenize(0);
     share.writeUrl(page);
   });
+  $("preset-keep-text").addEventListener("click", keepTextAsInput);
   for (const button of document.querySelectorAll("button.preset")) {
     button.addEventListener("click", () => applyPreset(button));
   }
@@ -442,6 +615,7 @@ page = {
   $, form, urls, textArea, resultsTable, sort, maxTextBytes, source, setSource, showError, clearErrors, estimateBody,
   scheduleEstimate, scheduleTokenize, updateTextStats, reflectPresets, onTextChanged, looksLikeConversation: conversation.looks,
 };
+columns.init($("columns-menu"), new URLSearchParams(window.location.search));
 const comparisonId = share.readUrl(page);
 bind();
 reflectPresets();

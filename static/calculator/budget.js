@@ -1,6 +1,6 @@
 /* The budget chart: monthly cost per model as an inline SVG bar chart, cheapest first, with
  * a text table for screen readers and anyone who prefers numbers. */
-import { el, formatUsd, compareDecimal } from "./format.js";
+import { decimalKeys, el, formatUsd } from "./format.js";
 import { label } from "./table.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -22,18 +22,23 @@ function shorten(label, maxChars) {
 
 /** Rows with a monthly cost, cheapest first (exact decimal comparison). */
 export function chartRows(rows) {
-  return rows
-    .filter((row) => row.monthly_usd !== null && row.monthly_usd !== undefined)
-    .sort((a, b) => compareDecimal(a.monthly_usd, b.monthly_usd));
+  const priced = rows.filter((row) => row.monthly_usd !== null && row.monthly_usd !== undefined);
+  const keys = decimalKeys(priced.map((row) => row.monthly_usd));
+  return priced
+    .map((row, index) => index)
+    .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b))
+    .map((index) => priced[index]);
 }
 
 function barLabel(row) {
   return label(row);
 }
 
-/** Draw the chart into `holder` (replacing what was there); returns the number of bars. */
+/** Draw the chart of `rows` (chartRows' output: priced, cheapest first) into `holder`, replacing
+ * what was there; returns the number of bars. */
 export function drawChart(holder, rows, { width, caption, cheapest }) {
-  const data = chartRows(rows).slice(0, MAX_BARS);
+  const all = rows;
+  const data = all.slice(0, MAX_BARS);
   if (!data.length) {
     holder.replaceChildren(el("p", "muted", "No monthly costs to chart yet."));
     return 0;
@@ -68,17 +73,18 @@ export function drawChart(holder, rows, { width, caption, cheapest }) {
     svg.append(group);
   });
   const parts = [svg];
-  if (chartRows(rows).length > MAX_BARS) {
+  if (all.length > MAX_BARS) {
     parts.push(el("p", "muted small", `The ${MAX_BARS} cheapest are drawn; the table has them all.`));
   }
   holder.replaceChildren(...parts);
   return data.length;
 }
 
-/** The same numbers as a table (inside a <details> under the chart). */
+/** The same numbers as a table (inside a <details> under the chart): the bars drawn, cheapest first
+ * (`rows`: chartRows' output). */
 export function fillChartTable(tbody, rows) {
   const fragment = document.createDocumentFragment();
-  for (const row of chartRows(rows)) {
+  for (const row of rows.slice(0, MAX_BARS)) {
     const tr = el("tr");
     const value = el("td", "num", formatUsd(row.monthly_usd));
     value.title = `Exactly $${row.monthly_usd}`;

@@ -75,3 +75,18 @@ export function el(tag, className, text) {
   return node;
 }
 
+
+/** Exact sort keys for many decimal strings at once: each as a BigInt at the largest scale among
+ * them (null stays null). Parsing once per value, not once per comparison, keeps a 2,000-row sort
+ * to a few milliseconds. */
+export function decimalKeys(values) {
+  let places = 0;
+  for (const value of values) if (value !== null && value !== undefined) places = Math.max(places, fractionLength(value));
+  return values.map((value) => {
+    if (value === null || value === undefined) return null;
+    const match = DECIMAL.exec(String(value));
+    if (!match) return null;
+    const [, sign, whole, fraction = ""] = match;
+    return BigInt(sign + whole + fraction.padEnd(places, "0")); // no rounding: every value has <= places digits
+  });
+}

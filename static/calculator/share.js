@@ -2,6 +2,7 @@
  * (never the text), and reopen a saved comparison from ?c=<id>. */
 import { readPins, writePins } from "./answer.js";
 import * as api from "./api.js";
+import { writeColumns } from "./columns.js";
 
 
 async function save(page) {
@@ -69,6 +70,7 @@ export function writeUrl(page) {
   if (page.sort.key !== "total_usd" || page.sort.descending) params.set("sort", (page.sort.descending ? "-" : "") + page.sort.key);
   if (page.$("token-tokenizer").value !== "o200k_base") params.set("tokenizer", page.$("token-tokenizer").value);
   writePins(params);
+  writeColumns(params);
   const query = params.toString();
   history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
 }

@@ -1,7 +1,7 @@
 /* The comparison table: filter, sort and render estimate rows; mark the cheapest that fits.
  * Which columns there are, and how each sorts and shows, comes from the estimate response's
  * `columns` (declared once, on the server): {name, label, kind, shows}. */
-import { el, formatUsd, formatInt, compareDecimal } from "./format.js";
+import { decimalKeys, el, formatUsd, formatInt } from "./format.js";
 
 const NUMERIC_KINDS = ["tokens", "count", "id"];
 
@@ -18,6 +18,18 @@ export function rowKey(row) {
   return `${row.provider}/${row.model}`;
 }
 
+// What the search looks in, built once per row (a row object lives as long as its estimate).
+const haystacks = new WeakMap();
+
+function haystack(row) {
+  let text = haystacks.get(row);
+  if (text === undefined) {
+    text = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name].join(" ").toLowerCase();
+    haystacks.set(row, text);
+  }
+  return text;
+}
+
 /** Rows passing the filters: provider slug, tier, fits-only, and a search over names. */
 export function filterRows(rows, filters) {
   const words = (filters.search || "").toLowerCase().split(/\s+/).filter(Boolean);
@@ -25,45 +37,42 @@ export function filterRows(rows, filters) {
     if (filters.provider && row.provider !== filters.provider) return false;
     if (filters.tier && row.tier !== filters.tier) return false;
     if (filters.fitsOnly && row.fits_context !== true) return false;
-    const haystack = [row.provider, row.provider_name, row.model, row.name, row.tokenizer_name]
-      .join(" ")
-      .toLowerCase();
-    return words.every((word) => haystack.includes(word));
+    return !words.length || words.every((word) => haystack(row).includes(word));
   });
 }
 
-function compareBy(column) {
+const collator = new Intl.Collator();
+
+/** One sort key per row, computed once: exact money as BigInt, numbers, flag ranks or text. */
+function sortKeys(rows, column) {
   const key = column.name;
-  if (column.kind === "money") return (a, b) => compareDecimal(a[key], b[key]);
-  if (NUMERIC_KINDS.includes(column.kind)) return (a, b) => nullsLast(a[key], b[key], (x, y) => x - y);
-  if (column.kind === "flag") {
-    const rank = (v) => (v === true ? 0 : v === false ? 1 : 2);
-    return (a, b) => rank(a[key]) - rank(b[key]);
-  }
+  if (column.kind === "money") return decimalKeys(rows.map((row) => row[key]));
+  if (NUMERIC_KINDS.includes(column.kind)) return rows.map((row) => row[key] ?? null);
+  if (column.kind === "flag") return rows.map((row) => (row[key] === true ? 0 : row[key] === false ? 1 : 2));
   const field = column.shows || key;
-  return (a, b) => String(a[field] || "").localeCompare(String(b[field] || ""));
+  return rows.map((row) => String(row[field] || ""));
 }
 
-function nullsLast(x, y, compare) {
-  if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
-  if (y === null || y === undefined) return -1;
-  return compare(x, y);
+function compareKeys(x, y) {
+  if (typeof x === "string") return collator.compare(x, y);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Sorted copy; descending flips the order but keeps rows without a value at the end. */
 export function sortRows(rows, sort, columns) {
   const column = columns.find((c) => c.name === sort.key) || { name: sort.key, kind: "text" };
-  const compare = compareBy(column);
-  const missing = (row) => (hasNumber(column) ? row[sort.key] == null : false);
+  const keys = sortKeys(rows, column);
+  const numeric = hasNumber(column);
+  const direction = sort.descending ? -1 : 1;
   return rows
-    .map((row, index) => ({ row, index }))
+    .map((row, index) => index)
     .sort((a, b) => {
-      const gap = Number(missing(a.row)) - Number(missing(b.row));
+      const gap = numeric ? Number(keys[a] === null) - Number(keys[b] === null) : 0;
       if (gap) return gap;
-      const order = compare(a.row, b.row) * (sort.descending ? -1 : 1);
-      return order || a.index - b.index;
+      if (numeric && keys[a] === null) return a - b;
+      return compareKeys(keys[a], keys[b]) * direction || a - b;
     })
-    .map((item) => item.row);
+    .map((index) => rows[index]);
 }
 
 /** The model's public page; `#v<id>` is its price version's row there. */
@@ -198,32 +207,48 @@ function cell(row, column, isCheapest, pinned) {
   return textCell(row, column);
 }
 
-function renderRow(row, isCheapest, columns, pinned) {
+function renderRow(row, isCheapest, columns, pinned, hidden) {
   const tr = el("tr");
   tr.dataset.key = rowKey(row);
   if (isCheapest) tr.classList.add("cheapest");
   if (!row.available) tr.classList.add("unavailable");
-  tr.append(...columns.map((column) => cell(row, column, isCheapest, pinned)));
+  for (const column of columns) {
+    const td = cell(row, column, isCheapest, pinned);
+    td.dataset.label = column.label; // the card layout's caption (phones)
+    if (hidden.has(column.name)) td.hidden = true;
+    tr.append(td);
+  }
   return tr;
 }
 
-/** Replace the table body; returns the rows shown, in order. */
-export function renderTable(tbody, { rows, columns, cheapest, filters, sort, pins = [] }) {
-  const shown = sortRows(filterRows(rows, filters), sort, columns);
+/** The rows passing the filters, in the chosen order (all of them: the budget chart reads them). */
+export function visibleRows({ rows, columns, filters, sort }) {
+  return sortRows(filterRows(rows, filters), sort, columns);
+}
+
+/** Append `shown[from..to)` to the body: only a page of rows is drawn at a time, so 2,000 models
+ * cost what 100 do. */
+export function appendRows(tbody, shown, from, to, { columns, cheapest, pins = [], hidden = new Set() }) {
   const fragment = document.createDocumentFragment();
-  for (const row of shown) {
+  for (const row of shown.slice(from, to)) {
     const key = rowKey(row);
-    fragment.append(renderRow(row, key === cheapest, columns, pins.includes(key)));
+    fragment.append(renderRow(row, key === cheapest, columns, pins.includes(key), hidden));
   }
-  if (!shown.length) {
-    const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
-    td.colSpan = columns.length;
-    const tr = el("tr", "placeholder");
-    tr.append(td);
-    fragment.append(tr);
+  tbody.append(fragment);
+}
+
+/** Replace the table body with the first `limit` rows of `shown`. */
+export function renderTable(tbody, shown, { rows, columns, limit, hidden = new Set(), ...options }) {
+  tbody.replaceChildren();
+  if (shown.length) {
+    appendRows(tbody, shown, 0, limit, { columns, hidden, ...options });
+    return;
   }
-  tbody.replaceChildren(fragment);
-  return shown;
+  const td = el("td", "placeholder", rows.length ? "No model matches the filters." : "No model has a price in force on that date.");
+  td.colSpan = columns.filter((column) => !hidden.has(column.name)).length;
+  const tr = el("tr", "placeholder");
+  tr.append(td);
+  tbody.append(tr);
 }
 
 /** Wire the header buttons: click (or Enter/Space, being buttons) sorts; aria-sort follows. */

@@ -156,7 +156,9 @@ def test_many_conversations_give_per_request_averages(client):
         (recipe(MESSAGES) + recipe(short)) // 2,
         (recipe(MESSAGES) + recipe(short) + 1) // 2,
     }
-    assert mini["note"].startswith("Per-request average of 2 conversations.")
+    low, high = sorted((recipe(MESSAGES), recipe(short)))
+    spread = f"input from {low:,} to {high:,} tokens a conversation"
+    assert mini["note"].startswith(f"Per-request average of 2 conversations ({spread}).")
 
 
 def test_a_bad_conversation_among_many_is_named_by_its_place(client):

@@ -57,3 +57,21 @@ def test_the_tokenizer_list_says_exactness_availability_and_licence(client):
     assert by_key["claude"]["exact"] is False
     assert "Llama" in by_key["llama3"]["licence"]
     assert all(t["note"] and t["licence"] for t in body["results"])
+
+
+@pytest.fixture
+def no_time_to_split():
+    from calculator import tokenizers
+
+    before = tokenizers.registry.settings
+    tokenizers.configure(count_deadline_seconds=0.0)
+    yield
+    tokenizers.registry.settings = before
+
+
+def test_a_long_text_past_the_deadline_gets_a_503_and_the_next_request_is_served(client, no_time_to_split):
+    status, body = post(client, {"text": "\u3000" * 500_000 + "x", "tokenizer": "gemma3"})
+    assert status == 503, body
+    assert body["error"]["code"] == "count_deadline" and "COUNT_DEADLINE_SECONDS" in body["error"]["message"]
+    status, body = post(client, {"text": "Hello", "tokenizer": "o200k_base"})
+    assert status == 200 and body["count"] == 1

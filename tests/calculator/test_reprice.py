@@ -75,3 +75,26 @@ def test_the_api_reprices_a_saved_comparison_as_of_a_date(client, saved, price_r
 def test_the_api_says_which_comparison_it_cannot_find(client, db):
     response = client.get("/api/v1/comparisons/nope/reprice")
     assert (response.status_code, json.loads(response.content)["error"]["field"]) == (404, "id")
+
+
+def test_a_version_that_only_restates_the_price_is_not_listed_as_a_change(saved):
+    mini = LanguageModel.objects.get(provider__slug="openai", slug="gpt-4.1-mini")
+    seeded = PriceVersion.objects.effective(at=utc(2026, 7, 1)).get(model=mini)
+    restated = publish_price_version(  # the seed's rates (OpenAI's published ones), seen again
+        model=mini,
+        rates=seeded.to_rates(),
+        effective_from=utc(2026, 8, 1),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason="seen again upstream",
+        source_url="https://openai.com/api/pricing/",
+    )
+    rise = publish_price_version(
+        model=mini,
+        rates=Rates(D("0.50"), D("1.60"), D("0.10")),
+        effective_from=utc(2026, 9, 1),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason="a test price rise",
+        source_url="https://openai.com/api/pricing/",
+    )
+    (row,) = reprice_comparison(saved, utc(2026, 10, 1))["results"]
+    assert restated.pk and [c["price_version"] for c in row["changes"]] == [rise.pk]

@@ -8,7 +8,7 @@ so every text up to the size limit is counted whole, and equality with ctok is t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..engines.offsets import NormalizedText, make_tokens
 from ..types import Token
@@ -37,7 +37,7 @@ class ClaudeEstimator:
     def forget(self) -> None:
         self._engine.forget()
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         """One tiling of ``text`` whose tokens are the engine's pieces; not real boundaries."""
         if not text:
             return [], False

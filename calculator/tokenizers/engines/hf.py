@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,7 @@ class HFAdapter:
         """Drop the table of part counts (benchmarks measure a cold count with it)."""
         self._parts.clear()
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         enc = self._encode(text)
         # Offsets are characters; byte-fallback pieces of one character repeat its range, which
         # make_tokens turns into one full range followed by empty ones.

@@ -10,8 +10,10 @@ the token holding its first byte (later tokens of that character get an empty ra
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 from ..types import NormalForm, Token
 
@@ -34,26 +36,66 @@ def byte_ends_to_char_ends(text: str, byte_ends: Iterable[int]) -> list[int]:
     return [bisect_left(starts, b) for b in byte_ends]
 
 
-def tile(ends: Sequence[int], length: int) -> list[tuple[int, int]]:
-    """Contiguous ``(start, end)`` ranges from token end offsets that may dip, repeat or fall short.
-
-    Ends are made non-decreasing and the last one is stretched to ``length`` so the ranges cover
-    the whole text exactly once.
-    """
-    ranges = []
-    prev = 0
-    for end in ends:
-        end = min(max(end, prev), length)
-        ranges.append((prev, end))
-        prev = end
-    if ranges and prev < length:
-        ranges[-1] = (ranges[-1][0], length)
-    return ranges
-
-
-def make_tokens(text: str, ids: Sequence[int | None], ends: Sequence[int]) -> list[Token]:
+def make_tokens(text: str, ids: Sequence[int | None], ends: Sequence[int]) -> Tokens:
     """Tokens over ``text`` from ids and (possibly untidy) character end offsets."""
-    return [Token(i, text[s:e], s, e) for i, (s, e) in zip(ids, tile(ends, len(text)), strict=True)]
+    return Tokens(text, ids, ends)
+
+
+class Tokens(Sequence[Token]):
+    """The tokens of a text, each made when it is read: a 5 MB text has over a million tokens,
+    and one ``Token`` object apiece (with its slice of the text) took ~250 MB where the ids and
+    the tiled ends, kept as machine integers, take ~20 MB. Equal to any sequence of the same
+    tokens (a list included)."""
+
+    __slots__ = ("_ends", "_ids", "_text")
+
+    def __init__(self, text: str, ids: Sequence[int | None], ends: Sequence[int]) -> None:
+        tidy, prev, length = array("q"), 0, len(text)
+        for end in ends:  # contiguous ranges: ends made non-decreasing, the last stretched to the text's end
+            prev = min(max(end, prev), length)
+            tidy.append(prev)
+        if tidy and prev < length:
+            tidy[-1] = length
+        if len(ids) != len(tidy):
+            raise ValueError(f"{len(ids)} ids for {len(tidy)} token ends")
+        self._text, self._ends = text, tidy
+        self._ids: array[int] | None = None if any(i is None for i in ids) else array("q", ids)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _token(self, index: int) -> Token:
+        start = self._ends[index - 1] if index else 0
+        end = self._ends[index]
+        return Token(self._ids[index] if self._ids is not None else None, self._text[start:end], start, end)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        if isinstance(index, slice):
+            return [self._token(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("token index out of range")
+        return self._token(index)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self._token(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tokens({len(self)} tokens)"
 
 
 class NormalizedText:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -49,7 +50,7 @@ class SentencePieceAdapter:
         """Drop the table of part counts (benchmarks measure a cold count with it)."""
         self._parts.clear()
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         ids = self.encode_ids(text)
         byte_ends, total = [], 0
         for token_id in ids:

@@ -125,10 +125,11 @@ class TiktokenAdapter:
         runs = _ANY_SPACE if self.encoding._pat_str == GPT2_PATTERN else _FLAT_SPACE
         for run in runs.finditer(text):
             begin, end = run.span()
-            # Cut only runs with a non-space (or the text's edge) on both sides: no piece of
-            # any pattern here joins such a run to the text before it, and the run is one piece,
-            # less its last space when a non-space follows (``\s+(?!\S)``).
-            if end - begin < LONG_RUN or text[begin - 1 : begin] in ("\r", "\n"):
+            # Cut only runs with no newline after them: no piece of any pattern here joins such a
+            # run to the text before it (a newline before it ends a ``\s*[\r\n]+`` piece right
+            # there), and the run is one piece, less its last space when a non-space follows
+            # (``\s+(?!\S)``). A newline after it would end the run's own piece further on.
+            if end - begin < LONG_RUN:
                 continue
             after = text[end : end + 1]
             if after in ("\r", "\n"):
@@ -155,7 +156,7 @@ class TiktokenAdapter:
             text = unicodedata.normalize(self.normalize, text)
         return len(self._encode(text))
 
-    def tokenize(self, text: str) -> tuple[list[Token], bool]:
+    def tokenize(self, text: str) -> tuple[Sequence[Token], bool]:
         norm = NormalizedText(text, self.normalize) if self.normalize else None
         encoded = norm.text if norm else text
         ranks = self._encode(encoded)

@@ -81,3 +81,77 @@ def test_a_pasted_image_is_counted_apart_by_openais_published_rule(calculator):
     text_only = recipe([{"role": "user", "content": question}])
     expect(cell).to_have_attribute("data-value", str(text_only + 765), timeout=TIMEOUT_MS)
     expect(cell).to_contain_text("incl. 765 image")
+
+
+def paste(page, text: str) -> None:
+    """What a paste does to the text box: its value, then an input event of type insertFromPaste."""
+    page.evaluate(
+        """text => {
+            const box = document.getElementById("text");
+            box.value = text;
+            box.dispatchEvent(new InputEvent("input", {inputType: "insertFromPaste", bubbles: true}));
+        }""",
+        text,
+    )
+
+
+def test_pasted_chat_json_is_read_as_a_conversation_with_a_switch_back_to_text(calculator):
+    paste(calculator, json.dumps(MESSAGES))
+    expect(calculator.locator("#source-conversation")).to_be_checked()
+    note = calculator.locator("#conversation-note")
+    expect(note).to_contain_text("Read as a chat conversation of 2 messages")
+    cell = row(calculator, MINI).locator('td[data-col="input_tokens"]')
+    expect(cell).to_have_attribute("data-value", str(recipe(MESSAGES)), timeout=TIMEOUT_MS)
+
+    calculator.get_by_role("button", name="Count it as plain text").click()
+    plain = len(tiktoken_encoding("o200k_base").encode_ordinary(json.dumps(MESSAGES)))
+    expect(cell).to_have_attribute("data-value", str(plain), timeout=TIMEOUT_MS)
+    expect(note).to_contain_text("Counted as plain text")
+
+
+def test_pasted_prose_stays_text(calculator):
+    paste(calculator, "[citation needed] is not a conversation.")
+    expect(calculator.locator("#conversation-note")).to_be_hidden()
+    assert calculator.locator("#source-conversation").is_checked() is False
+
+
+def test_a_jsonl_log_says_how_many_conversations_were_averaged_and_their_spread(calculator):
+    short = [{"role": "user", "content": "Hi"}]
+    paste(calculator, json.dumps({"messages": MESSAGES}) + "\n" + json.dumps(short))
+    note = calculator.locator("#conversation-note")
+    low, high = sorted((recipe(MESSAGES), recipe(short)))
+    expect(note).to_contain_text("A log of 2 conversations", timeout=TIMEOUT_MS)
+    expect(note).to_contain_text(f"input from {low} to {high} tokens a conversation")
+
+
+def test_the_message_editor_writes_a_conversation_without_json(calculator):
+    calculator.fill("#text", "What is the capital of France?")
+    calculator.locator("#message-editor > summary").click()
+    messages = calculator.locator(".m-message")
+    expect(messages).to_have_count(2)  # a system message to fill, and the text as the user's
+    messages.nth(0).get_by_label("Content").fill(MESSAGES[0]["content"])
+    expect(calculator.locator("#source-conversation")).to_be_checked()
+    cell = row(calculator, "openai/gpt-4.1").locator('td[data-col="input_tokens"]')
+    expect(cell).to_have_attribute("data-value", str(recipe(MESSAGES)), timeout=TIMEOUT_MS)
+
+    # An image by its size: OpenAI's published example, 1024 x 1024 at high detail = 765 tokens.
+    messages.nth(1).get_by_role("button", name="Add an image by size").click()
+    image = messages.nth(1).locator(".m-image")
+    image.get_by_label("Width px").fill("1024")
+    image.get_by_label("Height px").fill("1024")
+    image.get_by_label("Detail").select_option("high")
+    expect(cell).to_have_attribute("data-value", str(recipe(MESSAGES) + 765), timeout=TIMEOUT_MS)
+    written = json.loads(calculator.locator("#text").input_value())
+    assert written["messages"][0] == MESSAGES[0] and written["messages"][1]["role"] == "user"
+
+    calculator.get_by_role("button", name="Add a message").click()
+    expect(messages).to_have_count(3)
+    expect(messages.nth(2).get_by_label("Role")).to_have_value("assistant")
+
+
+def test_the_message_editor_fits_a_phone(calculator):
+    calculator.set_viewport_size({"width": 390, "height": 844})
+    calculator.locator("#message-editor > summary").click()
+    calculator.locator(".m-message").nth(1).get_by_role("button", name="Add an image by size").click()
+    expect(calculator.locator(".m-image")).to_have_count(1)
+    assert calculator.evaluate("document.documentElement.scrollWidth") <= 390

@@ -154,12 +154,12 @@ def test_the_page_is_usable_at_phone_width(page):
     page.goto("/")
     page.fill("#text", REALISTIC_TEXT)
     expect(row(page, "openai/gpt-4.1-mini")).to_be_visible()
-    # Only the table scrolls sideways, never the page.
+    # Nothing scrolls sideways: on a phone each model is a card (test_table_layout.py).
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     wrap_scrolls = page.evaluate(
         "(() => { const w = document.getElementById('table-wrap'); return w.scrollWidth > w.clientWidth; })()"
     )
-    assert wrap_scrolls
+    assert not wrap_scrolls
     box = page.locator("#output_tokens").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
 
@@ -178,3 +178,32 @@ def test_it_saves_the_readme_screenshot(page):
     target.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def test_a_preset_says_what_it_replaced_and_can_keep_the_pasted_text_as_input(calculator):
+    preset = PRESETS["support_bot"]
+    calculator.fill("#text", REALISTIC_TEXT)
+    text_tokens = len(tiktoken_encoding("o200k_base").encode_ordinary(REALISTIC_TEXT))
+    mini = row(calculator, "openai/gpt-4.1-mini")
+    expect(mini.locator('td[data-col="input_tokens"]')).to_have_attribute(
+        "data-value", str(text_tokens), timeout=TIMEOUT_MS
+    )
+    calculator.get_by_role("button", name="Customer support bot").click()
+    note = calculator.locator("#preset-note")
+    expect(note).to_contain_text("in place of your text as the input")
+    expect(note).to_contain_text(f"{preset.output_tokens.typical:,} output tokens a request")
+    expect(mini.locator('td[data-col="input_tokens"]')).to_have_attribute(
+        "data-value", str(preset.input_tokens.typical), timeout=TIMEOUT_MS
+    )
+
+    calculator.get_by_role("button", name="Keep my text as the input").click()
+    expect(calculator.locator("#source-text")).to_be_checked()
+    expect(calculator.locator("#output_tokens")).to_have_value(str(preset.output_tokens.typical))
+    expect(note).to_contain_text("Your text is the input")
+    expect(mini.locator('td[data-col="input_tokens"]')).to_have_attribute(
+        "data-value", str(text_tokens), timeout=TIMEOUT_MS
+    )
+    expect(mini.locator('td[data-col="output_tokens"]')).to_have_attribute(
+        "data-value", str(preset.output_tokens.typical), timeout=TIMEOUT_MS
+    )
+    assert calculator.locator("#text").input_value() == REALISTIC_TEXT

@@ -58,6 +58,7 @@ def adversarial_texts(chars: int, seed: int = 20) -> dict[str, str]:
     return {
         "spaces": _fill(" ", chars),
         "tabs": _fill("\t", chars),
+        "spaces after a newline": "a\n" + _fill(" ", max(chars - 2, 0)),  # tiktoken's regex overflowed
         "newlines": _fill("\n", chars),
         "mixed whitespace": "".join(rng.choice(" \t\n\r\u00a0\u3000") for _ in range(chars)),
         "digits": _fill("7", chars),

@@ -80,3 +80,19 @@ def test_claude_spans_cover_control_characters_ctok_folds_away(key, text):
     tokens, _ = tokenize(text, key)
     assert_tiles(text, tokens)
     assert all(t.end > t.start for t in tokens)
+
+
+def test_tokens_are_made_when_read_and_equal_the_tiling_by_hand():
+    from calculator.tokenizers.engines.offsets import make_tokens
+    from calculator.tokenizers.types import Token
+
+    # Untidy ends: a dip (3 after 4), and a last end short of the text, stretched to its length.
+    tokens = make_tokens("héllo wörld", [7, 8, 9, 10], [2, 4, 3, 9])
+    expected = [Token(7, "hé", 0, 2), Token(8, "ll", 2, 4), Token(9, "", 4, 4), Token(10, "o wörld", 4, 11)]
+    assert tokens == expected and list(tokens) == expected and len(tokens) == 4
+    assert tokens[-1] == expected[-1] and tokens[1:3] == expected[1:3] and tokens[:99] == expected
+    assert make_tokens("ab", [None, None], [1, 2])[0] == Token(None, "a", 0, 1)
+    with pytest.raises(IndexError):
+        tokens[4]
+    with pytest.raises(ValueError, match="3 ids for 2 token ends"):
+        make_tokens("ab", [1, 2, 3], [1, 2])

@@ -133,3 +133,6 @@ def test_a_million_spaces_count_instead_of_crashing_tiktokens_regex(key):
     assert count_tokens("x" + " " * 1_000_000, key) > 0
     assert count_tokens("\t" * 1_000_000 + "y", key) > 0
     assert count_tokens("z" + " \n" * 500_000, key) > 0
+    # A run after a newline, at the end of the text: tiktoken's regex overflowed its stack there.
+    assert count_tokens("a\n" + " " * 1_000_000, key) > 0
+    assert count_tokens("a\r\n" + "\t" * 1_000_000 + "b", key) > 0

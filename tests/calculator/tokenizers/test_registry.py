@@ -143,3 +143,28 @@ def test_it_adds_chat_framing_only_when_asked_per_family():
     assert tokenizers.chat_overhead_tokens("o200k_base", 0) == 0
     assert tokenizers.chat_overhead_tokens("o200k_base", 2) == 6
     assert tokenizers.chat_overhead_tokens("claude_5", 1) == 6
+
+
+def test_a_rust_panic_in_one_tokenizer_is_that_tokenizers_failure_not_the_requests(monkeypatch):
+    # pyo3's PanicException derives from BaseException, past every ``except Exception``; tiktoken
+    # raised one on "a\n" + a million spaces. Any panic must come back as the tokenizer's failure.
+    class PanicException(BaseException):
+        pass
+
+    class Panicking:
+        engine = "tiktoken"
+
+        def count(self, text):
+            raise PanicException("called `Result::unwrap()` on an `Err` value")
+
+        def tokenize(self, text):
+            raise PanicException("called `Result::unwrap()` on an `Err` value")
+
+    real = registry._adapter
+    monkeypatch.setattr(registry, "_adapter", lambda key: Panicking() if key == "qwen2" else real(key))
+    text = "a panic on this text only"
+    counts = registry.count_tokens_many(text, ["qwen2", "o200k_base"])
+    assert counts["qwen2"].available is False and "failed on this text" in counts["qwen2"].note
+    assert counts["o200k_base"].available is True and counts["o200k_base"].tokens > 0
+    with pytest.raises(registry.TokenizerError, match="failed on this text"):
+        registry.tokenize(text, "qwen2")

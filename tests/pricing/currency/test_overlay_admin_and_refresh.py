@@ -49,11 +49,11 @@ def test_a_rule_without_a_reason_or_with_a_full_discount_is_refused_on_the_form(
     assert not OverlayRule.objects.exists()
 
 
-def test_staff_without_the_price_editor_permission_cannot_add_rules(client, staff_non_editor):
+def test_staff_without_the_price_editor_permission_only_propose_rules(client, staff_non_editor):
     overlay = Overlay.objects.create(name="team-a")
     client.force_login(staff_non_editor)
-    assert client.post(ADD_URL, rule_form(overlay)).status_code == 403
-    assert not OverlayRule.objects.exists()
+    assert client.post(ADD_URL, rule_form(overlay)).status_code == 302
+    assert not OverlayRule.objects.exists()  # pending review: docs/currency-and-overlays.md
 
 
 def test_a_rule_is_never_edited_in_place_nor_deleted():

@@ -71,3 +71,37 @@ def test_a_refused_file_says_which_row(page, tmp_path):
     page.set_input_files("#usage-file", str(path))
     page.click("#usage-form button[type=submit]")
     expect(page.locator("#usage-error")).to_contain_text("Row 1: unknown columns: 'cost'")
+
+
+def test_the_forecast_shows_the_month_at_this_pace_and_the_budget_day_without_script(
+    browser, live_server, page, tmp_path
+):
+    # GPT-4.1 mini at $0.40 per million input tokens: 2,500,000 tokens a day is $1.00 a day for
+    # ten days of September's thirty: $30.00 at this pace; a $25 budget runs out on the 25th.
+    days = "".join(f"2026-09-{day:02d}T12:00:00Z,openai/gpt-4.1-mini,2500000,0\n" for day in range(1, 11))
+    path = tmp_path / "usage.csv"
+    path.write_text("timestamp,model,input_tokens,output_tokens\n" + days, encoding="utf-8")
+    page.goto("/usage")
+    page.set_input_files("#usage-file", str(path))
+    page.click("#usage-form button[type=submit]")
+    page.wait_for_url("**/usage/*")
+    expect(page.locator("#usage-status")).to_have_text("done")
+    expect(page.locator("#forecast-projected")).to_have_attribute("data-usd", "30")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(page.url)
+        expect(plain.locator("#forecast-to-date")).to_have_attribute("data-usd", "10")
+        expect(plain.locator("#forecast-projected")).to_have_attribute("data-usd", "30")
+        expect(plain.locator("#forecast-range")).to_have_text("$30 to $30")
+        plain.fill("#forecast-budget", "25")
+        plain.click("#forecast-form button[type=submit]")
+        expect(plain.locator("#forecast-budget-result")).to_have_attribute("data-day", "2026-09-25")
+        expect(plain.locator("#forecast-budget-result")).to_contain_text("runs out on day 25")
+        assert "budget=25" in plain.url
+        plain.fill("#forecast-budget", "lots")
+        plain.click("#forecast-form button[type=submit]")
+        expect(plain.locator("#budget-error")).to_contain_text("budget")
+        expect(plain.locator("#forecast-budget")).to_have_attribute("aria-invalid", "true")
+    finally:
+        context.close()
