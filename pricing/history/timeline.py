@@ -32,6 +32,7 @@ from pricing.sources.diff import (
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
+from pricing.sources.sanity import sanity_problems
 
 # LiteLLM prices some hosts by model size: keys that name a size bracket, not a model.
 PRICE_BRACKET = re.compile(r"^together-ai-(up-to-)?[\d.]+b(-[\d.]+b)?$")
@@ -119,6 +120,7 @@ def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[st
     first: dict[str, PriceRecord] = {}
     for record in parsed.records:
         problems = [str(p) for point in record.history for p in price_problems(point.rates, point.sheet)]
+        problems += sanity_problems(record)
         if problems:
             refused.append(f"{facts.label} {record.key}: {problems[0]}")
         else:
