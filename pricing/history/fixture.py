@@ -6,7 +6,7 @@ own) so regenerating from the same snapshots gives the same bytes. Shape::
     {"about": ..., "snapshots": [[project, version, filename, upload_time, wheel_sha256,
                                   member, content_sha256], ...],
      "models": [{"provider", "model", "name", "upstream_id", "source", "context_window",
-                 "max_output_tokens", "deprecated",
+                 "max_output_tokens", "deprecated", "delisted_at"?,
                  "versions": [[effective_from, earliest | null, dated_by, snapshot index,
                                {rate: "decimal"}, reason, sheet?], ...]}, ...]}
 
@@ -38,9 +38,11 @@ from pricing.sources.records import ProviderInfo
 CARRIED = "carried"  # a version without a sheet of its own: the previous one's carries over
 
 ABOUT = (
-    "Price history from published snapshots: every release of the genai-prices package and "
-    "sampled releases of litellm (its bundled model_prices_and_context_window_backup.json), each "
-    "dated by the upload time the package index gives for the wheel. A version dated 'evidence' "
+    "Price history from published snapshots: every release of the genai-prices package, "
+    "sampled releases of litellm (its bundled model_prices_and_context_window_backup.json) and, "
+    "where the index has no litellm release for over 45 days, the releases of tokencost (its copy "
+    "of LiteLLM's map, tokencost/model_prices.json), each dated by the upload time the package "
+    "index gives for the wheel. A version dated 'evidence' "
     "was first shown by its snapshot and set after 'earliest' (the snapshot before; null: no "
     "earlier snapshot); 'upstream' means the data itself gives the start date. Money: USD per "
     "million tokens as decimal strings. Regenerate: manage.py backfill_price_history."
@@ -69,6 +71,7 @@ class FixtureModel:
     max_output_tokens: int | None
     deprecated: bool
     versions: tuple[FixtureVersion, ...]
+    delisted_at: datetime | None = None  # first snapshot of its source that no longer listed it
 
     @property
     def key(self) -> str:
@@ -106,7 +109,8 @@ def write_fixture(path: Path, histories: list[ModelHistory], providers: dict[str
 
 
 def _model_json(history: ModelHistory, index: dict[SnapshotFacts, int]) -> dict[str, Any]:
-    return {
+    delisted = {"delisted_at": history.delisted_at.isoformat()} if history.delisted_at else {}
+    return delisted | {
         "provider": history.provider,
         "model": history.model,
         "name": history.name,
@@ -185,6 +189,7 @@ def read_fixture(path: Path) -> tuple[list[FixtureModel], dict[str, ProviderInfo
             entry["max_output_tokens"],
             entry["deprecated"],
             tuple(_version(raw, snapshots) for raw in entry["versions"]),
+            datetime.fromisoformat(entry["delisted_at"]) if entry.get("delisted_at") else None,
         )
         for entry in data["models"]
     ]

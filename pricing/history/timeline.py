@@ -12,6 +12,7 @@ version's sheet over its flat rates, as publishing does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,6 +32,10 @@ from pricing.sources.diff import (
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
+from pricing.sources.sanity import sanity_problems
+
+# LiteLLM prices some hosts by model size: keys that name a size bracket, not a model.
+PRICE_BRACKET = re.compile(r"^together-ai-(up-to-)?[\d.]+b(-[\d.]+b)?$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class ModelHistory:
     max_output_tokens: int | None = None
     deprecated: bool = False
     versions: list[DatedVersion] = field(default_factory=list)
+    last_seen: datetime | None = None  # the last snapshot that listed it
+    delisted_at: datetime | None = None  # the first snapshot after that one, which did not
 
     @property
     def key(self) -> str:
@@ -95,7 +102,17 @@ def replay(source: str, snapshots: Iterable[tuple[SnapshotFacts, ParsedPayload]]
         for record in _valid_records(parsed, facts, result.refused):
             _apply(result, record, facts, seen_since)
         seen_since = facts.upload_time
+    _mark_delisted(result)
     return result
+
+
+def _mark_delisted(result: Replay) -> None:
+    """A model the source stopped listing is delisted from the first snapshot without it: a
+    signal for review ("missing upstream since"), never a retirement by itself."""
+    times = [facts.upload_time for facts in result.snapshots]
+    for history in result.models.values():
+        later = [t for t in times if history.last_seen is not None and t > history.last_seen]
+        history.delisted_at = later[0] if later else None
 
 
 def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[str]) -> list[PriceRecord]:
@@ -103,6 +120,7 @@ def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[st
     first: dict[str, PriceRecord] = {}
     for record in parsed.records:
         problems = [str(p) for point in record.history for p in price_problems(point.rates, point.sheet)]
+        problems += sanity_problems(record)
         if problems:
             refused.append(f"{facts.label} {record.key}: {problems[0]}")
         else:
@@ -117,6 +135,7 @@ def _apply(result: Replay, record: PriceRecord, facts: SnapshotFacts, seen_since
             record.provider, record.model, record.name, record.upstream_id, result.source
         )
     history.name, history.upstream_id, history.deprecated = record.name, record.upstream_id, record.deprecated
+    history.last_seen = facts.upload_time
     history.context_window = record.context_window or history.context_window
     history.max_output_tokens = record.max_output_tokens or history.max_output_tokens
     # Versions scheduled after T_S were announcements; this snapshot restates its own schedule
@@ -189,16 +208,24 @@ def _same_price_in_full(before: list[DatedVersion], first: DatedVersion) -> bool
     return first.change.sheet is None or (sheet is not None and bills_alike(sheet, first.change.sheet))
 
 
-def merge(primary: Replay, secondary: Replay, *, new_providers: Iterable[str] = ()) -> list[ModelHistory]:
+def merge(
+    primary: Replay,
+    secondary: Replay,
+    *,
+    new_providers: Iterable[str] = (),
+    legacy_before: datetime | None = None,
+) -> list[ModelHistory]:
     """One history per model across two sources: ``primary`` (e.g. genai-prices) from its first
-    evidence of a model on, ``secondary`` (e.g. LiteLLM) for the time before it; models only the
-    secondary lists are kept for ``new_providers`` (as the refresh lets LiteLLM create them)."""
+    evidence of a model on, ``secondary`` (e.g. LiteLLM) for the time before it. Models only the
+    secondary lists are kept for ``new_providers`` (as the refresh lets LiteLLM create them), and
+    those it priced before ``legacy_before`` (the primary's first snapshot: models sold before
+    the primary source existed, which it never carried)."""
     allowed = set(new_providers)
     merged = []
     for key in sorted(set(primary.models) | set(secondary.models)):
         first, earlier = primary.models.get(key), secondary.models.get(key)
         if first is None:
-            if earlier is not None and earlier.provider in allowed:
+            if earlier is not None and _kept_alone(earlier, allowed, legacy_before):
                 merged.append(earlier)
             continue
         if earlier is not None and first.versions:
@@ -212,3 +239,14 @@ def merge(primary: Replay, secondary: Replay, *, new_providers: Iterable[str] = 
             first.max_output_tokens = first.max_output_tokens or earlier.max_output_tokens
         merged.append(first)
     return merged
+
+
+def _kept_alone(history: ModelHistory, allowed: set[str], legacy_before: datetime | None) -> bool:
+    """Whether a model only the secondary source lists joins the catalogue (never a price
+    bracket such as Together's ``together-ai-up-to-4b``, which is no model)."""
+    if PRICE_BRACKET.match(history.model):
+        return False
+    if history.provider in allowed:
+        return True
+    starts = [v.change.effective_from for v in history.versions]
+    return legacy_before is not None and bool(starts) and min(starts) < legacy_before

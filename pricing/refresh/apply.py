@@ -36,6 +36,7 @@ from pricing.sources.diff import (
 from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from pricing.sources.limits import context_index, context_window_for
 from pricing.sources.records import ParsedPayload, PriceRecord
+from pricing.sources.sanity import sanity_problems
 from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
@@ -120,6 +121,7 @@ def _is_valid(record: PriceRecord, run: ImportRun) -> bool:
         for point in record.history
         for problem in price_problems(point.rates, point.sheet)
     ]
+    problems += [{"model": record.key, "message": f"refused: {text}"} for text in sanity_problems(record)]
     run.problems += problems + [{"model": record.key, "note": note} for note in record.notes]
     return not problems
 

@@ -153,6 +153,7 @@ def _new_model(entry: FixtureModel, providers: dict[str, Provider]) -> LanguageM
         context_window=entry.context_window,
         max_output_tokens=entry.max_output_tokens,
         tokenizer_key=tokenizer_key_for(entry.provider, entry.model),
+        missing_since=entry.delisted_at,
         notes=f"Added by the {entry.source} price history (upstream id {entry.upstream_id}).",
     )
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from pricing.models import PriceVersion
+from pricing.models import LanguageModel, PriceVersion
+from pricing.selectors.catalogue import models_with_prices
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +104,59 @@ def test_the_model_page_and_the_price_history_api_say_how_each_start_is_known(cl
     assert first["effective_from_earliest"].startswith("2025-04-03")
     assert first["evidence"]["package"] == "litellm" and first["evidence"]["version"] == "1.68.0"
     assert len(first["evidence"]["wheel_sha256"]) == 64
+
+
+def test_2024_prices_come_out_as_the_providers_published_them() -> None:
+    """OpenAI's GPT-4o launch price (2024-05-13) was $5 / $15, GPT-4o mini's (2024-07-18)
+    $0.15 / $0.60; Anthropic's Claude 3.5 Sonnet (2024-06-20) $3 / $15."""
+    call_command("load_catalogue", verbosity=0)
+    assert price("openai/gpt-4o", "2024-07-01") == (Decimal("5"), Decimal("15"))
+    assert price("openai/gpt-4o-mini", "2024-08-01") == (Decimal("0.15"), Decimal("0.6"))
+    assert price("anthropic/claude-3-5-sonnet", "2024-07-01") == (Decimal("3"), Decimal("15"))
+    assert price("anthropic/claude-3-5-sonnet", "2024-06-19") is None  # before its launch
+
+
+def test_a_2024_window_holds_the_published_launch_day() -> None:
+    call_command("load_catalogue", verbosity=0)
+    for key, launch in (("openai/gpt-4o", "2024-05-13"), ("openai/gpt-4o-mini", "2024-07-18")):
+        provider, model = key.split("/")
+        first = (
+            PriceVersion.objects.standing()
+            .filter(model__provider__slug=provider, model__slug=model)
+            .order_by("effective_from")
+            .select_related("snapshot")
+            .first()
+        )
+        assert first is not None and first.start_basis == "window"
+        assert first.effective_from_earliest < at(launch) <= first.effective_from
+        assert first.snapshot.project == "tokencost"  # the index has no litellm wheel then
+
+
+def test_catalogue_stats_counts_models_priced_at_each_year_start() -> None:
+    call_command("load_catalogue", verbosity=0)
+    out = StringIO()
+    call_command("catalogue_stats", "--at", "2024-07-01", stdout=out)
+    rows = dict(
+        line.strip("|").split("|")[:2] for line in out.getvalue().splitlines() if line.startswith("| 20")
+    )
+    counts = {day.strip(): int(count.strip().replace(",", "")) for day, count in rows.items()}
+    assert counts["2023-01-01"] == 0
+    assert counts["2024-01-01"] < counts["2024-07-01"] < counts["2025-01-01"] < counts["2026-01-01"]
+    # The same number as the catalogue listing shows as of that date (the pages' own selector).
+    listed = models_with_prices(at=at("2024-07-01"), with_evidence=False)
+    assert counts["2024-07-01"] == sum(1 for row in listed if row.version is not None)
+
+
+def test_mid_2024_is_priced_for_hundreds_of_models_from_dated_evidence() -> None:
+    """Issue 21: at least 300 models priced as of 2024-07-01 on the bundled data; models sold
+    before genai-prices existed come from LiteLLM's map, as litellm or tokencost published it."""
+    call_command("load_catalogue", verbosity=0)
+    july = PriceVersion.objects.effective(at=at("2024-07-01")).exclude(
+        model__retired_at__lte=at("2024-07-01")
+    )
+    assert july.values("model").distinct().count() >= 300
+    evidence = set(july.values_list("snapshot__project", flat=True))
+    assert {"tokencost", "litellm"} <= evidence
+    # A legacy model LiteLLM stopped listing is flagged for review, not retired.
+    palm = LanguageModel.objects.get(provider__slug="palm", slug="chat-bison")
+    assert palm.missing_since is not None and palm.retired_at is None

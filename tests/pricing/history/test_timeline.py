@@ -114,3 +114,33 @@ def test_the_second_source_gives_history_only_before_the_first_sources_evidence(
     ]
     # A model only the second source lists is kept only for providers it may add.
     assert {h.key for h in merge(genai, litellm, new_providers=["openai"])} == {"openai/o3", "openai/other"}
+
+
+def test_models_priced_before_the_first_source_existed_join_and_their_delisting_is_recorded() -> None:
+    litellm = replay(
+        "litellm",
+        [
+            (
+                snapshot("litellm", "1", T1),
+                payload(
+                    ("gpt-4-0314", [(None, rates("30", "60"))]),
+                    ("together-ai-up-to-4b", [(None, rates("0.1", "0.1"))]),
+                    ("o3", [(None, rates("10", "40"))]),
+                ),
+            ),
+            (
+                snapshot("litellm", "2", T3),
+                payload(("o3", [(None, rates("2", "8"))]), ("o5", [(None, rates("1", "4"))])),
+            ),
+        ],
+    )
+    genai = replay(
+        "genai-prices", [(snapshot("genai-prices", "0", T2), payload(("o3", [(None, rates("2", "8"))])))]
+    )
+    merged = {h.key: h for h in merge(genai, litellm, new_providers=[], legacy_before=T2)}
+    # gpt-4-0314 was priced before genai-prices' first release; o5 only after it; a size
+    # bracket is no model.
+    assert set(merged) == {"openai/o3", "openai/gpt-4-0314"}
+    legacy = merged["openai/gpt-4-0314"]
+    assert legacy.last_seen == T1 and legacy.delisted_at == T3  # gone from the next snapshot
+    assert litellm.models["openai/o3"].delisted_at is None  # listed by the last snapshot

@@ -249,3 +249,16 @@ def test_openrouter_skips_dynamic_prices(payload_server, settings) -> None:
     assert run.status == "succeeded" and run.models_created == 3
     assert {"skipped": "openrouter/auto: dynamic price (-1): skipped"} in run.problems
     assert not LanguageModel.objects.filter(slug="openrouter/auto").exists()
+
+
+def test_a_unit_mistake_is_refused_by_the_refresh_and_publishes_nothing(imported) -> None:
+    before = catalogue_dump()
+    run = refresh(imported.serve("/unit.json", genai_payload(changes={7: {"output_mtok": "1500"}})))
+    assert run.status == "succeeded" and run.versions_published == 0
+    refused = [
+        p
+        for p in run.problems
+        if p.get("model") == "acme/model-07" and "unit mistake" in p.get("message", "")
+    ]
+    assert refused and refused[0]["message"].startswith("refused: output_usd_per_mtok 1500")
+    assert catalogue_dump() == before
