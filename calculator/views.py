@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from config.api import ApiError, error_response, parse_as_of
 from pricing.api.money import MoneyTerms, money_terms
-from pricing.models import PriceVersion, Provider
+from pricing.models import Overlay, PriceVersion, Provider
 
 from . import tokenizers
 from .api import tokenizer_rows
+from .bill_page import CURRENCIES
 from .budgets import PRESETS
 from .columns import CSV_COLUMNS, TABLE_COLUMNS
 from .comparison_money import MONEY_CSV_COLUMNS, money_csv_cells, saved_money
@@ -54,6 +55,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "providers": Provider.objects.all(),
             "max_text_bytes": settings.MAX_TEXT_BYTES,
             "tokenizers": tokenizers.list_tokenizers(),
+            "overlays": list(Overlay.objects.order_by("name").values_list("name", flat=True)),
+            "default_overlay": Overlay.objects.filter(is_default=True).values_list("name", flat=True).first(),
+            "currencies": CURRENCIES,
         },
     )
 

@@ -126,5 +126,7 @@ export function describeAssumptions($) {
   }
   if (Number($("reasoning_tokens").value || 0)) parts.push(`${formatInt($("reasoning_tokens").value)} reasoning tokens`);
   if (Number($("chat_messages").value || 0)) parts.push(`${$("chat_messages").value} chat messages`);
+  if ($("overlay").value) parts.push(`contract overlay ${$("overlay").value}`);
+  if ($("currency").value) parts.push(`also in ${$("currency").value}`);
   return parts.join(", ");
 }

@@ -117,6 +117,7 @@ function estimateBody() {
   if (asOf) body.as_of = asOf;
   // Batch is its own switch; another tier goes with standard processing only.
   if (!body.batch && $("service_tier").value !== "standard") body.service_tier = $("service_tier").value;
+  for (const id of ["overlay", "currency"]) if ($(id).value) body[id] = $(id).value;
   if (source() === "tokens") body.input_tokens = wholeNumber("input_tokens");
   else if (source() === "conversation") {
     delete body.chat_messages; // a conversation carries its own messages
@@ -173,6 +174,7 @@ async function runEstimate() {
   setBusy(true, body);
   try {
     const result = await api.estimateChannel.send("POST", urls.estimate, body);
+    attachMoney(result);
     state.result = result;
     result.empty_reason = emptyReason(result);
     state.lastTokenizerCount = result.tokenizers.length;
@@ -187,6 +189,13 @@ async function runEstimate() {
     setBusy(false);
     showError(error.field, error.message);
   }
+}
+
+// With an overlay or a currency the answer carries `money`, one entry per priced row (list,
+// contracted and effective cost, converted at the ECB rate of the date priced): each row gets its own.
+function attachMoney(result) {
+  const entries = new Map((result.money || []).map((entry) => [`${entry.provider}/${entry.model}`, entry]));
+  for (const row of result.results) row.money = entries.get(table.rowKey(row)) || null;
 }
 
 function showEmpty() {
@@ -346,11 +355,25 @@ function renderSummary(result) {
   } else if (result.results.length) {
     summary.append(el("strong", null, emptyReason(result)));
   }
+  summary.append(...moneySummary(result));
   const stats = result.text;
   if (stats) {
     summary.append(el("span", "muted small", ` Counted ${formatInt(stats.characters)} characters with ` +
       `${result.tokenizers.length} tokenizers in ${Math.round(result.elapsed_ms)} ms; prices as of ${result.as_of.slice(0, 10)}.`));
   }
+}
+
+// What the money under each total means: the overlay applied, the currency and its rate's source.
+function moneySummary(result) {
+  const parts = [];
+  if (result.overlay) parts.push(` Contract overlay ${result.overlay}: the effective cost is under each total it changes.`);
+  const conversion = result.conversion;
+  if (conversion) {
+    parts.push(` Amounts in ${conversion.currency} (≈ under each total) at the ECB reference rate of ${conversion.rate_date}: ` +
+      `1 EUR = ${conversion.usd_per_eur} USD${conversion.currency !== "EUR" ? ` = ${conversion.currency_per_eur} ${conversion.currency}` : ""}` +
+      `${conversion.note ? ` (${conversion.note})` : ""}.`);
+  }
+  return parts.length ? [el("span", "money-summary", parts.join(""))] : [];
 }
 
 function renderBudget(result, width) {
@@ -569,7 +592,7 @@ function bind() {
     // A finished edit (arrow keys, the spinner, leaving the field) re-costs at once.
     $(id).addEventListener("change", () => scheduleEstimate(0));
   }
-  for (const id of ["batch", "all_models", "service_tier", "cache_write_lifetime"]) $(id).addEventListener("change", () => scheduleEstimate(0));
+  for (const id of ["batch", "all_models", "service_tier", "cache_write_lifetime", "overlay", "currency"]) $(id).addEventListener("change", () => scheduleEstimate(0));
   for (const radio of form.querySelectorAll("input[name=source]")) {
     radio.addEventListener("change", () => {
       reflectPresets();

@@ -41,6 +41,37 @@ export function formatUsd(value) {
   return "$" + groupThousands(head) + "." + tail.replace(/0+$/, "").padEnd(2, "0");
 }
 
+// Currencies without a minor unit (ISO 4217), as pricing/bill/money.py's MINOR_UNITS.
+const NO_MINOR_UNIT = new Set(["JPY", "KRW", "ISK", "CLP", "VND"]);
+
+function currencyMark(currency) {
+  const part = new Intl.NumberFormat("en", { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency");
+  return part && part.value !== currency ? part.value : `${currency} `;
+}
+
+/** formatUsd's rule in any currency, as money_short() in pricing/bill/money.py: from one unit up,
+ * rounded to the currency's minor unit ("¥1,235", "€1,234.57"); below one unit, three significant
+ * digits ("€0.000453"). Rounding is on the decimal digits, never through floating point. */
+export function formatMoney(value, currency) {
+  if (!currency || currency === "USD") return formatUsd(value);
+  if (value === null || value === undefined || value === "") return "—";
+  const match = DECIMAL.exec(String(value));
+  if (!match) return String(value);
+  const [, sign, whole, fraction = ""] = match;
+  const mark = currencyMark(currency);
+  if (/^0+$/.test(whole)) {
+    const firstDigit = fraction.search(/[1-9]/);
+    if (firstDigit === -1) return `${mark}0`;
+    const rounded = roundDecimal(value.replace(/^-/, ""), Math.max(2, firstDigit + 3));
+    if (!rounded.startsWith("0")) return sign + mark + groupThousands(roundDecimal(rounded, NO_MINOR_UNIT.has(currency) ? 0 : 2));
+    const [head, tail = ""] = rounded.split(".");
+    return sign + mark + head + "." + tail.replace(/0+$/, "").padEnd(2, "0");
+  }
+  const places = NO_MINOR_UNIT.has(currency) ? 0 : 2;
+  const [head, tail] = roundDecimal(value.replace(/^-/, ""), places).split(".");
+  return sign + mark + groupThousands(head) + (tail ? "." + tail : "");
+}
+
 export function formatInt(value) {
   if (value === null || value === undefined) return "—";
   return groupThousands(String(value));

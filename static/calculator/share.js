@@ -48,6 +48,8 @@ const URL_CONTROLS = {
 const SHARES = ["cached_input_share", "cache_write_share"];
 const URL_FILTERS = { provider: "filter-provider", tier: "filter-tier", q: "filter-search", fits: "filter-fits" };
 
+const MONEY_CHOICES = ["overlay", "currency"];
+
 export function writeUrl(page) {
   const params = new URLSearchParams();
   for (const [id, prop] of Object.entries(URL_CONTROLS)) {
@@ -62,6 +64,7 @@ export function writeUrl(page) {
     if (share && share !== "0") params.set(id, String(Number(share) / 100));
   }
   if (page.$("cache_write_lifetime").value !== "5m") params.set("cache_write_lifetime", page.$("cache_write_lifetime").value);
+  for (const id of MONEY_CHOICES) if (page.$(id).value) params.set(id, page.$(id).value);
   for (const [name, id] of Object.entries(URL_FILTERS)) {
     const input = page.$(id);
     const value = input.type === "checkbox" ? (input.checked ? "1" : "") : input.value;
@@ -94,6 +97,11 @@ function applyInputs(page, values) {
     if (Number.isFinite(percent)) page.$(id).value = String(Math.round(percent * 100) / 100);
   }
   if (["5m", "1h"].includes(values.cache_write_lifetime)) page.$("cache_write_lifetime").value = values.cache_write_lifetime;
+  // An overlay or currency this page does not offer is left unset rather than sent blind.
+  for (const id of MONEY_CHOICES) {
+    const option = values[id] && page.$(id).querySelector(`option[value="${CSS.escape(values[id])}"]`);
+    if (option) page.$(id).value = values[id];
+  }
 }
 
 export function readUrl(page) {
@@ -101,7 +109,7 @@ export function readUrl(page) {
   applyInputs(page, Object.fromEntries(params));
   readPins(params);
   // A link that changes an assumption shows the options it changed.
-  const optionNames = Object.keys(URL_CONTROLS).concat(SHARES, ["service_tier", "cache_write_lifetime"]);
+  const optionNames = Object.keys(URL_CONTROLS).concat(SHARES, MONEY_CHOICES, ["service_tier", "cache_write_lifetime"]);
   if (optionNames.some((name) => name !== "input_tokens" && name !== "all_models" && params.has(name))) {
     page.$("more-options").open = true;
   }

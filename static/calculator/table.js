@@ -1,7 +1,7 @@
 /* The comparison table: filter, sort and render estimate rows; mark the cheapest that fits.
  * Which columns there are, and how each sorts and shows, comes from the estimate response's
  * `columns` (declared once, on the server): {name, label, kind, shows}. */
-import { decimalKeys, el, formatUsd, formatInt } from "./format.js";
+import { decimalKeys, el, formatMoney, formatUsd, formatInt } from "./format.js";
 
 const NUMERIC_KINDS = ["tokens", "count", "id"];
 
@@ -180,7 +180,30 @@ function totalCell(row) {
   if (row.tier_applied) td.append(el("span", "cell-detail", `long-context rate (> ${formatInt(row.tier_applied)})`));
   if (row.batch_applied) td.append(el("span", "cell-detail", "batch price"));
   else if (row.service_tier && row.service_tier !== "standard") td.append(el("span", "cell-detail", `${row.service_tier} price`));
+  if (row.money) td.append(...moneyDetails(row.money));
   return td;
+}
+
+/** Under a total: the effective cost when an overlay changed it, and the cost in the display
+ * currency (effective, at the ECB rate of the date priced), each exact in its title. */
+function moneyDetails(money) {
+  const details = [];
+  if (money.EffectiveCost !== money.ListCost) {
+    const rules = [...new Set(money.lines.map((line) => line.overlay_rule && line.overlay_rule.id).filter(Boolean))];
+    const effective = el("span", "cell-detail effective", `effective ${formatUsd(money.EffectiveCost)}`);
+    effective.dataset.effective = money.EffectiveCost;
+    effective.title = `Exactly $${money.EffectiveCost} under the contract overlay (list $${money.ListCost}; rule ${rules.join(", ")})`;
+    details.push(effective);
+  }
+  const converted = money.converted;
+  if (converted) {
+    const amount = el("span", "cell-detail converted", `≈ ${formatMoney(converted.EffectiveCost, converted.currency)}`);
+    amount.dataset.converted = converted.EffectiveCost;
+    amount.dataset.currency = converted.currency;
+    amount.title = `Exactly ${converted.EffectiveCost} ${converted.currency} at ${converted.rate} ${converted.currency} per USD (ECB reference rate of ${converted.rate_date})`;
+    details.push(amount);
+  }
+  return details;
 }
 
 function numberCell(row, key) {
