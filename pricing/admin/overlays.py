@@ -24,20 +24,7 @@ from pricing.services.overlays import (
 )
 from pricing.services.versions import can_edit_prices
 
-RULE_FIELDS = [
-    "overlay",
-    "provider",
-    "model",
-    "service_tier",
-    "line_kind",
-    "kind",
-    "adjustment",
-    "fixed_usd",
-    "effective_from",
-    "effective_until",
-    "note",
-    "evidence_url",
-]
+RULE_FIELDS = list(OverlayRuleProposal.TERMS)  # the terms of a rule, as a proposal carries them
 
 
 class OverlayRuleForm(forms.ModelForm):
