@@ -108,6 +108,8 @@ class EstimateRow:
     tier: str | None = _col("Tier", "text", csv=False)
     status: str = _col("Status", "text", csv=False)
     tokenizer_name: str = _col("Tokenizer name", "text", csv=False)
+    # No source has listed the model since then: a signal that it may be gone, not a retirement.
+    missing_upstream_since: datetime | None = _col("Missing upstream since", "moment", csv=False)
     max_output_tokens: int | None = _col("Max output tokens", "tokens", csv=False)
 
 

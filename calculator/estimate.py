@@ -242,6 +242,7 @@ def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCou
         image_rule=counted.image_rule,
         context_window=model.context_window,
         max_output_tokens=model.max_output_tokens,
+        missing_upstream_since=model.missing_since,
         requests_per_month=request.requests_per_month,
         output_tokens=request.output_tokens,
         reasoning_tokens=request.reasoning_tokens,
@@ -346,7 +347,10 @@ def _fits(
 
 
 def _cheapest_fitting(rows: list[EstimateRow]) -> str | None:
+    """The cheapest row that fits, among models still listed upstream when any of them fits: a
+    model no source lists any more may be gone at the price it had."""
     fitting = [r for r in rows if r.fits_context and r.total_usd is not None]
+    fitting = [r for r in fitting if r.missing_upstream_since is None] or fitting
     if not fitting:
         return None
     best = min(fitting, key=lambda r: r.total_usd or 0)

@@ -216,6 +216,8 @@ def test_the_api_answers_the_recorded_requests_as_recorded(client, seeded, setti
 # the catalogue's coverage; the same row fields as CSV columns after the recorded ones; and
 # tokenize's split of a conversation (null for a text); a conversation's image tokens and their rule.
 ROW_ADDITIONS = ("quality", "count_source", "framing", "tools_tokens", "image_tokens", "image_rule")
+# Issue 21: since when no source lists the model (null for the seed's models).
+ROW_ADDITIONS += ("missing_upstream_since",)
 # Fields the price history (issue 11) added: how a price's start is known, and why a row has none.
 HISTORY_ROW_FIELDS = ("effective_from_earliest", "start_basis", "price_note")
 HISTORY_VERSION_FIELDS = (

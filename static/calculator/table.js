@@ -115,6 +115,11 @@ function modelCell(row, isCheapest, pinned) {
   td.append(pinButton(row, pinned), " ", name);
   if (isCheapest) td.append(el("span", "badge badge-best", "cheapest that fits"));
   if (row.status && row.status !== "active") td.append(el("span", `badge status-${row.status}`, row.status));
+  if (row.missing_upstream_since) {
+    const missing = el("span", "badge status-missing", "not listed upstream");
+    missing.title = `No price source has listed it since ${row.missing_upstream_since.slice(0, 10)}: it may be gone at this price.`;
+    td.append(missing);
+  }
   if (row.tier) td.append(el("span", "cell-detail", row.tier));
   if (!row.available && row.note) td.append(el("p", "row-note", row.note));
   // A model with no price known at the chosen date: the row says since when it has one.

@@ -237,3 +237,30 @@ def test_a_text_past_the_counting_deadline_gets_a_503_naming_the_limit_and_the_n
     assert "COUNT_DEADLINE_SECONDS" in body["error"]["message"] and "0 s limit" in body["error"]["message"]
     status, body = post(client, {"text": "Hello", "models": ["openai/gpt-4.1-mini"]})
     assert status == 200
+
+
+def test_a_model_no_source_lists_any_more_is_flagged_and_not_named_cheapest(client):
+    from datetime import UTC, datetime
+
+    from pricing.models import LanguageModel
+
+    models = ["openai/gpt-4.1-nano", "openai/gpt-4.1-mini"]  # nano is the cheaper: $0.10 vs $0.40 input
+    _, body = post(
+        client, {"input_tokens": 1000, "output_tokens": 100, "models": models, "as_of": "2026-06-01"}
+    )
+    assert body["cheapest_fitting"] == "openai/gpt-4.1-nano"
+    assert row(body, "openai/gpt-4.1-nano")["missing_upstream_since"] is None
+
+    gone = datetime(2026, 3, 1, tzinfo=UTC)
+    LanguageModel.objects.filter(provider__slug="openai", slug="gpt-4.1-nano").update(missing_since=gone)
+    _, body = post(
+        client, {"input_tokens": 1000, "output_tokens": 100, "models": models, "as_of": "2026-06-01"}
+    )
+    nano = row(body, "openai/gpt-4.1-nano")
+    assert nano["missing_upstream_since"].startswith("2026-03-01") and nano["total_usd"] is not None
+    assert body["cheapest_fitting"] == "openai/gpt-4.1-mini"  # still listed, so still the answer
+
+    _, body = post(
+        client, {"input_tokens": 1000, "output_tokens": 100, "models": models[:1], "as_of": "2026-06-01"}
+    )
+    assert body["cheapest_fitting"] == "openai/gpt-4.1-nano"  # when only it fits, it is still named

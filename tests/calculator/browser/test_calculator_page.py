@@ -201,3 +201,16 @@ def test_a_large_text_shows_progress_while_it_is_counted(calculator, tmp_path):
     expect(input_tokens_cell(calculator, MINI)).to_have_attribute("data-value", str(o200k_count(large)))
     expect(progress).to_be_hidden()
     expect(calculator.locator("#results")).to_have_attribute("aria-busy", "false")
+
+
+def test_a_model_no_source_lists_any_more_is_marked_in_the_table(page):
+    from datetime import UTC, datetime
+
+    LanguageModel.objects.filter(provider__slug="openai", slug="gpt-4.1-mini").update(
+        missing_since=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    page.goto("/?input_tokens=1000&output_tokens=100&as_of=2026-06-01")
+    badge = row(page, "openai/gpt-4.1-mini").locator(".status-missing")
+    expect(badge).to_have_text("not listed upstream", timeout=TIMEOUT_MS)
+    assert "since 2026-03-01" in badge.get_attribute("title")
+    expect(row(page, "openai/gpt-4.1-mini").locator(".badge-best")).to_have_count(0)

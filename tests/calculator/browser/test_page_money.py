@@ -64,7 +64,9 @@ def test_a_total_shows_its_effective_cost_and_its_euros_at_the_rate_of_the_date(
     expect(page.locator("#summary")).to_contain_text("1 EUR = 1.1646 USD")
     expect(page.locator("#summary")).to_contain_text("Contract overlay openai-deal")
     expect(page.locator("#options-assumed")).to_contain_text("contract overlay openai-deal, also in EUR")
-    expect(page).to_have_url(re.compile(r"overlay=openai-deal.*currency=EUR|currency=EUR.*overlay=openai-deal"))
+    expect(page).to_have_url(
+        re.compile(r"overlay=openai-deal.*currency=EUR|currency=EUR.*overlay=openai-deal")
+    )
 
     page.reload()  # the link keeps the choice
     expect(page.locator("#currency")).to_have_value("EUR")
