@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, User
 from hypothesis import settings as hypothesis_settings
 
 from pricing.bill.rates import Rates, TierRates
-from pricing.models import LanguageModel, PriceVersion, Provider
+from pricing.models import LanguageModel, Overlay, PriceVersion, Provider
+from pricing.services.overlays import add_overlay_rule
 from pricing.services.versions import publish_price_version
 
 # CI runs the same examples every time (Hypothesis and schemathesis, which runs on Hypothesis):
@@ -91,3 +92,18 @@ def fresh_cache():
 
     cache.clear()
     yield
+
+
+def anthropic_contract() -> Overlay:
+    """The contract of the bill tests: 20 % off every Anthropic model from 2026-10-01 ("acme-2026")."""
+    overlay = Overlay.objects.create(name="acme-2026")
+    add_overlay_rule(
+        overlay=overlay,
+        kind="percent",
+        adjustment=D("-20"),
+        provider=Provider.objects.get(slug="anthropic"),
+        effective_from=datetime(2026, 10, 1, tzinfo=UTC),
+        note="Enterprise agreement, clause 4.2: 20% off every Anthropic model",
+        evidence_url="https://contracts.example.com/acme/2026",
+    )
+    return overlay

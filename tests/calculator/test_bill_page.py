@@ -10,7 +10,7 @@ from 2026-08-17: 0.66 in / 1.98 out / 0.022 cache hit (DeepSeek); Claude Opus 4.
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal as D
 from html.parser import HTMLParser
 from urllib.parse import urlencode
@@ -18,9 +18,8 @@ from urllib.parse import urlencode
 import pytest
 from currency_converter import CurrencyConverter
 
-from pricing.models import Overlay, Provider
-from pricing.services.overlays import add_overlay_rule
 from pricing.services.seed import load_seed_catalogue
+from tests.conftest import anthropic_contract
 
 pytestmark = pytest.mark.django_db
 FRIDAY_NOON_UTC = "2026-11-27T12:00:00+00:00"  # 20:00 in Beijing: DeepSeek's off-peak
@@ -223,17 +222,7 @@ def test_an_unknown_model_names_the_nearest_ones(client):
 
 @pytest.fixture
 def contract(db):
-    overlay = Overlay.objects.create(name="acme-2026")
-    add_overlay_rule(
-        overlay=overlay,
-        kind="percent",
-        adjustment=D("-20"),
-        provider=Provider.objects.get(slug="anthropic"),
-        effective_from=datetime(2026, 10, 1, tzinfo=UTC),
-        note="Enterprise agreement, clause 4.2: 20% off every Anthropic model",
-        evidence_url="https://contracts.example.com/acme/2026",
-    )
-    return overlay
+    return anthropic_contract()
 
 
 def test_an_overlay_and_a_currency_show_list_contracted_and_converted_as_the_api(client, contract):

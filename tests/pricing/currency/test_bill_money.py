@@ -12,9 +12,10 @@ from decimal import Decimal as D
 import pytest
 from currency_converter import CurrencyConverter
 
-from pricing.models import LanguageModel, Overlay, Provider
+from pricing.models import LanguageModel, Overlay
 from pricing.services.overlays import add_overlay_rule
 from pricing.services.seed import load_seed_catalogue
+from tests.conftest import anthropic_contract
 
 pytestmark = pytest.mark.django_db
 AT = "2026-10-30T12:00:00Z"
@@ -28,17 +29,7 @@ SONNET = {
 @pytest.fixture
 def contract(db):
     load_seed_catalogue()
-    overlay = Overlay.objects.create(name="acme-2026")
-    add_overlay_rule(
-        overlay=overlay,
-        kind="percent",
-        adjustment=D("-20"),
-        provider=Provider.objects.get(slug="anthropic"),
-        effective_from=datetime(2026, 10, 1, tzinfo=UTC),
-        note="Enterprise agreement, clause 4.2: 20% off every Anthropic model",
-        evidence_url="https://contracts.example.com/acme/2026",
-    )
-    return overlay
+    return anthropic_contract()
 
 
 def post(client, body):
