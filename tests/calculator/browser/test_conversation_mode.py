@@ -110,7 +110,12 @@ def test_pasted_chat_json_is_read_as_a_conversation_with_a_switch_back_to_text(c
 
 
 def test_pasted_prose_stays_text(calculator):
-    paste(calculator, "[citation needed] is not a conversation.")
+    prose = "[citation needed] is not a conversation."
+    paste(calculator, prose)
+    # Counted as the plain text it is (and the estimate answered before the test ends).
+    plain = len(tiktoken_encoding("o200k_base").encode_ordinary(prose))
+    cell = row(calculator, MINI).locator('td[data-col="input_tokens"]')
+    expect(cell).to_have_attribute("data-value", str(plain), timeout=TIMEOUT_MS)
     expect(calculator.locator("#conversation-note")).to_be_hidden()
     assert calculator.locator("#source-conversation").is_checked() is False
 
@@ -147,6 +152,9 @@ def test_the_message_editor_writes_a_conversation_without_json(calculator):
     calculator.get_by_role("button", name="Add a message").click()
     expect(messages).to_have_count(3)
     expect(messages.nth(2).get_by_label("Role")).to_have_value("assistant")
+    # An empty assistant turn still costs its framing (and the estimate answers before the end).
+    with_turn = recipe([*MESSAGES, {"role": "assistant", "content": ""}]) + 765
+    expect(cell).to_have_attribute("data-value", str(with_turn), timeout=TIMEOUT_MS)
 
 
 def test_the_message_editor_fits_a_phone(calculator):
@@ -155,3 +163,9 @@ def test_the_message_editor_fits_a_phone(calculator):
     calculator.locator(".m-message").nth(1).get_by_role("button", name="Add an image by size").click()
     expect(calculator.locator(".m-image")).to_have_count(1)
     assert calculator.evaluate("document.documentElement.scrollWidth") <= 390
+    # Its messages still count as on a desktop (and the estimate answers before the test ends).
+    calculator.locator(".m-image").get_by_role("button", name="Remove image").click()
+    for index, message in enumerate(MESSAGES):
+        calculator.locator(".m-message").nth(index).get_by_label("Content").fill(message["content"])
+    cell = row(calculator, MINI).locator('td[data-col="input_tokens"]')
+    expect(cell).to_have_attribute("data-value", str(recipe(MESSAGES)), timeout=TIMEOUT_MS)
