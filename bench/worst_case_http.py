@@ -224,16 +224,15 @@ def main() -> None:
 def report(  # noqa: PLR0913 - one report of the run's phases
     alone: Probe, beside: Probe, worst: dict[str, list], memory, soaked: str, in_process: Probe | None
 ) -> str:
-    before, after, settled, big = memory
-    statuses = {s: worst["statuses"].count(s) for s in sorted(set(worst["statuses"]))}
-    slow = sorted(worst["slowest"], reverse=True)[:3]
+    lines = probe_table(alone, beside, in_process) + [*worst_and_memory(alone, beside, worst, memory)]
+    if soaked:
+        lines += ["### Soak with the worst texts in the mix", "", soaked, ""]
+    return "\n".join(lines)
+
+
+def probe_table(alone: Probe, beside: Probe, in_process: Probe | None) -> list[str]:
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     threads = os.environ.get("WEB_THREADS", "4")
-    median = (
-        statistics.median(beside.latencies_ms) / statistics.median(alone.latencies_ms)
-        if alone.latencies_ms
-        else 0
-    )
     lines = [
         "## Worst texts over HTTP",
         "",
@@ -253,8 +252,19 @@ def report(  # noqa: PLR0913 - one report of the run's phases
             f"| the same, long runs encoded in the request's process (LONG_RUN_WORKERS=0, before) "
             f"| {in_process.summary()} |"
         )
-    lines += [
-        "",
+    return [*lines, ""]
+
+
+def worst_and_memory(alone: Probe, beside: Probe, worst: dict[str, list], memory) -> list[str]:
+    before, after, settled, big = memory
+    statuses = {s: worst["statuses"].count(s) for s in sorted(set(worst["statuses"]))}
+    slow = sorted(worst["slowest"], reverse=True)[:3]
+    median = (
+        statistics.median(beside.latencies_ms) / statistics.median(alone.latencies_ms)
+        if alone.latencies_ms
+        else 0
+    )
+    return [
         f"Median /healthz beside the worst texts / alone: {median:.1f}. The worst requests: "
         f"{len(worst['statuses'])} sent, statuses {statuses} (503 = `count_deadline`, 0 = dropped); "
         f"median {statistics.median(worst['seconds']):.1f} s; slowest "
@@ -267,9 +277,6 @@ def report(  # noqa: PLR0913 - one report of the run's phases
         f"({settled - before:+.0f} against before).",
         "",
     ]
-    if soaked:
-        lines += ["### Soak with the worst texts in the mix", "", soaked, ""]
-    return "\n".join(lines)
 
 
 def write_section(report: str) -> None:
