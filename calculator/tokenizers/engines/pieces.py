@@ -8,7 +8,8 @@ characters or more) are sent to a small pool of processes, and the request's thr
 the answer with the lock released.
 
 A helper process is started on first use (spawned: a fresh interpreter, never a fork of a
-threaded server) and learns an encoding the first time it is asked for it: the request is sent
+threaded server; like any spawned process it first imports the host's main script, which a
+server's has guarded) and learns an encoding the first time it is asked for it: the request is sent
 with the encoding's key only, and again with its ranks when the helper does not know it yet.
 When helpers are switched off (``configure(workers=0)``) or the pool breaks (a helper killed),
 the piece is encoded here, as before, and the next long run starts a new pool; after
@@ -21,10 +22,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
 
 import tiktoken
 
@@ -41,7 +42,9 @@ _workers = 2
 _breaks = 0  # pools broken in a row, without a piece encoded by a helper in between
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
-# In a helper: the encodings it has been sent, by key.
+# In the server process: each encoding's pickled state, made once. In a helper: the encodings it
+# has been sent, by key.
+_states: dict[tuple[int, int, str], bytes] = {}
 _known: dict[tuple[int, int, str], tiktoken.Encoding] = {}
 
 
@@ -73,7 +76,7 @@ def encode_piece(encoding: tiktoken.Encoding, piece: bytes) -> list[int]:
         try:
             ranks = pool.submit(_encode_in_helper, key, None, piece).result()
         except UnknownEncoding:
-            ranks = pool.submit(_encode_in_helper, key, _state(encoding), piece).result()
+            ranks = pool.submit(_encode_in_helper, key, _state(key, encoding), piece).result()
     except BrokenProcessPool:
         _discard(pool)
         return encoding._encode_single_piece(piece)
@@ -88,26 +91,40 @@ def helper_pids() -> list[int]:
         return list(processes)
 
 
-def _state(encoding: tiktoken.Encoding) -> dict[str, Any]:
-    return {
-        "name": encoding.name,
-        "pat_str": encoding._pat_str,
-        "mergeable_ranks": encoding._mergeable_ranks,
-        "special_tokens": encoding._special_tokens,
-    }
+def _state(key: tuple[int, int, str], encoding: tiktoken.Encoding) -> bytes:
+    """The encoding pickled once per process: pickling 200,000 ranks holds the interpreter lock
+    ~0.1-0.2 s, and each new helper needs them."""
+    with _pool_lock:
+        state = _states.get(key)
+    if state is None:
+        state = pickle.dumps(
+            {
+                "name": encoding.name,
+                "pat_str": encoding._pat_str,
+                "mergeable_ranks": encoding._mergeable_ranks,
+                "special_tokens": encoding._special_tokens,
+            }
+        )
+        with _pool_lock:
+            _states[key] = state
+    return state
 
 
-def _encode_in_helper(key: tuple[int, int, str], state: dict[str, Any] | None, piece: bytes) -> list[int]:
+def _encode_in_helper(key: tuple[int, int, str], state: bytes | None, piece: bytes) -> list[int]:
     encoding = _known.get(key)
     if encoding is None:
         if state is None:
             raise UnknownEncoding(key[2])
-        encoding = _known[key] = tiktoken.Encoding(**state)
+        encoding = _known[key] = tiktoken.Encoding(**pickle.loads(state))  # noqa: S301 - our own parent's
     return encoding._encode_single_piece(piece)
 
 
 def _current_pool() -> ProcessPoolExecutor | None:
     global _pool
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A helper starting up imports the host's main script; one without a main guard that
+        # counts a long run would otherwise start helpers of its own, without end.
+        return None
     with _pool_lock:
         if _workers == 0 or _breaks >= BREAKS_BEFORE_OFF:
             return None
