@@ -324,7 +324,7 @@ def _date_retirement(record: PriceRecord, model: LanguageModel, run: ImportRun) 
     moment = start_of(record.retires_on)
     current = model.retired_at
     if current is not None and not is_litellm_source(model.retirement_source_url):
-        if current != moment:
+        if current.date() != record.retires_on:  # a curated moment has the time LiteLLM's day lacks
             run.problems.append(
                 {
                     "model": model.key,
