@@ -90,6 +90,7 @@ class Command(BaseCommand):
             new = (line.get("new") or {}).get("input_usd_per_mtok")
             old = (line.get("old") or {}).get("input_usd_per_mtok")
             prices = f"  input {old} -> {new}" if new else ""
-            write(f"  {line['action']:<16} {line['model']}{prices}  {line.get('effective_from', '')[:10]}")
+            when = line.get("effective_from") or line.get("retired_at") or ""
+            write(f"  {line['action']:<16} {line['model']}{prices}  {when[:10]}")
         if len(run.diff) > SHOWN_LINES:
             write(f"  ... and {len(run.diff) - SHOWN_LINES} more lines (see the import run in the admin)")

@@ -355,3 +355,18 @@ def test_offline_the_cached_copy_of_the_last_release_read_is_imported(index, set
         f"{index.base_url}/files/{wheel}",
     )
     assert soon.retired_at - timezone.now() > timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_catalogue_stats_counts_the_models_without_a_context_window() -> None:
+    acme = Provider.objects.create(slug="acme", name="Acme")
+    model(acme, "known", context_window=8192)
+    model(acme, "unknown")
+    model(acme, "alias", alias_of=model(acme, "target", context_window=4096))
+    out = io.StringIO()
+    call_command("catalogue_stats", stdout=out)
+    assert (
+        "| models (aliases not counted) | launch known | retirement known | context window unknown |"
+        in out.getvalue()
+    )
+    assert "| 3 | 0 | 0 | 1 |" in out.getvalue()
