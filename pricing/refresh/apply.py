@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from pricing.bill.notation import exact_notation
 from pricing.bill.validation import price_problems
@@ -60,6 +61,8 @@ from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
+# The run URL of a release read without its download URL (a copy cached before URLs were kept).
+RELEASE_PREFIX = "release:"
 # A version confirmed by an import is marked verified at most this often.
 VERIFY_INTERVAL = timedelta(hours=1)
 
@@ -175,17 +178,25 @@ def _load(source: str) -> Catalogue:
 
 
 def _previous_observation(source: str, run: ImportRun) -> datetime | None:
-    """When this source was last fetched successfully: a price it did not show then was set after."""
+    """When this source was last fetched successfully: a price it did not show then was set after.
+    A run that read a published release observed the source as of that release's upload."""
     done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
     previous = (
         ImportRun.objects.filter(source=source, status__in=done, dry_run=False)
         .exclude(pk=run.pk)
         .exclude(url__startswith="history:")
         .order_by("-started_at")
-        .values_list("started_at", flat=True)
+        .values_list("started_at", "url")
         .first()
     )
-    return previous
+    if previous is None:
+        return None
+    started, url = previous
+    wheel = url.rsplit("/", 1)[-1].removeprefix(RELEASE_PREFIX)
+    uploaded = None
+    if wheel.endswith(".whl"):
+        uploaded = PriceSnapshot.objects.filter(filename=wheel).values_list("upload_time", flat=True).first()
+    return uploaded or started
 
 
 def _release_evidence(release: Snapshot) -> tuple[PriceSnapshot, datetime | None]:
@@ -319,8 +330,8 @@ def _date_retirement(record: PriceRecord, model: LanguageModel, run: ImportRun) 
     only one an earlier LiteLLM import wrote. A curated or admin moment is never replaced, and a
     featured model is not retired by an import: the run's problems name it for review."""
     source_url = run.url if run.url.startswith("http") else ""
-    if record.retires_on is None or not source_url:
-        return
+    if record.retires_on is None or not source_url or record.model.lower() != model.slug.lower():
+        return  # (a day said of another id of the model, such as a moving alias, is not its own)
     moment = start_of(record.retires_on)
     current = model.retired_at
     if current is not None and not is_litellm_source(model.retirement_source_url):
@@ -335,6 +346,8 @@ def _date_retirement(record: PriceRecord, model: LanguageModel, run: ImportRun) 
         return
     if (current, model.retirement_source_url) == (moment, source_url):
         return
+    if model.status == LanguageModel.Status.RETIRED and current is None and moment > timezone.now():
+        return  # retired already, on a day no source gave: a shutdown ahead cannot be right
     changes: dict[str, object] = {"retired_at": moment, "retirement_source_url": source_url}
     status = lifecycle_status(moment)
     if status.get("featured") is False and model.featured:

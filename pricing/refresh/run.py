@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pricing.history.snapshots import Snapshot
 from pricing.models import ImportRun, SourceLock
-from pricing.refresh.apply import apply_payload
+from pricing.refresh.apply import RELEASE_PREFIX, apply_payload
 from pricing.refresh.archive import archive_payload
 from pricing.refresh.errors import FetchError, LeaseLost, RefreshRefused
 from pricing.refresh.fetch import bundled_payload, fetch_payload, source_url
@@ -50,7 +50,7 @@ def refresh_prices(
         raise ValueError(f"a {release.project} release is a payload of its own: no URL or bundle with it")
     where = "bundled genai-prices package data" if bundled else (url or source_url(source))
     if release is not None:
-        where = release.url or f"{release.label} ({release.filename})"
+        where = release.url or f"{RELEASE_PREFIX}{release.filename}"
     run = ImportRun.objects.create(source=source, url=where[:500], dry_run=dry_run, triggered_by=triggered_by)
     if not acquire_lock(source=source, run_id=run.pk):
         holder = SourceLock.objects.get(source=source)

@@ -25,6 +25,7 @@ from pricing.sources import litellm
 from pricing.sources.litellm import is_litellm_source
 from tests.conftest import utc
 from tests.pricing.history.conftest import Index, make_wheel
+from tests.pricing.refresh.conftest import payload_server  # noqa: F401
 
 UPLOADED = "2026-11-20T04:05:22Z"
 PAST = "2025-03-01"  # before any test's "now"
@@ -370,3 +371,43 @@ def test_catalogue_stats_counts_the_models_without_a_context_window() -> None:
         in out.getvalue()
     )
     assert "| 3 | 0 | 0 | 1 |" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_day_said_of_a_moving_alias_does_not_retire_the_model_it_points_to(index, setup) -> None:
+    acme = Provider.objects.create(slug="acme", name="Acme")
+    target = model(acme, "large-2411")
+    model(acme, "large-latest", alias_of=target)
+    publish_map(index, "1.110.2", {"acme/large-latest": entry("acme", "1", "2", deprecation_date=PAST)})
+    run_setup_import()
+    target.refresh_from_db()
+    assert (target.retired_at, target.status) == (None, "active")
+
+
+@pytest.mark.django_db
+def test_the_next_refresh_after_a_release_dates_a_change_from_the_releases_upload(
+    index,
+    setup,
+    payload_server,  # noqa: F811
+) -> None:
+    acme = Provider.objects.create(slug="acme", name="Acme")
+    cut = model(acme, "cut")
+    history = ImportRun.objects.create(
+        source="litellm", url="history:price_history.json.gz", status="succeeded"
+    )
+    publish_price_version(
+        model=cut,
+        rates=Rates(D("1"), D("2")),
+        effective_from=utc(2026, 11, 1),
+        origin="import",
+        change_reason="history",
+        import_run=history,
+    )
+    publish_map(index, "1.110.2", {"acme/cut": entry("acme", "1", "2")})
+    run_setup_import()
+    url = payload_server.serve("/map.json", json.dumps({"acme/cut": entry("acme", "0.5", "1")}).encode())
+    call_command("refresh_prices", source="litellm", url=url, stdout=io.StringIO())
+    latest = PriceVersion.objects.latest_of(cut)
+    assert latest.input_usd_per_mtok == D("0.5")
+    # Set after the release showed the old price (its upload), not after the setup run's clock.
+    assert (latest.start_basis, latest.effective_from_earliest) == ("window", utc(2026, 11, 20, 4, 5, 22))
