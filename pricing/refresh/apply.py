@@ -282,7 +282,7 @@ def _apply_record(
     run: ImportRun,
     now: datetime,
 ) -> None:
-    _fill_limits(record, model)
+    _fill_limits(record, model, source, run)
     if source == "litellm":
         _date_retirement(record, model, run)
     _list(record, model, source, catalogue, now)
@@ -312,10 +312,20 @@ def _apply_record(
         catalogue.verify.append(latest.pk)
 
 
-def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
+def _fill_limits(record: PriceRecord, model: LanguageModel, source: str, run: ImportRun) -> None:
+    """Fill a missing context window or output cap; a value the catalogue holds stands, and where
+    a cross-check source gives another one the run notes it (the disagreement, for review)."""
     updates = {}
     if model.context_window is None and record.context_window:
         updates["context_window"] = record.context_window
+    elif record.context_window and model.context_window != record.context_window and SOURCES[source].priority:
+        run.problems.append(
+            {
+                "model": model.key,
+                "note": f"{source} gives a context window of {record.context_window:,} tokens; "
+                f"the catalogue's {model.context_window:,} stands",
+            }
+        )
     if model.max_output_tokens is None and record.max_output_tokens:
         updates["max_output_tokens"] = record.max_output_tokens
     if updates:

@@ -218,7 +218,11 @@ def test_context_windows_fill_only_where_the_catalogue_has_none(index, setup) ->
     for row in (empty, held, resold, dated):
         row.refresh_from_db()
     assert empty.context_window == 131_072  # its own entry
-    assert held.context_window == 200_000  # the catalogue's stands
+    assert held.context_window == 200_000  # the catalogue's stands, and the disagreement is noted
+    notes = [
+        p["note"] for p in ImportRun.objects.get(source="litellm").problems if p.get("model") == "acme/held"
+    ]
+    assert notes == ["litellm gives a context window of 128,000 tokens; the catalogue's 200,000 stands"]
     assert resold.context_window == 131_072  # two of three hosts' entries
     # Its undated id: LiteLLM's 128,000 and the catalogue's 200,000 have no majority between them.
     assert dated.context_window is None
