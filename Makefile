@@ -38,6 +38,7 @@ db: install
 catalogue: db
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py refresh_prices --source genai-prices --bundled
+	$(BIN)/python manage.py refresh_prices --source litellm --latest-release
 	$(BIN)/python manage.py assign_tokenizers
 
 run: assets catalogue
