@@ -161,6 +161,16 @@ ASSETS: dict[str, Asset] = {
             _CONFIG,
             "fa4bdfa99d3936e966002d9622c8ef2dba07b15e48b117cb20fe5f47a02d7601",
         ),
+        # LLaMA 1 / Llama 2: the pieces and merges are two constants of the package's one file,
+        # read as data (engines/llama2.py); checked against a second copy (docs/tokenizers.md).
+        Asset(
+            "llama2_tokenizer.js",
+            "llama-tokenizer-js",
+            "1.2.2",
+            "npm",
+            "package/llama-tokenizer.js",
+            "34a7b9f7579d40486444590c37cba6564ef40c3dd98ecdfc2f7c886ae72c898d",
+        ),
         Asset(
             "claude_legacy.json",
             "anthropic",

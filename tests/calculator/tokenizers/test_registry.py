@@ -18,6 +18,7 @@ from calculator.tokenizers import (
 EXACT = {
     "o200k_base",
     "cl100k_base",
+    "llama2",
     "llama3",
     "llama4",
     "mistral_tekken",
