@@ -125,6 +125,19 @@ class HFTokenizerJson(OneFile):
 
 
 @dataclass(frozen=True)
+class TiktokenJsRanks(OneFile):
+    """One of npm tiktoken's encoder JSON files (a compact rank file); ``pattern`` as above."""
+
+    pattern: str
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines import tiktoken as et
+        from .engines.tiktoken_js import load_js_ranks
+
+        return load_js_ranks(settings.data_dir / self.filename, spec.key, getattr(et, self.pattern))
+
+
+@dataclass(frozen=True)
 class LlamaTokenizerJs(OneFile):
     """The LLaMA 1 / 2 vocabulary kept in llama-tokenizer-js's data file, run by ``tokenizers``."""
 
@@ -174,6 +187,14 @@ ROWS = (
          licence=TIKTOKEN_LICENCE, chat_frame=3,
          load=TiktokenFile(CL100K_FILE, pattern="CL100K_PATTERN"),
          note="Exact for GPT-4 and GPT-3.5 Turbo."),
+    Spec(key="p50k_base", name="OpenAI p50k_base", engine="tiktoken", exact=True, family="openai",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenJsRanks("p50k_base.json", pattern="GPT2_PATTERN"),
+         note="Exact for text-davinci-002 and -003 and Codex (code-davinci, code-cushman)."),
+    Spec(key="r50k_base", name="OpenAI r50k_base (GPT-2 / GPT-3)", engine="tiktoken", exact=True,
+         family="openai", licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenJsRanks("r50k_base.json", pattern="GPT2_PATTERN"),
+         note="Exact for GPT-3: davinci, curie, babbage, ada and their text-*-001 models."),
     Spec(key="llama3", name="Meta Llama 3", engine="tiktoken", exact=True, family="meta",
          licence=LLAMA_LICENCE, chat_frame=5,
          load=TiktokenFile("llama3.tiktoken", pattern="LLAMA3_PATTERN"),
