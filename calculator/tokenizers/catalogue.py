@@ -142,10 +142,9 @@ class LlamaTokenizerJs(OneFile):
     """The LLaMA 1 / 2 vocabulary kept in llama-tokenizer-js's data file, run by ``tokenizers``."""
 
     def __call__(self, spec: Spec, settings: Settings) -> Adapter:
-        from .engines.hf import HFAdapter
-        from .engines.llama2 import tokenizer_doc
+        from .engines.llama2 import make_adapter
 
-        return HFAdapter(doc=tokenizer_doc(settings.data_dir / self.filename))
+        return make_adapter(settings.data_dir / self.filename)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,15 @@ JavaScript encoder gives for our multilingual corpus (``encode(text, false, true
 the leading space SentencePiece adds), run under node when the vocabulary was pinned.
 """
 
-import pytest
+import json
 
-from calculator.tokenizers import count_tokens, tokenize
+import pytest
+import tokenizers as hf
+
+from calculator.tokenizers import count_tokens, registry, tokenize
 from calculator.tokenizers.engines.llama2 import VOCAB_SIZE, tokenizer_doc
 
+from .claude_corpus import documents
 from .corpus import CORPUS
 
 LLAMA_CPP_IDS = [
@@ -115,3 +119,23 @@ def test_a_file_that_is_not_the_llama_vocabulary_is_refused(tmp_path):
     path.write_text('const llama_vocab_base64 = "PHVuaz4="\nconst llama_merges_binary = "AAAA"\n')
     with pytest.raises(ValueError, match="not the 32,000-piece Llama vocabulary"):
         tokenizer_doc(path)
+
+
+def test_a_long_text_counted_by_parts_equals_the_tokenizers_library_on_the_whole_text(data_dir):
+    # The reference: the tokenizers library on the faithful document (the leading "▁" added by
+    # its own Prepend normaliser), one pass over each whole text.
+    reference = hf.Tokenizer.from_str(json.dumps(tokenizer_doc(data_dir / "llama2_tokenizer.js")))
+    reference.encode_special_tokens = True
+    adapter = registry._adapter("llama2")
+    texts = [
+        "".join(documents(seed=31, total_chars=80_000)),
+        "  Hello  world \n\n\t x " * 2_000,
+        " leading space, then prose. " * 1_000,
+    ]
+    for text in texts:
+        expected = len(reference.encode(text, add_special_tokens=False).ids)
+        assert len(adapter.cut.split(" " + text)) >= 64
+        adapter.forget()
+        assert count_tokens(text, "llama2") == expected
+        assert adapter.count(text) == expected  # again, from the part table
+        assert [t.id for t in tokenize(text, "llama2")[0]][:50] == reference.encode(text).ids[:50]
