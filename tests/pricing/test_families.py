@@ -136,6 +136,7 @@ def test_a_hosts_id_is_reduced_to_the_makers_model_name(provider, model, name):
 def test_openrouters_published_tokenizer_decides_when_the_name_says_nothing():
     assert assign("openrouter", "gryphe/mythomax-13b").key == GENERIC
     assert assign("openrouter", "gryphe/mythomax-13b", published="Llama3").key == "llama3"
+    assert assign("openrouter", "gryphe/mythomax-13b", published="Llama2").key == "llama2"
     assert assign("openrouter", "gryphe/mythomax-13b", published="Other").key == GENERIC
 
 
