@@ -120,7 +120,8 @@ def _openai(name: str, vendor: str) -> Assignment | None:
     # model table); davinci-002 and babbage-002 (2023) on cl100k.
     if re.search(r"text-davinci-00[23]|code-davinci|code-cushman", name):
         return Assignment("p50k_base")
-    if re.search(r"^(ada|babbage|curie|davinci)$|text-(ada|babbage|curie|davinci)-001", name):
+    # EleutherAI's GPT-J (and Together's GPT-JT tuned from it) uses GPT-2's BPEs: r50k.
+    if re.search(r"^(ada|babbage|curie|davinci)$|text-(ada|babbage|curie|davinci)-001|gpt-jt?-", name):
         return Assignment("r50k_base")
     if re.search(r"gpt-?4|gpt-?3\.?5|text-embedding|davinci-002|babbage-002", name):
         return Assignment("cl100k_base")
@@ -218,7 +219,7 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"apertus", "Swiss AI Apertus"),
     (r"baichuan", "Baichuan"),
     (r"longcat", "Meituan LongCat"),
-    (r"redpajama|stripedhyena|gpt-jt", "Together RedPajama / StripedHyena"),
+    (r"redpajama|stripedhyena", "Together RedPajama / StripedHyena"),
 ]
 
 # OpenRouter's model list names a tokenizer per model (``architecture.tokenizer``): used when the

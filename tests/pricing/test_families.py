@@ -81,6 +81,7 @@ FIXTURES = Path(__file__).parents[2] / "fixtures"
         ("openai", "text-davinci-003", "p50k_base"),
         ("openai", "code-davinci-002", "p50k_base"),
         ("openai", "davinci-002", "cl100k_base"),
+        ("together", "togethercomputer/GPT-JT-Moderation-6B", "r50k_base"),
         # Llama 2, Code Llama, LLaMA 1 and the families named after their fine-tunes: one vocabulary.
         ("together", "meta-llama/Llama-2-70b-chat-hf", "llama2"),
         ("sagemaker", "meta-textgeneration-llama-2-13b-f", "llama2"),
@@ -188,7 +189,7 @@ def test_the_openrouter_import_keeps_the_tokenizer_openrouter_publishes():
 OWN_VOCABULARY = re.compile(
     r"llama(?!-prompt-guard)|qwen|qwq|mistral|mixtral|codestral|deepseek|gemma|gemini|claude|grok"
     r"|gpt-?(3\.?5|4|5)|^o[1345](-|$)|davinci|curie|babbage|^ada$|text-ada|phi-?[34]|dbrx"
-    r"|vicuna|alpaca|zephyr-7b|openchat[-_]?3\.5"
+    r"|vicuna|alpaca|zephyr-7b|openchat[-_]?3\.5|gpt-jt?-"
 )
 
 
