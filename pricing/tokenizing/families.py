@@ -133,10 +133,10 @@ _OPEN_WEIGHT: list[tuple[str, Assignment]] = [
     (r"distill-llama", Assignment("llama3")),
     # Microsoft's reports: Phi-3 and 3.5 (mini, medium, MoE, vision) use Llama 2's tokenizer; Phi-3
     # small and Phi-4 tiktoken's cl100k (padded to 100,352); Phi-4 mini and multimodal o200k.
-    (r"phi-?3(\.5)?-small", Assignment("cl100k_base")),
-    (r"phi-?3", Assignment("llama2")),
-    (r"phi-?4-(mini|multimodal)", Assignment("o200k_base")),
-    (r"phi-?4", Assignment("cl100k_base")),
+    (r"(^|-)phi-?3(\.5)?-small", Assignment("cl100k_base")),
+    (r"(^|-)phi-?3", Assignment("llama2")),
+    (r"(^|-)phi-?4-(mini|multimodal)", Assignment("o200k_base")),
+    (r"(^|-)phi-?4", Assignment("cl100k_base")),
     (r"dbrx", Assignment("cl100k_base")),  # Databricks: "DBRX uses the GPT-4 tokenizer" (tiktoken)
     (r"distill-qwen|r1-\d+-qwen", Assignment("qwen2")),
     (r"deepseek|r1-1776", Assignment("deepseek_v3")),
