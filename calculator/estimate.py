@@ -298,9 +298,10 @@ class _Pricing:
             bill = sheet_bill(
                 sheet, self.usage(input_tokens)[2], service_tier=self.request.service_tier, at=self.at
             )
+            prompt = bill.prompt_usd  # a sum over the bill's lines
             found = self._billed[key] = {
-                "input_usd": bill.prompt_usd,
-                "output_usd": bill.total_usd - bill.prompt_usd,
+                "input_usd": prompt,
+                "output_usd": bill.total_usd - prompt,
                 "total_usd": bill.total_usd,
                 "monthly_usd": monthly_usd(bill.total_usd, self.request.requests_per_month),
                 "tier_applied": bill.tier_threshold_tokens,
