@@ -64,6 +64,7 @@ bench: install-dev assets catalogue
 	$(BIN)/pip install --quiet --no-deps tokencost==0.1.26
 	$(BIN)/python bench/tokenizers_bench.py
 	$(BIN)/python bench/adversarial_bench.py
+	$(BIN)/python bench/gil_holds.py
 	$(BIN)/python bench/page_first_answer.py
 	$(BIN)/python bench/page_all_models.py --write
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write
