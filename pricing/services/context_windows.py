@@ -31,10 +31,11 @@ def fill_missing_windows(models_dev: list[tuple[str, str, int]], models_dev_labe
     for model in models:
         if model.context_window:
             said = context_window_for(model.provider.slug, model.slug, alone) if models_dev else None
-            if said and said != model.context_window and not model.context_window_source:
+            if said and said != model.context_window:
+                whose = f" (from {model.context_window_source})" if model.context_window_source else ""
                 result.disagreements.append(
                     f"{model.key}: models.dev gives {said:,} tokens; "
-                    f"the catalogue's {model.context_window:,} stands"
+                    f"the catalogue's {model.context_window:,}{whose} stands"
                 )
             continue
         tokens = context_window_for(model.provider.slug, model.slug, index) if models_dev else None

@@ -14,6 +14,8 @@ from pricing.services.context_windows import fill_missing_windows
 from pricing.sources.models_dev import parse_models_dev
 from pricing.sources.records import PayloadError
 
+SHOWN = 10  # disagreements listed without --show-disagreements
+
 
 class Command(BaseCommand):
     help = "Fill missing context windows from models.dev, then from base models' published windows."
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             f"base models; {len(result.disagreements)} models.dev windows differ from the catalogue's "
             f"(kept). Listed models without a window: {before} before, {after} after."
         )
-        if show_disagreements:
-            for line in result.disagreements:
-                self.stdout.write(f"  {line}")
+        shown = result.disagreements if show_disagreements else result.disagreements[:SHOWN]
+        for line in shown:
+            self.stdout.write(f"  {line}")
+        if len(shown) < len(result.disagreements):
+            self.stdout.write(
+                f"  ... and {len(result.disagreements) - len(shown)} more (--show-disagreements)"
+            )
