@@ -5,7 +5,7 @@ model (``Llama-2``, ``Mixtral-8x7B``, ``text-davinci-003``) or whose maker's pag
 the window that base model's maker published, with that page as the window's source. A rule is
 a fact from its page, not a guess: an id that names no base model, or a fine-tune whose page does
 not say its base, gets nothing. A host may serve less than the base model's window; the rule
-gives what the model was released with.
+gives what the model was released with. A window a page writes as "128K" is 128,000 tokens here.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ FAMILY_WINDOWS: tuple[FamilyWindow, ...] = (
         "RedPajama-INCITE (GPT-NeoX)",
     ),
     _rule(r"alpaca-7b$", 2_048, "https://arxiv.org/abs/2302.13971", "LLaMA 7B (Alpaca)"),
-    _rule(r"jamba-1[-.][56]-", 256_000, "https://docs.ai21.com/docs/jamba-15-models", "Jamba 1.5 / 1.6"),
+    _rule(r"jamba-1[-.]5-", 256_000, "https://huggingface.co/ai21labs/AI21-Jamba-1.5-Mini", "Jamba 1.5"),
+    _rule(r"jamba-1[-.]6-", 256_000, "https://huggingface.co/ai21labs/AI21-Jamba-Large-1.6", "Jamba 1.6"),
 )
 
 
