@@ -39,6 +39,7 @@ catalogue: db
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py refresh_prices --source genai-prices --bundled
 	$(BIN)/python manage.py refresh_prices --source litellm --latest-release
+	$(BIN)/python manage.py fill_context_windows
 	$(BIN)/python manage.py assign_tokenizers
 
 run: assets catalogue

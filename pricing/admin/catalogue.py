@@ -156,12 +156,12 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     search_fields = ["name", "slug", "provider__slug", "provider__name"]
     autocomplete_fields = ["provider"]
     list_select_related = ["provider"]
-    readonly_fields = ["new_price_link", "missing_since"]
+    readonly_fields = ["new_price_link", "missing_since", "context_window_source"]
     raw_id_fields = ["alias_of"]  # a select of every model would be thousands of options
     fieldsets = [
         (
             None,
-            {"fields": [*MODEL_FIELDS, "missing_since", "new_price_link"]},
+            {"fields": [*MODEL_FIELDS, "context_window_source", "missing_since", "new_price_link"]},
         ),
         (
             "Lifecycle (UTC; each moment with the provider's page that gives it)",
@@ -213,6 +213,8 @@ class LanguageModelAdmin(SafeAutocomplete, ModelActions, PriceTableViews, admin.
     def save_model(self, request: HttpRequest, obj: LanguageModel, form: Any, change: bool) -> None:
         if "tokenizer_key" in form.changed_data:
             obj.tokenizer_chosen = True  # an admin's choice: the automatic family rule keeps off
+        if "context_window" in form.changed_data:
+            obj.context_window_source = ""  # an admin's window: no import's any more
         changed = [name for name in LIFECYCLE_FIELDS if name in form.changed_data]
         if change and changed and not can_edit_prices(request.user):  # type: ignore[arg-type]
             raise PermissionDenied("Only price editors may retire a model or change its status.")

@@ -151,6 +151,12 @@ class LanguageModel(models.Model):
     tier = models.CharField(max_length=10, choices=Tier.choices, blank=True, default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     context_window = models.PositiveIntegerField(null=True, blank=True, help_text="Tokens.")
+    context_window_source = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where the context window came from when an import filled it (a source and its "
+        "release, or the page a family's window is published on); empty for a curated or admin value.",
+    )
     max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
     tokenizer_key = models.CharField(
         max_length=40, help_text="Which tokenizer counts this model's tokens (see /api/v1/tokenizers)."

@@ -318,6 +318,7 @@ def _fill_limits(record: PriceRecord, model: LanguageModel, source: str, run: Im
     updates = {}
     if model.context_window is None and record.context_window:
         updates["context_window"] = record.context_window
+        updates["context_window_source"] = window_source(source, run)
     elif record.context_window and model.context_window != record.context_window and SOURCES[source].priority:
         run.problems.append(
             {
@@ -377,6 +378,12 @@ def _date_retirement(record: PriceRecord, model: LanguageModel, run: ImportRun) 
     run.diff.append({"model": model.key, "action": "retires", "retired_at": moment.isoformat()})
 
 
+def window_source(source: str, run: ImportRun | None) -> str:
+    """What a filled window records as its source: the source, and the release or URL read."""
+    where = run.url if run is not None else ""
+    return f"{source} ({where})"[:500] if where else source
+
+
 def _fill_context_windows(records: list[PriceRecord], catalogue: Catalogue, run: ImportRun) -> None:
     """LiteLLM knows the context window of many models the price sources leave without one; where
     it has no entry, the window the catalogue's own models of that id agree on."""
@@ -399,7 +406,14 @@ def fill_context_windows(
     for (provider, slug), model in models.items():
         tokens = None if model.context_window else context_window_for(provider, slug, index)
         if tokens:
-            LanguageModel.objects.filter(pk=model.pk).update(context_window=tokens)
+            where = (
+                f"{window_source('litellm', run)}, else the window most of its id's models give"
+                if run is not None
+                else "the window most of the catalogue's models of its id give"
+            )
+            LanguageModel.objects.filter(pk=model.pk).update(
+                context_window=tokens, context_window_source=where
+            )
             model.context_window = tokens
             filled += 1
             if run is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,22 @@ class CatalogueStats:
     launch_known: int
     retirement_known: int
     context_window_unknown: int  # listed models whose context window no source gave
+    context_window_unknown_text: int  # of them, text models (``is_text_model``)
     versions_by_basis: dict[str, int]  # standing versions by how their start is known
+
+
+# Ids of rows that are not text models: image, audio, speech, video, embedding, reranking and
+# moderation models, realtime (audio) models, and hosts' size-bracket price rows ("up-to-16b").
+NOT_TEXT_ID = re.compile(
+    r"image|dall-e|whisper|tts|audio|embed|speech|transcri|stable-diffusion|flux|sdxl|imagen|veo|video"
+    r"|rerank|moderation|realtime|up-?to-?\d|\d+(\.\d+)?[bm]-to-\d|above-\d+b|fireworks-ai-default",
+    re.IGNORECASE,
+)
+
+
+def is_text_model(slug: str) -> bool:
+    """Whether an id names a text model (what a context window is for), by ``NOT_TEXT_ID``."""
+    return NOT_TEXT_ID.search(slug) is None
 
 
 def priced_count(at: datetime) -> int:
@@ -53,5 +69,9 @@ def catalogue_stats(moments: list[datetime]) -> CatalogueStats:
         launch_known=listed.filter(launched_at__isnull=False).count(),
         retirement_known=listed.filter(retired_at__isnull=False).count(),
         context_window_unknown=listed.filter(context_window__isnull=True).count(),
+        context_window_unknown_text=sum(
+            is_text_model(slug)
+            for slug in listed.filter(context_window__isnull=True).values_list("slug", flat=True)
+        ),
         versions_by_basis={basis: by_basis.get(basis, 0) for basis in PriceVersion.StartBasis.values},
     )

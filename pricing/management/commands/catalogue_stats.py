@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "How much history the catalogue knows, as Markdown tables (docs/prices.md): models priced as "
         "of each year's start, models with a known launch and retirement, models without a context "
-        "window, versions by start basis."
+        "window (and how many of them are text models), versions by start basis."
     )
 
     def add_arguments(self, parser):
@@ -32,10 +32,11 @@ def markdown(stats: CatalogueStats) -> list[str]:
     lines += [f"| {moment:%Y-%m-%d} | {count:,} |" for moment, count in stats.priced_at]
     lines += [f"| today ({timezone.now():%Y-%m-%d}) | {priced_count(timezone.now()):,} |", ""]
     lines += [
-        "| models (aliases not counted) | launch known | retirement known | context window unknown |",
-        "| ---: | ---: | ---: | ---: |",
+        "| models (aliases not counted) | launch known | retirement known | context window unknown "
+        "| of them text models |",
+        "| ---: | ---: | ---: | ---: | ---: |",
         f"| {stats.models:,} | {stats.launch_known:,} | {stats.retirement_known:,} | "
-        f"{stats.context_window_unknown:,} |",
+        f"{stats.context_window_unknown:,} | {stats.context_window_unknown_text:,} |",
         "",
         "| price versions | " + " | ".join(f"`{basis}`" for basis in stats.versions_by_basis) + " |",
         "| --- | " + " | ".join("---:" for _ in stats.versions_by_basis) + " |",

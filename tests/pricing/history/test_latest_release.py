@@ -367,14 +367,16 @@ def test_catalogue_stats_counts_the_models_without_a_context_window() -> None:
     acme = Provider.objects.create(slug="acme", name="Acme")
     model(acme, "known", context_window=8192)
     model(acme, "unknown")
+    model(acme, "acme-image-2")  # not a text model
+    model(acme, "acme-ai-up-to-16b")  # a host's size-bracket price row
     model(acme, "alias", alias_of=model(acme, "target", context_window=4096))
     out = io.StringIO()
     call_command("catalogue_stats", stdout=out)
     assert (
-        "| models (aliases not counted) | launch known | retirement known | context window unknown |"
-        in out.getvalue()
+        "| models (aliases not counted) | launch known | retirement known | context window unknown "
+        "| of them text models |" in out.getvalue()
     )
-    assert "| 3 | 0 | 0 | 1 |" in out.getvalue()
+    assert "| 5 | 0 | 0 | 3 | 1 |" in out.getvalue()
 
 
 @pytest.mark.django_db
