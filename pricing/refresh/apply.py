@@ -8,7 +8,7 @@ is deleted: a model no source lists any more gets ``missing_since``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -36,7 +36,7 @@ from pricing.sources.diff import (
 from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from pricing.sources.limits import context_index, context_window_for
 from pricing.sources.records import ParsedPayload, PriceRecord
-from pricing.sources.sanity import sanity_problems
+from pricing.sources.sanity import review_reasons, sanity_problems
 from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
@@ -57,6 +57,7 @@ class Catalogue:
     providers: dict[str, Provider]
     seen_since: datetime | None = None  # the source's previous observation: bounds a new price's start
     verify: list[int] = field(default_factory=list)
+    held: dict[str, list[str]] = field(default_factory=dict)  # record key -> why it awaits review
 
 
 def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime) -> None:
@@ -72,6 +73,8 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
     run.models_seen = parsed.models_in_payload
     catalogue = _load(source)
     catalogue.seen_since = _previous_observation(source, run)
+    catalogue.held = review_reasons(valid)
+    run.problems += [{"model": key, "review": why} for key, whys in catalogue.held.items() for why in whys]
     # A refused record is still listed upstream: its model is not "missing".
     valid_keys = {r.key for r in valid}
     refused = [catalogue.models.get((r.provider, r.model)) for r in records if r.key not in valid_keys]
@@ -244,6 +247,8 @@ def _apply_record(
         _cross_check(record, state, source, run, now)
         return
     changes = plan_model(record, state, now=now, source=source, seen_since=catalogue.seen_since)
+    if record.key in catalogue.held:  # a price that looks like a mistake is proposed, never published
+        changes = [replace(change, action=PROPOSE) for change in changes]
     for change in changes:
         _publish_or_propose(change, model, latest, source, catalogue, run, now)
     if not changes and latest is not None:
