@@ -107,6 +107,12 @@ def test_deepseek_reasoner_follows_deepseeks_2025_and_2026_price_changes(at, exp
     assert rates("deepseek-reasoner", at) == expected
 
 
+def test_deepseek_chat_served_v4_flash_with_its_cache_hit_price_before_and_after_the_cut():
+    # V4 announcement (news260424): 0.028 per cache hit at launch; cut to 0.0028 at 2026-04-26 12:15 UTC.
+    assert rates("deepseek-chat", utc(2026, 4, 26, 12, 14)) == (D("0.14"), D("0.28"), D("0.028"))
+    assert rates("deepseek-chat", utc(2026, 4, 26, 12, 15)) == (D("0.14"), D("0.28"), D("0.0028"))
+
+
 def test_deepseek_reasoner_bills_its_2025_changes_and_is_refused_after_its_retirement(client):
     million = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
     reasoner = "deepseek/deepseek-reasoner"
