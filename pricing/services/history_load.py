@@ -21,7 +21,7 @@ from pricing.bill.validation import price_problems
 from pricing.history.fixture import CARRIED, FixtureModel, FixtureVersion, read_fixture
 from pricing.history.timeline import SnapshotFacts
 from pricing.models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
-from pricing.services.aliases import canonical
+from pricing.services.aliases import canonical, link_known_aliases
 from pricing.services.versions import CARRY, Evidence, HistoryEntry, publish_price_history
 from pricing.sources.diff import keep_batch, same_rates
 from pricing.sources.records import ProviderInfo, model_for_alias, prefixed_twins
@@ -59,6 +59,7 @@ def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
             run = _run_for(entry.source, path, report)
             histories[model] = [_entry(v, snapshots, run) for v in versions]
         report.versions_published = publish_price_history(histories=histories)
+        link_known_aliases()  # a name whose entry was folded above still finds its model
         for run in report.runs.values():
             run.versions_published = run.versions.count()
             run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
