@@ -76,6 +76,7 @@ def test_after_the_whole_catalogue_loads_batch_bills_half_before_2026_10_14(clie
     # 0.625 + 5.00 (OpenAI's pricing page); from 2026-10-14 a batch cache read is half of 0.125.
     assert total(client, "openai/gpt-5", "2026-11-01T00:00:00Z", "priority", **MILLION) == "22.5"
     assert total(client, "openai/gpt-5", "2026-11-01T00:00:00Z", "flex", **MILLION) == "5.625"
+    assert total(client, "openai/gpt-5", "2026-11-01T00:00:00Z", "fast", **MILLION) == "22.5"  # as priority
     assert (
         total(client, "openai/gpt-5", "2026-11-01T00:00:00Z", "batch", cache_read_tokens=1_000_000)
         == "0.0625"
