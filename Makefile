@@ -38,6 +38,7 @@ db: install
 catalogue: db
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py refresh_prices --source genai-prices --bundled
+	$(BIN)/python manage.py refresh_prices --source litellm --latest-release
 	$(BIN)/python manage.py assign_tokenizers
 
 run: assets catalogue
@@ -63,6 +64,7 @@ bench: install-dev assets catalogue
 	$(BIN)/pip install --quiet --no-deps tokencost==0.1.26
 	$(BIN)/python bench/tokenizers_bench.py
 	$(BIN)/python bench/adversarial_bench.py
+	$(BIN)/python bench/gil_holds.py
 	$(BIN)/python bench/page_first_answer.py
 	$(BIN)/python bench/page_all_models.py --write
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BIN)/python bench/http_load.py --write

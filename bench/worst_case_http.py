@@ -11,6 +11,8 @@ then, each phase bounded in time:
    of small requests: is it returned?
 4. the soak (WORST_SOAK_SECONDS, `make bench`: 600): the realistic mix of http_load.py with 5 % of
    its requests 1 MB adversarial texts, PSS sampled ten times, /healthz probed throughout.
+Phase 2 is first run against a server with LONG_RUN_WORKERS=0 (long runs encoded in the request's
+own process, as before helper processes), the baseline; WORST_BASELINE=0 skips it.
 Writes "## Worst texts over HTTP" in docs/benchmarks.md with --write or BENCH_WRITE=1.
 """
 
@@ -177,7 +179,27 @@ def soak(port: int, server) -> tuple[str, Probe]:
     return text, probe
 
 
+def in_process_baseline() -> Probe | None:
+    """The worst texts against a server that encodes long runs in the request's own process
+    (LONG_RUN_WORKERS=0, as before helper processes): the baseline of this run for phase 2."""
+    if os.environ.get("WORST_BASELINE", "1") != "1":
+        return None
+    port = free_port()
+    os.environ["LONG_RUN_WORKERS"] = "0"
+    try:
+        server = start_server(port)
+    finally:
+        del os.environ["LONG_RUN_WORKERS"]
+    try:
+        small_requests(port, 5)
+        _, beside = probing(port, worst_requests, port, WORST_SECONDS)
+    finally:
+        stop_server(server)
+    return beside
+
+
 def main() -> None:
+    in_process = in_process_baseline()
     port = free_port()
     server = start_server(port)
     try:
@@ -193,23 +215,24 @@ def main() -> None:
         soaked, _ = soak(port, server) if SOAK_S else ("", None)
     finally:
         stop_server(server)
-    text = report(alone, beside, worst, (before, after, settled, big), soaked)
+    text = report(alone, beside, worst, (before, after, settled, big), soaked, in_process)
     print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
         write_section(text)
 
 
-def report(alone: Probe, beside: Probe, worst: dict[str, list], memory, soaked: str) -> str:
-    before, after, settled, big = memory
-    statuses = {s: worst["statuses"].count(s) for s in sorted(set(worst["statuses"]))}
-    slow = sorted(worst["slowest"], reverse=True)[:3]
+def report(  # noqa: PLR0913 - one report of the run's phases
+    alone: Probe, beside: Probe, worst: dict[str, list], memory, soaked: str, in_process: Probe | None
+) -> str:
+    lines = probe_table(alone, beside, in_process) + [*worst_and_memory(alone, beside, worst, memory)]
+    if soaked:
+        lines += ["### Soak with the worst texts in the mix", "", soaked, ""]
+    return "\n".join(lines)
+
+
+def probe_table(alone: Probe, beside: Probe, in_process: Probe | None) -> list[str]:
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     threads = os.environ.get("WEB_THREADS", "4")
-    median = (
-        statistics.median(beside.latencies_ms) / statistics.median(alone.latencies_ms)
-        if alone.latencies_ms
-        else 0
-    )
     lines = [
         "## Worst texts over HTTP",
         "",
@@ -223,7 +246,25 @@ def report(alone: Probe, beside: Probe, worst: dict[str, list], memory, soaked: 
         "| --- | --- |",
         f"| alone, 10 s (baseline) | {alone.summary()} |",
         f"| beside 2 clients sending 1 MB worst texts for {WORST_SECONDS:.0f} s | {beside.summary()} |",
-        "",
+    ]
+    if in_process:
+        lines.append(
+            f"| the same, long runs encoded in the request's process (LONG_RUN_WORKERS=0, before) "
+            f"| {in_process.summary()} |"
+        )
+    return [*lines, ""]
+
+
+def worst_and_memory(alone: Probe, beside: Probe, worst: dict[str, list], memory) -> list[str]:
+    before, after, settled, big = memory
+    statuses = {s: worst["statuses"].count(s) for s in sorted(set(worst["statuses"]))}
+    slow = sorted(worst["slowest"], reverse=True)[:3]
+    median = (
+        statistics.median(beside.latencies_ms) / statistics.median(alone.latencies_ms)
+        if alone.latencies_ms
+        else 0
+    )
+    return [
         f"Median /healthz beside the worst texts / alone: {median:.1f}. The worst requests: "
         f"{len(worst['statuses'])} sent, statuses {statuses} (503 = `count_deadline`, 0 = dropped); "
         f"median {statistics.median(worst['seconds']):.1f} s; slowest "
@@ -236,9 +277,6 @@ def report(alone: Probe, beside: Probe, worst: dict[str, list], memory, soaked: 
         f"({settled - before:+.0f} against before).",
         "",
     ]
-    if soaked:
-        lines += ["### Soak with the worst texts in the mix", "", soaked, ""]
-    return "\n".join(lines)
 
 
 def write_section(report: str) -> None:

@@ -5,13 +5,14 @@ to its schema (where money becomes a decimal string)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 
@@ -25,7 +26,7 @@ from .estimate import SCHEMA_VERSION, Estimate, UnknownModel, UnknownTier, run_e
 from .image_counts import count_images
 from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
-from .money import with_money
+from .money import money_parts, with_money
 from .schemas import (
     ComparisonOut,
     EstimateOut,
@@ -34,6 +35,7 @@ from .schemas import (
     TokenizeRequest,
     TokenizersOut,
     estimate_json,
+    table_json,
 )
 from .tokenizers.chat.conversation import parse_conversation
 from .tokenizers.chat.framing import count_conversation
@@ -79,6 +81,26 @@ def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate | dict[
     with domain_errors():
         result = run_estimate(payload)
     return with_money(payload, result)  # the estimate as it was unless an overlay or currency applies
+
+
+@router.post("/estimate/table", url_name="api-estimate-table", include_in_schema=False)
+def estimate_table(request: HttpRequest, payload: EstimateRequest) -> HttpResponse:
+    """The estimate as the calculator page reads it (``table_json``): the same request, the same
+    numbers, the rows as a table of values. Not part of the public API (docs/api.md)."""
+    with domain_errors():
+        result = run_estimate(payload)
+    answer = table_json(result)
+    answer.update(money_parts(payload, result) or {})
+    return HttpResponse(_compact_json(answer), content_type="application/json")
+
+
+def _compact_json(data: dict[str, Any]) -> bytes:
+    """UTF-8 as is (as the API's renderer), without the spaces after separators."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a text the answer repeats
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 @router.post(

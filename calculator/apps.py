@@ -14,6 +14,7 @@ class CalculatorConfig(AppConfig):
             data_dir=settings.TOKENIZER_DATA_DIR,
             max_text_bytes=settings.MAX_TEXT_BYTES,
             count_deadline_seconds=settings.COUNT_DEADLINE_SECONDS,
+            long_run_workers=settings.LONG_RUN_WORKERS,
         )
         # The admin offers these keys for a model's tokenizer (pricing cannot import calculator).
         from pricing.tokenizing.choices import register_tokenizer_choices

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pricing.bill import Bill
+from pricing.bill import Bill, PriceSheet
 from pricing.bill.sheet import MTOK, TOKEN_PARENTS, UnitPrice
-from pricing.models import PriceVersion
-from pricing.selectors.bills import sheet_of
 
 # Row field -> the token kind whose rate it shows.
 RATE_FIELDS = {
@@ -19,11 +17,11 @@ RATE_FIELDS = {
 }
 
 
-def rates_charged(version: PriceVersion, bill: Bill) -> dict[str, Decimal | None]:
+def rates_charged(sheet: PriceSheet, bill: Bill) -> dict[str, Decimal | None]:
     """USD per million tokens of each kind in ``RATE_FIELDS`` under the bill's variant and tier
     (a kind without its own price is billed at its parent's, as the engine does); None when the
     sheet has no price for it."""
-    variant = sheet_of(version).variants[bill.variant]
+    variant = sheet.variants[bill.variant]
     prices = dict(variant.prices)
     for tier in variant.tiers:
         if tier.threshold_tokens == bill.tier_threshold_tokens:

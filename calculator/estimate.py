@@ -20,9 +20,15 @@ from django.utils import timezone
 
 from pricing.bill import BillUsage, ThresholdNotice
 from pricing.bill.money import money
-from pricing.models import LanguageModel, PriceVersion
-from pricing.selectors.bills import estimate_bill, prefetch_sheets, service_tiers_offered
-from pricing.selectors.catalogue import CatalogueRow, first_price_dates, models_with_prices
+from pricing.models import LanguageModel
+from pricing.selectors.bills import prices_id, service_tiers_offered, sheet_bill, sheets_for
+from pricing.selectors.catalogue import (
+    ModelFacts,
+    PricedModel,
+    VersionFacts,
+    first_price_dates,
+    priced_models,
+)
 
 from . import tokenizers
 from .budgets import cached_tokens, monthly_usd, ratio
@@ -94,9 +100,9 @@ def run_estimate(request: EstimateRequest) -> Estimate:
     shown = [row for row in catalogue if row.version or row.model.pk in first_known]
     keys = sorted({row.model.tokenizer_key for row in shown})
     counted = _count(request, shown)
-    prefetch_sheets(row.version for row in shown if row.version)
+    pricing = _Pricing(request, at, [row.version for row in shown if row.version])
     rows = [
-        _row(request, row, counted[row.model.key], at)
+        _row(request, row, counted[row.model.key], pricing)
         if row.version
         else _unpriced_row(request, row, counted[row.model.key], first_known[row.model.pk])
         for row in shown
@@ -128,27 +134,27 @@ def _check_tier(tier: str) -> None:
         raise UnknownTier(tier, offered)
 
 
-def _select_models(request: EstimateRequest, at: datetime) -> list[CatalogueRow]:
+def _select_models(request: EstimateRequest, at: datetime) -> list[PricedModel]:
     only = None
     if request.models is not None:
         found = LanguageModel.objects.resolve(list(request.models))  # an alias names its model
         missing = [key for key in request.models if key not in found]
         if missing:
             raise UnknownModel(missing[0])
-        only = list(found.values())
+        only = [model.pk for model in found.values()]
     featured_only = request.models is None and not request.all_models
-    rows = models_with_prices(at=at, only=only, featured_only=featured_only, with_evidence=False)
+    rows = priced_models(at=at, only=only, featured_only=featured_only)
     if featured_only and request.as_of is not None and not any(row.version for row in rows):
         # No featured model was priced then: the default set is the models that were, featured
         # (with since when each is priced) first.
-        then = models_with_prices(at=at, featured_only=False, with_evidence=False)
+        then = priced_models(at=at)
         rows = rows + [row for row in then if row.version and not row.model.featured]
     return rows
 
 
-def _count(request: EstimateRequest, priced: list[CatalogueRow]) -> dict[str, ModelCount]:
+def _count(request: EstimateRequest, priced: list[PricedModel]) -> dict[str, ModelCount]:
     """Each model's prompt tokens: given, or counted from the text or the conversation."""
-    refs = [ModelRef(r.model.provider.slug, r.model.slug, r.model.tokenizer_key) for r in priced]
+    refs = [ModelRef(r.model.provider_slug, r.model.slug, r.model.tokenizer_key) for r in priced]
     conversations = request.conversation_list()
     if request.text is not None:
         return count_models(refs, text=request.text, chat_messages=request.chat_messages)
@@ -162,7 +168,7 @@ def _given(ref: ModelRef, tokens: int) -> ModelCount:
     return ModelCount(tokens, 0, None, True, "", None, "given in the request", "as given")
 
 
-def _first(priced: list[CatalogueRow], counted: dict[str, ModelCount], key: str) -> ModelCount:
+def _first(priced: list[PricedModel], counted: dict[str, ModelCount], key: str) -> ModelCount:
     return next(counted[r.model.key] for r in priced if r.model.tokenizer_key == key)
 
 
@@ -172,10 +178,10 @@ def _counted_text(request: EstimateRequest) -> str | None:
     return "\n".join(c.dump() for c in conversations) if conversations else request.text
 
 
-def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount, at: datetime) -> EstimateRow:
+def _row(request: EstimateRequest, row: PricedModel, counted: ModelCount, pricing: _Pricing) -> EstimateRow:
     model, version = row.model, row.version
     assert version is not None
-    costs = _costs(request, version, counted, model.context_window, model.max_output_tokens, at)
+    costs = _costs(pricing, version, counted, model.context_window, model.max_output_tokens)
     return EstimateRow(
         **_model_fields(request, row, counted),
         price_version=version.pk,
@@ -189,7 +195,7 @@ def _row(request: EstimateRequest, row: CatalogueRow, counted: ModelCount, at: d
 
 
 def _unpriced_row(
-    request: EstimateRequest, row: CatalogueRow, counted: ModelCount, first: datetime
+    request: EstimateRequest, row: PricedModel, counted: ModelCount, first: datetime
 ) -> EstimateRow:
     """A model with no price known at ``as_of``: its tokens, no money, and since when it is priced."""
     tokens = counted.input_tokens
@@ -209,7 +215,7 @@ def _unpriced_row(
     )
 
 
-def _price_note(model: LanguageModel, first: datetime, at: datetime) -> str:
+def _price_note(model: ModelFacts, first: datetime, at: datetime) -> str:
     """Why a model has no price at ``at``: retired by then, or not priced yet."""
     day = at.date()
     if model.is_retired(at):
@@ -219,16 +225,16 @@ def _price_note(model: LanguageModel, first: datetime, at: datetime) -> str:
     return f"no price in force on {day:%Y-%m-%d}"
 
 
-def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCount) -> dict[str, Any]:
+def _model_fields(request: EstimateRequest, row: PricedModel, counted: ModelCount) -> dict[str, Any]:
     """The row's fields that do not depend on a price."""
     model = row.model
     assert request.output_tokens is not None
     info = tokenizers.get_info(model.tokenizer_key)
     return dict(
-        provider=model.provider.slug,
+        provider=model.provider_slug,
         model=model.slug,
         name=model.name,
-        provider_name=model.provider.name,
+        provider_name=model.provider_name,
         tier=model.tier or None,
         status=model.status,
         tokenizer=info.key,
@@ -252,34 +258,77 @@ def _model_fields(request: EstimateRequest, row: CatalogueRow, counted: ModelCou
 NO_COUNT: dict[str, Any] = dict.fromkeys(COUNTED)
 
 
+class _Pricing:
+    """One estimate's billing. The prompt's usage is worked out once per prompt size, and each bill
+    once per distinct prices and prompt size: many models share their prices (of some 2,750 sheets
+    in force about 1,200 differ), and equal prices bill alike to the digit (``prices_key``)."""
+
+    def __init__(self, request: EstimateRequest, at: datetime, versions: list[VersionFacts]):
+        self.request, self.at = request, at
+        self.sheets = sheets_for(versions)
+        self._usages: dict[int, tuple[int, int, BillUsage]] = {}
+        self._billed: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def usage(self, input_tokens: int) -> tuple[int, int, BillUsage]:
+        """The cached and cache-written parts of an ``input_tokens`` prompt, and its usage."""
+        found = self._usages.get(input_tokens)
+        if found is None:
+            request = self.request
+            assert request.output_tokens is not None and request.reasoning_tokens is not None
+            cached = cached_tokens(input_tokens, request.cached_input_share)
+            # Each share is rounded on its own; together they never exceed the prompt.
+            written = min(cached_tokens(input_tokens, request.cache_write_share), input_tokens - cached)
+            usage = cache_usage(
+                input_tokens,
+                request.output_tokens,
+                cached,
+                written,
+                request.cache_write_lifetime,
+                reasoning_tokens=request.reasoning_tokens,
+            )
+            found = self._usages[input_tokens] = (cached, written, usage)
+        return found
+
+    def billed(self, version: VersionFacts, input_tokens: int) -> dict[str, Any]:
+        """The row's fields the bill gives (costs, the tier and rates billed at, the threshold)."""
+        sheet = self.sheets[version.pk]
+        key = (prices_id(version, sheet), input_tokens)
+        found = self._billed.get(key)
+        if found is None:
+            bill = sheet_bill(
+                sheet, self.usage(input_tokens)[2], service_tier=self.request.service_tier, at=self.at
+            )
+            prompt = bill.prompt_usd  # a sum over the bill's lines
+            found = self._billed[key] = {
+                "input_usd": prompt,
+                "output_usd": bill.total_usd - prompt,
+                "total_usd": bill.total_usd,
+                "monthly_usd": monthly_usd(bill.total_usd, self.request.requests_per_month),
+                "tier_applied": bill.tier_threshold_tokens,
+                "batch_applied": bill.variant == "batch",
+                "service_tier": bill.variant,
+                "threshold_note": _threshold_note(bill.threshold),
+                **rates_charged(sheet, bill),
+            }
+        return found
+
+
 def _costs(
-    request: EstimateRequest,
-    version: PriceVersion,
+    pricing: _Pricing,
+    version: VersionFacts,
     counted: ModelCount,
     context_window: int | None,
     max_output: int | None,
-    at: datetime,
 ) -> dict[str, Any]:
-    """The row's counted part: tokens, costs (billed by the engine as of ``at``) and fit (all
-    None without a count)."""
+    """The row's counted part: tokens, costs (billed by the engine as of the estimate's moment)
+    and fit (all None without a count)."""
     if counted.text_tokens is None:
         return NO_COUNT
+    request = pricing.request
     assert request.output_tokens is not None
     input_tokens = counted.input_tokens
     assert input_tokens is not None
-    cached = cached_tokens(input_tokens, request.cached_input_share)
-    # Each share is rounded on its own; together they never exceed the prompt.
-    written = min(cached_tokens(input_tokens, request.cache_write_share), input_tokens - cached)
-    assert request.reasoning_tokens is not None
-    usage = cache_usage(
-        input_tokens,
-        request.output_tokens,
-        cached,
-        written,
-        request.cache_write_lifetime,
-        reasoning_tokens=request.reasoning_tokens,
-    )
-    bill = estimate_bill(version, usage, service_tier=request.service_tier, at=at)
+    cached, written, _ = pricing.usage(input_tokens)
     return {
         "text_tokens": counted.text_tokens,
         "chat_overhead_tokens": counted.chat_overhead_tokens,
@@ -289,16 +338,8 @@ def _costs(
         "cached_input_tokens": cached,
         "cache_write_tokens": written,
         "cache_write_lifetime": request.cache_write_lifetime if written else None,
-        "input_usd": bill.prompt_usd,
-        "output_usd": bill.total_usd - bill.prompt_usd,
-        "total_usd": bill.total_usd,
-        "monthly_usd": monthly_usd(bill.total_usd, request.requests_per_month),
-        "tier_applied": bill.tier_threshold_tokens,
-        "batch_applied": bill.variant == "batch",
         "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
-        "service_tier": bill.variant,
-        "threshold_note": _threshold_note(bill.threshold),
-        **rates_charged(version, bill),
+        **pricing.billed(version, input_tokens),
     }
 
 

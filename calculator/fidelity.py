@@ -127,13 +127,15 @@ def _common(labels: Iterable[str]) -> str:
 
 
 def _text_counts(models: list[ModelRef], text: str, chat_messages: int) -> dict[str, ModelCount]:
-    counts = tokenizers.count_tokens_many(text, sorted({m.tokenizer for m in models}))
-    result = {}
-    for ref in models:
-        count = counts[ref.tokenizer]
-        overhead = tokenizers.chat_overhead_tokens(ref.tokenizer, chat_messages) if count.available else 0
-        info = tokenizers.get_info(ref.tokenizer)
-        result[ref.key] = ModelCount(
+    """Each tokenizer counts the text once; its models share that count (some 2,800 models use
+    about twenty tokenizers)."""
+    keys = sorted({m.tokenizer for m in models})
+    counts = tokenizers.count_tokens_many(text, keys)
+    by_tokenizer = {}
+    for key in keys:
+        count = counts[key]
+        overhead = tokenizers.chat_overhead_tokens(key, chat_messages) if count.available else 0
+        by_tokenizer[key] = ModelCount(
             text_tokens=count.tokens,
             chat_overhead_tokens=overhead,
             tools_tokens=None,
@@ -141,9 +143,9 @@ def _text_counts(models: list[ModelRef], text: str, chat_messages: int) -> dict[
             note=count.note,
             framing="estimated" if chat_messages else None,
             count_source="offline tokenizer",
-            quality=quality_of(ref.tokenizer, info.exact).label,
+            quality=quality_of(key, tokenizers.get_info(key).exact).label,
         )
-    return result
+    return {ref.key: by_tokenizer[ref.tokenizer] for ref in models}
 
 
 def _conversation_counts(models: list[ModelRef], conversation: Conversation) -> dict[str, ModelCount]:

@@ -23,21 +23,30 @@ from .schemas import EstimateOut
 
 def with_money(request: EstimateRequest, result: Estimate) -> Estimate | dict[str, Any]:
     """``result`` itself when neither an overlay (or a default one) nor a currency applies."""
+    parts = money_parts(request, result)
+    if parts is None:
+        return result
+    return {**EstimateOut.model_validate(result).model_dump(mode="json"), **parts}
+
+
+def money_parts(request: EstimateRequest, result: Estimate) -> dict[str, Any] | None:
+    """The answer's ``overlay``, ``conversion`` and ``money``; None when neither an overlay (or a
+    default one) nor a currency applies."""
     terms = money_terms(request.overlay, request.currency)
     if not terms.active:
-        return result
+        return None
     conversion = terms.conversion(result.as_of.date())
     priced = [row for row in result.results if row.total_usd is not None and row.input_tokens is not None]
     versions = PriceVersion.objects.select_related("model__provider").in_bulk(
         [r.price_version for r in priced]
     )
-    answer = EstimateOut.model_validate(result).model_dump(mode="json")
-    answer["overlay"] = terms.overlay
-    answer["conversion"] = as_json(conversion_json(conversion)) if conversion else None
-    answer["money"] = [
-        _row_money(request, row, versions[row.price_version], terms, result.as_of) for row in priced
-    ]
-    return answer
+    return {
+        "overlay": terms.overlay,
+        "conversion": as_json(conversion_json(conversion)) if conversion else None,
+        "money": [
+            _row_money(request, row, versions[row.price_version], terms, result.as_of) for row in priced
+        ],
+    }
 
 
 def _row_money(

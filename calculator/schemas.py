@@ -3,7 +3,10 @@ built from its declaration in ``columns``; money and ratios become strings only 
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import typing
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -21,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from config.api import Iso
 from pricing.api.schemas import Money
+from pricing.bill.money import money
 
 from .columns import COLUMNS, EstimateRow, columns_json
 from .estimate import Estimate
@@ -120,6 +124,43 @@ class ComparisonOut(EstimateBody):
     url: str
     json_url: str
     csv_url: str
+
+
+def table_json(result: Estimate) -> dict[str, Any]:
+    """The estimate for the calculator page: as ``EstimateOut`` sends it, except that the rows are
+    ``{"fields": [...], "rows": [[...], ...]}``, each row its values in the order of ``fields``
+    (the same values ``results`` has). With every model that is about half the bytes, and read
+    without validating 2,800 rows of some fifty fields each."""
+    answer = EstimateOut.model_validate(dataclasses.replace(result, results=())).model_dump(mode="json")
+    del answer["results"]
+    return {**answer, "results_table": {"fields": list(_FIELDS), "rows": _table_rows(result.results)}}
+
+
+_FIELDS = tuple(c.name for c in COLUMNS)
+_AS_MONEY = tuple(i for i, c in enumerate(COLUMNS) if c.kind == "money")
+_UNSET: Any = object()
+_AS_MOMENT = tuple(i for i, c in enumerate(COLUMNS) if c.kind == "moment")
+
+
+def _table_rows(rows: Iterable[EstimateRow]) -> list[list[Any]]:
+    """Each row's values as ``EstimateRowOut`` serialises them (money exact strings, moments ISO)."""
+    values_of = operator.attrgetter(*_FIELDS)
+    # ``money`` depends on the amount alone, and rows share amounts (models priced alike).
+    texts: dict[Decimal | None, str | None] = {}
+    table = []
+    for row in rows:
+        values = list(values_of(row))
+        for index in _AS_MONEY:
+            amount = values[index]
+            text = texts.get(amount, _UNSET)
+            if text is _UNSET:
+                text = texts[amount] = money(amount)
+            values[index] = text
+        for index in _AS_MOMENT:
+            if values[index] is not None:
+                values[index] = values[index].isoformat()
+        table.append(values)
+    return table
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:

@@ -127,6 +127,9 @@ if BEHIND_TLS_PROXY:
 # which carries that text; and the one larger exception, the admin's price-table upload.
 MAX_TEXT_BYTES = envint("MAX_TEXT_BYTES", 5 * 1024 * 1024)
 COUNT_DEADLINE_SECONDS = envint("COUNT_DEADLINE_SECONDS", 10)
+# Helper processes per server process that encode runs of 100,000+ whitespace characters (tiktoken
+# holds the interpreter lock through such a run); 0 encodes them in the request.
+LONG_RUN_WORKERS = envint("LONG_RUN_WORKERS", 2)
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", MAX_TEXT_BYTES + 256 * 1024)
 ADMIN_UPLOAD_MAX_BYTES = envint("ADMIN_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES

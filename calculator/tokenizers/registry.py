@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from .assets import ASSETS, is_verified
 from .catalogue import SPECS, Spec, loader_of
+from .engines import pieces
 from .types import (
     Adapter,
     CountDeadline,
@@ -56,10 +57,11 @@ def configure(
     data_dir: str | Path | None = None,
     max_text_bytes: int | None = None,
     count_deadline_seconds: float | None = None,
+    long_run_workers: int | None = None,
 ) -> None:
-    """Set the data folder, the text size limit in UTF-8 bytes and the counting deadline in
-    seconds; what is not given stays as it is. Cached counts are dropped; loaded engines are kept
-    for the settings they were loaded with."""
+    """Set the data folder, the text size limit in UTF-8 bytes, the counting deadline in
+    seconds and the number of helper processes for long runs; what is not given stays as it is.
+    Cached counts are dropped; loaded engines are kept for the settings they were loaded with."""
     global settings
     settings = Settings(
         data_dir=settings.data_dir if data_dir is None else Path(data_dir),
@@ -67,7 +69,9 @@ def configure(
         count_deadline_seconds=(
             settings.count_deadline_seconds if count_deadline_seconds is None else count_deadline_seconds
         ),
+        long_run_workers=settings.long_run_workers if long_run_workers is None else long_run_workers,
     )
+    pieces.configure(workers=settings.long_run_workers)
     clear_cache()
 
 

@@ -51,12 +51,14 @@ class Settings:
     """What the host application passes in through ``configure`` (this package reads no Django).
 
     ``max_text_bytes`` bounds one text's UTF-8 encoding; ``count_deadline_seconds`` bounds the
-    wait for one text's counts.
+    wait for one text's counts; ``long_run_workers`` is how many helper processes encode the long
+    runs tiktoken would otherwise encode holding the interpreter lock (0: in the request's process).
     """
 
     data_dir: Path = Path("var/tokenizers")
     max_text_bytes: int = 5 * 1024 * 1024
     count_deadline_seconds: float = 10.0
+    long_run_workers: int = 2
 
 
 @runtime_checkable

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 JSON_API = "application/vnd.pypi.simple.v1+json"
 USER_AGENT = "llmcalc-price-history/1"
 
@@ -101,6 +103,21 @@ def _one_per_version(wheels: list[IndexFile]) -> list[IndexFile]:
             seen.add(wheel.version)
             first.append(wheel)
     return first
+
+
+def newest_release(wheels: list[IndexFile]) -> IndexFile | None:
+    """The highest final release (no dev, rc or post-dated pre-release): a maintenance release of
+    an older line uploaded last is not the newest map."""
+
+    def final(wheel: IndexFile) -> Version | None:
+        try:
+            version = Version(wheel.version)
+        except InvalidVersion:
+            return None
+        return None if version.is_prerelease or version.is_devrelease else version
+
+    ranked = [(version, wheel) for wheel in wheels if (version := final(wheel)) is not None]
+    return max(ranked, key=lambda pair: pair[0])[1] if ranked else None
 
 
 def sample(

@@ -42,6 +42,7 @@ class Snapshot:
     wheel_sha256: str
     member: str  # "" when ``content`` is the whole wheel
     content: bytes
+    url: str = ""  # where the index served the wheel ("" for a snapshot cached before URLs were kept)
 
     @property
     def content_sha256(self) -> str:
@@ -80,7 +81,14 @@ def fetch_snapshots(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         snapshot = Snapshot(
-            wheel.project, wheel.version, wheel.filename, wheel.upload_time, wheel.sha256, member, content
+            wheel.project,
+            wheel.version,
+            wheel.filename,
+            wheel.upload_time,
+            wheel.sha256,
+            member,
+            content,
+            wheel.url,
         )
         _record(cache_dir / wheel.project / "manifest.json", snapshot)
         where = "cached" if cached else "fetched"
@@ -129,6 +137,7 @@ def _record(manifest: Path, snapshot: Snapshot) -> None:
         "wheel_sha256": snapshot.wheel_sha256,
         "member": snapshot.member,
         "content_sha256": snapshot.content_sha256,
+        "url": snapshot.url,
     }
     manifest.write_text(json.dumps(entries, indent=1, sort_keys=True))
 
@@ -152,6 +161,7 @@ def cached_snapshots(cache_dir: Path, project: str) -> list[Snapshot]:
                 entry["wheel_sha256"],
                 entry["member"],
                 path.read_bytes(),
+                entry.get("url", ""),
             )
         )
     return sorted(snapshots, key=lambda s: s.upload_time)

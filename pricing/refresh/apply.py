@@ -3,6 +3,13 @@
 Loads what the catalogue holds, asks the pure diff what to publish or propose, and writes
 through ``pricing.services.versions.publish_price_version`` (the only writer of price versions). Nothing
 is deleted: a model no source lists any more gets ``missing_since``.
+
+A payload read from a published release (``release``: LiteLLM's map in its newest wheel, at setup)
+is evidence of its upload time, not of the run's: a change it shows is dated by that upload,
+within the window since the source's snapshot before it, and names the release as its evidence.
+A cross-check source (LiteLLM, OpenRouter) never changes a curated price: it disagrees.
+LiteLLM's ``deprecation_date`` becomes the model's retirement where no curated or admin moment
+exists (``_date_retirement``).
 """
 
 from __future__ import annotations
@@ -13,14 +20,25 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from pricing.bill.notation import exact_notation
 from pricing.bill.validation import price_problems
-from pricing.models import ImportRun, LanguageModel, PriceProposal, PriceVersion, Provider, SourceListing
+from pricing.history.snapshots import Snapshot
+from pricing.models import (
+    ImportRun,
+    LanguageModel,
+    PriceProposal,
+    PriceSnapshot,
+    PriceVersion,
+    Provider,
+    SourceListing,
+)
 from pricing.models.sheets import SHEET_ROWS, price_sheet
 from pricing.refresh.errors import RefreshRefused
 from pricing.refresh.observe import observe_prices
 from pricing.services.aliases import canonical, link_aliases
+from pricing.services.lifecycle import lifecycle_status
 from pricing.services.seed import ensure_seeded
 from pricing.services.versions import CARRY, Evidence, publish_price_version
 from pricing.sources import SOURCES
@@ -32,15 +50,19 @@ from pricing.sources.diff import (
     change_summary,
     plan_model,
     rates_to_json,
+    start_of,
 )
 from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from pricing.sources.limits import context_index, context_window_for
+from pricing.sources.litellm import is_litellm_source
 from pricing.sources.records import ParsedPayload, PriceRecord
 from pricing.sources.sanity import review_reasons, sanity_problems
 from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
 MAX_INVALID_SHARE = 0.1
+# The run URL of a release read without its download URL (a copy cached before URLs were kept).
+RELEASE_PREFIX = "release:"
 # A version confirmed by an import is marked verified at most this often.
 VERIFY_INTERVAL = timedelta(hours=1)
 
@@ -58,10 +80,14 @@ class Catalogue:
     seen_since: datetime | None = None  # the source's previous observation: bounds a new price's start
     verify: list[int] = field(default_factory=list)
     held: dict[str, list[str]] = field(default_factory=dict)  # record key -> why it awaits review
+    snapshot: PriceSnapshot | None = None  # the published release the payload was read from
 
 
-def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime) -> None:
-    """Bring the catalogue in line with ``parsed``; counts, diff and problems go on ``run``."""
+def apply_payload(
+    *, run: ImportRun, source: str, parsed: ParsedPayload, now: datetime, release: Snapshot | None = None
+) -> None:
+    """Bring the catalogue in line with ``parsed``; counts, diff and problems go on ``run``.
+    ``now`` is the moment of the evidence: the fetch, or the upload of ``release``."""
     if settings.PRICE_REFRESH_SEED_FIRST:
         # Curated versions are dated from the provider's own announcements and must come before
         # any import: history is append-only, so a seed loaded after an import could not date them.
@@ -73,6 +99,8 @@ def apply_payload(*, run: ImportRun, source: str, parsed: ParsedPayload, now: da
     run.models_seen = parsed.models_in_payload
     catalogue = _load(source)
     catalogue.seen_since = _previous_observation(source, run)
+    if release is not None:
+        catalogue.snapshot, catalogue.seen_since = _release_evidence(release)
     catalogue.held = review_reasons(valid)
     run.problems += [{"model": key, "review": why} for key, whys in catalogue.held.items() for why in whys]
     # A refused record is still listed upstream: its model is not "missing".
@@ -136,6 +164,8 @@ def _load(source: str) -> Catalogue:
     outranked = set(
         PriceVersion.objects.filter(import_run__source__in=higher).values_list("model_id", flat=True)
     )
+    if SOURCES[source].priority > 0:  # a cross-check source: curated prices are not its to change
+        outranked |= {model_id for model_id, version in latest.items() if version.is_curated}
     pending = {
         (p.model_id, _key(p.proposed))
         for p in PriceProposal.objects.filter(status=PriceProposal.Status.PENDING)
@@ -151,17 +181,47 @@ def _load(source: str) -> Catalogue:
 
 
 def _previous_observation(source: str, run: ImportRun) -> datetime | None:
-    """When this source was last fetched successfully: a price it did not show then was set after."""
+    """When this source was last fetched successfully: a price it did not show then was set after.
+    A run that read a published release observed the source as of that release's upload."""
     done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.NO_CHANGE)
     previous = (
         ImportRun.objects.filter(source=source, status__in=done, dry_run=False)
         .exclude(pk=run.pk)
         .exclude(url__startswith="history:")
         .order_by("-started_at")
-        .values_list("started_at", flat=True)
+        .values_list("started_at", "url")
         .first()
     )
-    return previous
+    if previous is None:
+        return None
+    started, url = previous
+    wheel = url.rsplit("/", 1)[-1].removeprefix(RELEASE_PREFIX)
+    uploaded = None
+    if wheel.endswith(".whl"):
+        uploaded = PriceSnapshot.objects.filter(filename=wheel).values_list("upload_time", flat=True).first()
+    return uploaded or started
+
+
+def _release_evidence(release: Snapshot) -> tuple[PriceSnapshot, datetime | None]:
+    """The release as recorded evidence, and the source's snapshot before it (a window's start)."""
+    snapshot, _ = PriceSnapshot.objects.get_or_create(
+        project=release.project,
+        version=release.version,
+        defaults={
+            "filename": release.filename,
+            "upload_time": release.upload_time,
+            "wheel_sha256": release.wheel_sha256,
+            "member": release.member,
+            "content_sha256": release.content_sha256,
+        },
+    )
+    before = (
+        PriceSnapshot.objects.filter(project=release.project, upload_time__lt=release.upload_time)
+        .order_by("-upload_time")
+        .values_list("upload_time", flat=True)
+        .first()
+    )
+    return snapshot, before
 
 
 def _key(proposed: dict) -> str:
@@ -225,7 +285,9 @@ def _apply_record(
     run: ImportRun,
     now: datetime,
 ) -> None:
-    _fill_limits(record, model)
+    _fill_limits(record, model, source, run)
+    if source == "litellm":
+        _date_retirement(record, model, run)
     _list(record, model, source, catalogue, now)
     if record.aliases:
         link_aliases(model=model, names=record.aliases)
@@ -255,10 +317,20 @@ def _apply_record(
         catalogue.verify.append(latest.pk)
 
 
-def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
+def _fill_limits(record: PriceRecord, model: LanguageModel, source: str, run: ImportRun) -> None:
+    """Fill a missing context window or output cap; a value the catalogue holds stands, and where
+    a cross-check source gives another one the run notes it (the disagreement, for review)."""
     updates = {}
     if model.context_window is None and record.context_window:
         updates["context_window"] = record.context_window
+    elif record.context_window and model.context_window != record.context_window and SOURCES[source].priority:
+        run.problems.append(
+            {
+                "model": model.key,
+                "note": f"{source} gives a context window of {record.context_window:,} tokens; "
+                f"the catalogue's {model.context_window:,} stands",
+            }
+        )
     if model.max_output_tokens is None and record.max_output_tokens:
         updates["max_output_tokens"] = record.max_output_tokens
     if updates:
@@ -267,15 +339,77 @@ def _fill_limits(record: PriceRecord, model: LanguageModel) -> None:
             setattr(model, name, value)
 
 
+def _date_retirement(record: PriceRecord, model: LanguageModel, run: ImportRun) -> None:
+    """LiteLLM's shutdown day (``deprecation_date``) as the model's retirement at 00:00 UTC, with
+    the release (or map) it came from as its source: where the model has no retirement moment or
+    only one an earlier LiteLLM import wrote. A curated or admin moment is never replaced, and a
+    featured model is not retired by an import: the run's problems name it for review."""
+    source_url = run.url if run.url.startswith("http") else ""
+    if record.retires_on is None or not source_url or record.model.lower() != model.slug.lower():
+        return  # (a day said of another id of the model, such as a moving alias, is not its own)
+    moment = start_of(record.retires_on)
+    current = model.retired_at
+    if current is not None and not is_litellm_source(model.retirement_source_url):
+        if current.date() != record.retires_on:  # a curated moment has the time LiteLLM's day lacks
+            run.problems.append(
+                {
+                    "model": model.key,
+                    "note": f"LiteLLM says shut down on {record.retires_on}; the catalogue's "
+                    f"{current:%Y-%m-%d %H:%M} UTC ({model.retirement_source_url or 'no source'}) stands",
+                }
+            )
+        return
+    if (current, model.retirement_source_url) == (moment, source_url):
+        return
+    if model.status == LanguageModel.Status.RETIRED and current is None and moment > timezone.now():
+        return  # retired already, on a day no source gave: a shutdown ahead cannot be right
+    changes: dict[str, object] = {"retired_at": moment, "retirement_source_url": source_url}
+    status = lifecycle_status(moment)
+    if status.get("featured") is False and model.featured:
+        run.problems.append(
+            {
+                "model": model.key,
+                "note": f"featured, but LiteLLM says shut down on {record.retires_on}: not retired by "
+                "an import; review the featured set and the provider's page",
+            }
+        )
+        return
+    if model.status != LanguageModel.Status.RETIRED:
+        changes |= status
+    LanguageModel.objects.filter(pk=model.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(model, name, value)
+    run.diff.append({"model": model.key, "action": "retires", "retired_at": moment.isoformat()})
+
+
 def _fill_context_windows(records: list[PriceRecord], catalogue: Catalogue, run: ImportRun) -> None:
-    """LiteLLM knows the context window of many models the price sources leave without one."""
-    index = context_index(records)
-    for (provider, slug), model in catalogue.models.items():
+    """LiteLLM knows the context window of many models the price sources leave without one; where
+    it has no entry, the window the catalogue's own models of that id agree on."""
+    fill_context_windows(records, catalogue.models, run)
+
+
+def fill_context_windows_offline() -> int:
+    """Without a LiteLLM map: a host's copy of a model gets the window the catalogue agrees on."""
+    models = {(m.provider.slug, m.slug): m for m in LanguageModel.objects.select_related("provider")}
+    return fill_context_windows([], models, None)
+
+
+def fill_context_windows(
+    records: list[PriceRecord], models: dict[tuple[str, str], LanguageModel], run: ImportRun | None
+) -> int:
+    """Fill the models without a window from ``records`` and the catalogue; how many were."""
+    known = [(p, s, m.context_window) for (p, s), m in models.items() if m.context_window]
+    index = context_index(records, known)
+    filled = 0
+    for (provider, slug), model in models.items():
         tokens = None if model.context_window else context_window_for(provider, slug, index)
         if tokens:
             LanguageModel.objects.filter(pk=model.pk).update(context_window=tokens)
             model.context_window = tokens
-            run.diff.append({"model": model.key, "action": "context_window", "context_window": tokens})
+            filled += 1
+            if run is not None:
+                run.diff.append({"model": model.key, "action": "context_window", "context_window": tokens})
+    return filled
 
 
 def _list(
@@ -326,7 +460,9 @@ def _publish_or_propose(
             import_run=run,
             verified_at=now,
             evidence=Evidence.of(
-                dated_by_evidence=change.dated_by == EVIDENCE_DATE, earliest=change.earliest
+                dated_by_evidence=change.dated_by == EVIDENCE_DATE,
+                earliest=change.earliest,
+                snapshot=catalogue.snapshot,
             ),
             sheet=CARRY if change.sheet is None else change.sheet,
         )

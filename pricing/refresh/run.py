@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from pricing.history.snapshots import Snapshot
 from pricing.models import ImportRun, SourceLock
-from pricing.refresh.apply import apply_payload
+from pricing.refresh.apply import RELEASE_PREFIX, apply_payload
 from pricing.refresh.archive import archive_payload
 from pricing.refresh.errors import FetchError, LeaseLost, RefreshRefused
 from pricing.refresh.fetch import bundled_payload, fetch_payload, source_url
@@ -33,8 +34,10 @@ def refresh_prices(
     bundled: bool = False,
     dry_run: bool = False,
     triggered_by: AbstractBaseUser | None = None,
+    release: Snapshot | None = None,
 ) -> ImportRun:
-    """Refresh ``source`` once and return its recorded run.
+    """Refresh ``source`` once and return its recorded run. ``release``: a payload already read
+    from a published release of the source (its upload time dates what it shows).
 
     Raises ``FetchError`` (after recording the run as failed) when the upstream cannot be
     fetched, so a Celery task can retry; every other outcome is in the returned run's status.
@@ -43,7 +46,11 @@ def refresh_prices(
         raise ValueError(f"unknown price source {source!r}; known: {', '.join(SOURCES)}")
     if bundled and source != "genai-prices":
         raise ValueError("--bundled exists only for genai-prices (the data inside the package)")
+    if release is not None and (bundled or url or release.project != source):
+        raise ValueError(f"a {release.project} release is a payload of its own: no URL or bundle with it")
     where = "bundled genai-prices package data" if bundled else (url or source_url(source))
+    if release is not None:
+        where = release.url or f"{RELEASE_PREFIX}{release.filename}"
     run = ImportRun.objects.create(source=source, url=where[:500], dry_run=dry_run, triggered_by=triggered_by)
     if not acquire_lock(source=source, run_id=run.pk):
         holder = SourceLock.objects.get(source=source)
@@ -56,14 +63,19 @@ def refresh_prices(
             ),
         )
     try:
-        return _run_locked(run, source=source, url=where, bundled=bundled)
+        return _run_locked(run, source=source, url=where, bundled=bundled, release=release)
     finally:
         release_lock(source=source, run_id=run.pk)
 
 
-def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> ImportRun:
+def _run_locked(
+    run: ImportRun, *, source: str, url: str, bundled: bool, release: Snapshot | None
+) -> ImportRun:
     try:
-        payload = bundled_payload() if bundled else fetch_payload(url=url)
+        if release is not None:
+            payload = release.content
+        else:
+            payload = bundled_payload() if bundled else fetch_payload(url=url)
     except FetchError as error:
         _finish(run, ImportRun.Status.FAILED, error=f"fetch failed: {error}")
         raise
@@ -81,7 +93,8 @@ def _run_locked(run: ImportRun, *, source: str, url: str, bundled: bool) -> Impo
         with transaction.atomic():
             if not keep_lock(source=source, run_id=run.pk):
                 raise LeaseLost(f"run #{run.pk} lost the lease of {source} to another run; it wrote nothing")
-            apply_payload(run=run, source=source, parsed=parsed, now=timezone.now())
+            now = release.upload_time if release is not None else timezone.now()
+            apply_payload(run=run, source=source, parsed=parsed, now=now, release=release)
             if run.dry_run:
                 transaction.set_rollback(True)
     except PayloadError as error:

@@ -17,6 +17,7 @@ class CatalogueStats:
     models: int  # listed models (alias rows are not)
     launch_known: int
     retirement_known: int
+    context_window_unknown: int  # listed models whose context window no source gave
     versions_by_basis: dict[str, int]  # standing versions by how their start is known
 
 
@@ -51,5 +52,6 @@ def catalogue_stats(moments: list[datetime]) -> CatalogueStats:
         models=listed.count(),
         launch_known=listed.filter(launched_at__isnull=False).count(),
         retirement_known=listed.filter(retired_at__isnull=False).count(),
+        context_window_unknown=listed.filter(context_window__isnull=True).count(),
         versions_by_basis={basis: by_basis.get(basis, 0) for basis in PriceVersion.StartBasis.values},
     )

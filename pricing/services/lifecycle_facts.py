@@ -4,7 +4,8 @@ Each fact names models of one provider and the moments the provider's page gives
 (launch, deprecation = the shutdown's announcement, retirement = the shutdown), all in UTC. A
 moment is written where the model has none, where it has one without a source (a day carried over
 from before moments had sources), or where it came from the same page (the curated list corrects
-itself); a moment an admin entered with a page of their own is kept. Models the catalogue does
+itself) or from a LiteLLM import (a provider's page is finer evidence than LiteLLM's day); a moment
+an admin entered with a page of their own is kept. Models the catalogue does
 not hold are skipped. Loading twice changes nothing.
 """
 
@@ -21,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from pricing.models import LanguageModel, PriceVersion
 from pricing.services.lifecycle import lifecycle_status
+from pricing.sources.litellm import is_litellm_source
 
 LIFECYCLE_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "lifecycle.json"
 # moment field -> its source field
@@ -71,7 +73,7 @@ def _apply(model: LanguageModel, moments: dict[str, tuple[datetime, str]]) -> bo
     for name, (moment, source_url) in moments.items():
         source_field = MOMENTS[name]
         current, current_source = getattr(model, name), getattr(model, source_field)
-        if current_source and current_source != source_url:
+        if current_source and current_source != source_url and not is_litellm_source(current_source):
             continue  # an admin's sourced moment wins
         if (current, current_source) != (moment, source_url):
             changes |= {name: moment, source_field: source_url}

@@ -2,7 +2,9 @@
 
 Pure: no Django imports. Prices upstream are USD per token; they become USD per million tokens
 exactly. ``*_above_<N>k_tokens`` prices become cliff tiers at N × 1,000 prompt tokens. Context
-window (``max_input_tokens``) and ``max_output_tokens`` fill the model. LiteLLM gives no price
+window (``max_input_tokens``) and ``max_output_tokens`` fill the model. ``deprecation_date`` (the
+day the provider shuts the model down, ``YYYY-MM-DD``) becomes the record's ``retires_on``; an
+unreadable one is a note. LiteLLM gives no price
 history, so each record has one undated point. Service tiers (flex, priority), modality and
 per-image prices go into the point's sheet (``sheet_of_entry``: the flat rates imply the standard
 and batch variants; flex and priority are the standard prices with their own suffixed keys
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +52,7 @@ TIER_KEY = re.compile(
     r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
     r"|cache_creation_input_token_cost)_above_(\d+)k_tokens$"
 )
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN_PRICED_MODES = {"chat", "completion", "responses", None}
 
 
@@ -92,6 +96,7 @@ def parse_entry(key: str, entry: Json) -> PriceRecord | str:
     if rates is None:
         return "no per-token input and output price"
     sheet = sheet_of_entry(entry, rates, notes)
+    retires_on = _day(entry.get("deprecation_date"), notes)
     return PriceRecord(
         provider=provider,
         model=canonical_model(provider, upstream_id),
@@ -101,7 +106,21 @@ def parse_entry(key: str, entry: Json) -> PriceRecord | str:
         context_window=to_int(entry.get("max_input_tokens")),
         max_output_tokens=to_int(entry.get("max_output_tokens")),
         notes=tuple(notes),
+        retires_on=retires_on,
     )
+
+
+def _day(value: Any, notes: list[str]) -> date | None:
+    """``deprecation_date`` as a day; ``None`` (with a note) when it is not ``YYYY-MM-DD``."""
+    if value in (None, ""):
+        return None
+    if DAY.match(str(value)):
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            pass
+    notes.append(f"deprecation_date {str(value)[:40]!r} is not a YYYY-MM-DD day: ignored")
+    return None
 
 
 def _rates(entry: Json) -> Rates | None:
@@ -195,3 +214,12 @@ def _with(variant: Variant, standard: dict[str, UnitPrice]) -> Variant:
     """A variant the flat rates imply, plus the modality and per-unit prices they cannot hold."""
     extra = {kind: price for kind, price in standard.items() if kind not in variant.prices}
     return replace(variant, prices={**variant.prices, **extra})
+
+
+# Where a LiteLLM map is read from: a release's wheel (``.../litellm-1.110.2-...whl``) or the map
+# file itself. A lifecycle moment with such a source was imported, and a curated one replaces it.
+LITELLM_SOURCE = re.compile(r"(/litellm-[^/]+\.whl|/model_prices_and_context_window[^/]*\.json)$")
+
+
+def is_litellm_source(url: str) -> bool:
+    return bool(url) and LITELLM_SOURCE.search(url.split("?", 1)[0].split("#", 1)[0]) is not None

@@ -76,6 +76,9 @@ class PriceRecord:
     max_output_tokens: int | None = None
     deprecated: bool = False
     notes: tuple[str, ...] = ()
+    # The day the source says the provider shuts the model down (LiteLLM's ``deprecation_date``):
+    # past, it is retired from then; ahead, its shutdown is announced.
+    retires_on: date | None = None
     tokenizer_family: str | None = None  # the tokenizer the source names (OpenRouter does), if any
     aliases: tuple[str, ...] = ()  # other upstream ids of this same model
 

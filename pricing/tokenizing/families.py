@@ -21,11 +21,15 @@ NO_VOCABULARY = "no_vocabulary"  # a known family whose tokenizer is not publish
 NEWER_THAN_PUBLISHED = "newer_than_published"  # a family we have, but a generation after its vocabulary
 ALIAS = "alias"  # a moving alias or a router: which model answers changes over time
 UNRECOGNISED = "unrecognised"  # a name no rule knows (fine-tunes, routers, new makers)
+PRICE_TIER = "price_tier"  # a host's price for any model of a size class, not one model
+AMBIGUOUS = "ambiguous"  # the id names a family we have but not which of its vocabularies
 REASON_TEXT = {
     NO_VOCABULARY: "its maker publishes no tokenizer we can ship offline",
     NEWER_THAN_PUBLISHED: "a generation newer than any published vocabulary of its family",
     ALIAS: "a moving alias or router: the model behind it changes",
     UNRECOGNISED: "no rule recognises the model name",
+    PRICE_TIER: "a host's price tier for any model of a size, not one model",
+    AMBIGUOUS: "the id names the family but not the generation, whose vocabularies differ",
 }
 
 # Bedrock's ``[region.]vendor.model`` ids: the vendors and region prefixes it uses.
@@ -34,6 +38,8 @@ _BEDROCK_VENDORS = (
     "writer|nvidia|minimax|twelvelabs|stability|luma"
 )
 _REGIONS = "us|eu|apac|ap|jp|au|ca|global|regional|us-gov"
+# Path segments that are a host's region or namespace, never the maker (``azure/eu/o1-2024-12-17``).
+_NOT_A_VENDOR = {"@cf", "accounts", "models", "publishers", *_REGIONS.split("|")}
 _BEDROCK = re.compile(rf"^(?:(?:{_REGIONS})\.)?({_BEDROCK_VENDORS})\.(.+)$")
 # OpenRouter's variants (``:batch``), Bedrock's versions (``-v1:0``), Vertex's (``@20251101``).
 _VARIANTS = "batch|free|beta|extended|thinking|online|nitro|floor|exacto"
@@ -55,7 +61,7 @@ def model_name(provider_slug: str, model_slug: str) -> tuple[str, str]:
     name = re.sub(r"^ft:", "", name)  # an OpenAI fine-tune counts like its base model
     for _ in range(3):  # suffixes stack: ``-v1:0``, ``:batch`` after ``-v1``
         name = _SUFFIXES.sub("", name)
-    parts = [p for p in name.split("/") if p and p not in ("@cf", "accounts", "models", "publishers")]
+    parts = [p for p in name.split("/") if p and p not in _NOT_A_VENDOR]
     if len(parts) > 1:
         vendor, name = parts[-2].lstrip("~"), parts[-1]
     elif parts:
@@ -104,11 +110,20 @@ def _openai(name: str, vendor: str) -> Assignment | None:
     gpt = re.search(r"gpt-(\d)(?!\d)", name)
     if gpt and int(gpt.group(1)) >= 6:
         return Assignment(GENERIC, NEWER_THAN_PUBLISHED, "OpenAI GPT-6")
-    if re.search(r"gpt-4o|gpt-4\.\d|gpt-5|chatgpt|gpt-image|gpt-realtime|gpt-audio|codex|computer-use", name):
+    if re.search(
+        r"gpt-?4o|gpt-4\.\d|gpt-5|chatgpt|gpt-image|gpt-realtime|gpt-audio|codex|computer-use", name
+    ):
         return Assignment("o200k_base")
     if re.match(r"o\d(-|$)", name) and vendor in ("openai", "azure", "openrouter", "github-copilot", ""):
         return Assignment("o200k_base")
-    if re.search(r"gpt-4|gpt-3\.5|gpt-35|text-embedding|davinci-002|babbage-002", name):
+    # GPT-3: text-davinci-002/003 and Codex on p50k, the first GPT-3 models on r50k (tiktoken's
+    # model table); davinci-002 and babbage-002 (2023) on cl100k.
+    if re.search(r"text-davinci-00[23]|code-davinci|code-cushman", name):
+        return Assignment("p50k_base")
+    # EleutherAI's GPT-J (and Together's GPT-JT tuned from it) uses GPT-2's BPEs: r50k.
+    if re.search(r"^(ada|babbage|curie|davinci)$|text-(ada|babbage|curie|davinci)-001|gpt-jt?-", name):
+        return Assignment("r50k_base")
+    if re.search(r"gpt-?4|gpt-?3\.?5|text-embedding|davinci-002|babbage-002", name):
         return Assignment("cl100k_base")
     return None
 
@@ -116,13 +131,27 @@ def _openai(name: str, vendor: str) -> Assignment | None:
 # Open-weight families, first match wins (DeepSeek's distillations keep the student's tokenizer).
 _OPEN_WEIGHT: list[tuple[str, Assignment]] = [
     (r"distill-llama", Assignment("llama3")),
+    # Microsoft's reports: Phi-3 and 3.5 (mini, medium, MoE, vision) use Llama 2's tokenizer; Phi-3
+    # small and Phi-4 tiktoken's cl100k (padded to 100,352); Phi-4 mini and multimodal o200k.
+    (r"(^|-)phi-?3(\.5)?-small", Assignment("cl100k_base")),
+    (r"(^|-)phi-?3", Assignment("llama2")),
+    (r"(^|-)phi-?4-(mini|multimodal)", Assignment("o200k_base")),
+    (r"(^|-)phi-?4", Assignment("cl100k_base")),
+    (r"dbrx", Assignment("cl100k_base")),  # Databricks: "DBRX uses the GPT-4 tokenizer" (tiktoken)
     (r"distill-qwen|r1-\d+-qwen", Assignment("qwen2")),
     (r"deepseek|r1-1776", Assignment("deepseek_v3")),
     (r"qwen-?3\.[5-9]|qwen-?[4-9]", Assignment("qwen3_5")),
     (r"qwen|qwq|qvq", Assignment("qwen2")),
     (r"llama-?4|llama-guard-4", Assignment("llama4")),
-    (r"llama-?3|llama-guard-3|(^|-)l3\d?(\.\d)?-", Assignment("llama3")),
-    (r"llama-?2|codellama|llama2|(^|-)l2-", Assignment(GENERIC, NO_VOCABULARY, "Meta Llama 2")),
+    # Llama Guard 2 is a Llama 3 8B model.
+    (r"llama-?3|llama-guard-[23]|(^|-)l3\d?(\.\d)?-", Assignment("llama3")),
+    # Llama 2, Code Llama and LLaMA 1 share one vocabulary, and so do the families named after
+    # LLaMA 1 / 2 fine-tunes (Alpaca, Vicuna, Platypus 2, WizardLM 1.x; WizardLM-2 is Mistral's).
+    (
+        r"llama-?2|codellama|code-llama|(^|-)l2-|vicuna|alpaca|platypus2|wizardlm-(?!2-)\d+b",
+        Assignment("llama2"),
+    ),
+    (r"llama(?!-prompt-guard)", Assignment(GENERIC, AMBIGUOUS, "Meta Llama")),
     (r"gemma", Assignment("gemma3")),
 ]
 
@@ -134,13 +163,19 @@ def _open_weight(name: str) -> Assignment | None:
 # Mistral's model names, and fine-tunes of NeMo (``mn-``, ``...nemo``) and Mixtral 8x22B.
 _MISTRAL_NAMES = (
     r"mistral|mixtral|codestral|ministral|magistral|pixtral|devstral|voxtral|nemo(?!tron)|(^|-)mn-|8x22b"
+    # Fine-tunes of Mistral 7B v0.1 named as such by their families: Zephyr 7B, OpenChat 3.5,
+    # WizardLM-2 7B (read as Mistral 7B below).
+    r"|zephyr-7b|openchat[-_]?3\.5|wizardlm-2-7b"
 )
 
 
 def _mistral(name: str) -> Assignment | None:
     if not re.search(_MISTRAL_NAMES, name):
         return None
-    if re.search(r"large-(2407|2402)|codestral-(2405|22b)|mixtral|mistral-7b|8x22b|8x7b", name):
+    if re.search(
+        r"large-(2407|2402)|codestral-(2405|22b)|mixtral|mistral-7b|8x22b|8x7b|zephyr|openchat|wizardlm-2-7b",
+        name,
+    ):
         return Assignment("mistral_spm_v3")
     if re.search(r"large-2411|large-latest", name):
         return Assignment("mistral_spm_v7")
@@ -150,8 +185,9 @@ def _mistral(name: str) -> Assignment | None:
 # Families known by name whose tokenizer no registry ships: generic, and the report says which.
 _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"kimi|moonshot", "Moonshot Kimi"),
-    (r"glm", "Zhipu GLM"),
-    (r"minimax|^m\d", "MiniMax"),
+    (r"glm|codegeex", "Zhipu GLM"),
+    (r"m2m100", "Meta M2M-100 (translation)"),
+    (r"minimax|^m\d+(\.\d+)?(-|$)", "MiniMax"),
     (r"command|^c4ai|cohere", "Cohere Command"),
     (r"nova|titan", "Amazon Nova / Titan"),
     (r"jamba", "AI21 Jamba"),
@@ -163,12 +199,17 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"phi-", "Microsoft Phi"),
     (r"muse-", "Meta Muse"),
     (r"(^|-)(ling|ring)-", "inclusionAI Ling"),
-    (r"palm|bison", "Google PaLM"),
-    (r"^hy\d|hunyuan", "Tencent Hunyuan"),
+    (r"palmyra", "Writer Palmyra"),
+    (r"palm|bison|gecko|unicorn", "Google PaLM 2"),
+    (r"^hy-?\d|^hy-mt|hunyuan", "Tencent Hunyuan"),
+    (r"internlm", "Shanghai AI Lab InternLM"),
     (r"seed|doubao", "ByteDance Seed"),
     (r"lfm", "Liquid LFM"),
-    (r"^yi-", "01.AI Yi"),
-    (r"^ada$|^babbage$|^davinci$|^curie$|text-davinci", "OpenAI GPT-3 (r50k / p50k)"),
+    (r"(^|-)yi-\d", "01.AI Yi"),
+    (r"luminous", "Aleph Alpha Luminous"),
+    (r"^j2-|jurassic", "AI21 Jurassic-2"),
+    (r"(^|-)mpt-", "MosaicML MPT"),
+    (r"prompt-guard", "Meta Prompt Guard (mDeBERTa)"),
     (r"^step-", "StepFun Step"),
     (r"solar", "Upstage Solar"),
     (r"olmo", "AllenAI OLMo"),
@@ -178,12 +219,13 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"apertus", "Swiss AI Apertus"),
     (r"baichuan", "Baichuan"),
     (r"longcat", "Meituan LongCat"),
-    (r"redpajama|stripedhyena|gpt-jt", "Together RedPajama / StripedHyena"),
+    (r"redpajama|stripedhyena", "Together RedPajama / StripedHyena"),
 ]
 
 # OpenRouter's model list names a tokenizer per model (``architecture.tokenizer``): used when the
 # name alone says nothing (fine-tunes such as ``sao10k/l3-euryale-70b`` are published as Llama3).
 PUBLISHED = {
+    "llama2": "llama2",
     "llama3": "llama3",
     "llama4": "llama4",
     "qwen": "qwen2",
@@ -214,8 +256,10 @@ def assign(provider_slug: str, model_slug: str, published: str | None = None) ->
     for pattern, family in _WITHOUT_VOCABULARY:
         if re.search(pattern, name):
             return Assignment(GENERIC, NO_VOCABULARY, family)
+    if re.match(r"fireworks-ai-", name):
+        return Assignment(GENERIC, PRICE_TIER, "Fireworks")
     if re.search(r"latest|router|pareto|^auto$", name):
-        return Assignment(GENERIC, ALIAS)
+        return Assignment(GENERIC, ALIAS, "OpenAI" if name.startswith("gpt-") else "")
     return Assignment(GENERIC, UNRECOGNISED)
 
 
@@ -236,7 +280,7 @@ def _by_vendor(vendor: str) -> str | None:
 def _by_name(name: str, vendor: str) -> Assignment | None:
     if "claude" in name:
         return _claude(name)
-    if "gemini" in name:
+    if "gemini" in name or name.startswith("learnlm"):  # LearnLM: Google's Gemini tuned for learning
         return _gemini(name)
     if "grok" in name:
         return Assignment("grok")

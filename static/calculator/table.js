@@ -249,9 +249,16 @@ function renderRow(row, isCheapest, columns, pinned, hidden) {
   return tr;
 }
 
+// The last order drawn, kept while the rows and the sort stay the same: a search or a filter then
+// only filters it. The sort is stable, so the filtered order is the one sorting the filtered rows gives.
+let lastSort = { rows: null, columns: null, key: null, descending: null, sorted: [] };
+
 /** The rows passing the filters, in the chosen order (all of them: the budget chart reads them). */
 export function visibleRows({ rows, columns, filters, sort }) {
-  return sortRows(filterRows(rows, filters), sort, columns);
+  const same = lastSort.rows === rows && lastSort.columns === columns &&
+    lastSort.key === sort.key && lastSort.descending === sort.descending;
+  if (!same) lastSort = { rows, columns, key: sort.key, descending: sort.descending, sorted: sortRows(rows, sort, columns) };
+  return filterRows(lastSort.sorted, filters);
 }
 
 /** Append `shown[from..to)` to the body: only a page of rows is drawn at a time, so 2,000 models

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..types import Token
 from .offsets import make_tokens
@@ -43,12 +43,20 @@ class HFAdapter:
 
     engine = "tokenizers"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None = None, *, doc: dict[str, Any] | None = None) -> None:
+        """From a ``tokenizer.json`` file, or from its document built in memory (``doc``)."""
         import tokenizers  # heavy, loaded where used
 
-        self.tokenizer = tokenizers.Tokenizer.from_file(str(path))
+        if doc is None:
+            if path is None:
+                raise ValueError("give the tokenizer.json path or its document")
+            text = path.read_text(encoding="utf-8")
+            doc = json.loads(text)
+        else:
+            text = json.dumps(doc)
+        self.tokenizer = tokenizers.Tokenizer.from_str(text)
         self.tokenizer.encode_special_tokens = True
-        self.cut = space_cut(json.loads(path.read_text(encoding="utf-8")))
+        self.cut = space_cut(doc)
         self._parts = PartCounts(self._count_many)
 
     def _encode(self, text: str) -> Encoding:

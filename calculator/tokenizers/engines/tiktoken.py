@@ -19,6 +19,7 @@ from tiktoken.load import load_tiktoken_bpe
 
 from ..types import NormalForm, Token
 from .offsets import NormalizedText, byte_ends_to_char_ends, make_tokens
+from .pieces import encode_piece
 
 # tiktoken_ext/openai_public.py (tiktoken 0.14.0, MIT).
 CL100K_PATTERN = (
@@ -136,7 +137,8 @@ class TiktokenAdapter:
                 continue
             cut = end if not after or _run_is_whole(self.encoding._pat_str, after) else end - 1
             ranks += self._encode_plain(text[start:begin])
-            ranks += self.encoding._encode_single_piece(text[begin:cut].encode())
+            # Encoded by a helper process: tiktoken holds the interpreter lock for a whole piece.
+            ranks += encode_piece(self.encoding, text[begin:cut].encode())
             start = cut
         return ranks + self._encode_plain(text[start:])
 

@@ -9,7 +9,8 @@ from pricing.selectors.stats import CatalogueStats, catalogue_stats, priced_coun
 class Command(BaseCommand):
     help = (
         "How much history the catalogue knows, as Markdown tables (docs/prices.md): models priced as "
-        "of each year's start, models with a known launch and retirement, versions by start basis."
+        "of each year's start, models with a known launch and retirement, models without a context "
+        "window, versions by start basis."
     )
 
     def add_arguments(self, parser):
@@ -31,9 +32,10 @@ def markdown(stats: CatalogueStats) -> list[str]:
     lines += [f"| {moment:%Y-%m-%d} | {count:,} |" for moment, count in stats.priced_at]
     lines += [f"| today ({timezone.now():%Y-%m-%d}) | {priced_count(timezone.now()):,} |", ""]
     lines += [
-        "| models (aliases not counted) | launch known | retirement known |",
-        "| ---: | ---: | ---: |",
-        f"| {stats.models:,} | {stats.launch_known:,} | {stats.retirement_known:,} |",
+        "| models (aliases not counted) | launch known | retirement known | context window unknown |",
+        "| ---: | ---: | ---: | ---: |",
+        f"| {stats.models:,} | {stats.launch_known:,} | {stats.retirement_known:,} | "
+        f"{stats.context_window_unknown:,} |",
         "",
         "| price versions | " + " | ".join(f"`{basis}`" for basis in stats.versions_by_basis) + " |",
         "| --- | " + " | ".join("---:" for _ in stats.versions_by_basis) + " |",

@@ -18,6 +18,9 @@ from calculator.tokenizers import (
 EXACT = {
     "o200k_base",
     "cl100k_base",
+    "p50k_base",
+    "r50k_base",
+    "llama2",
     "llama3",
     "llama4",
     "mistral_tekken",
