@@ -5,6 +5,10 @@ Pure: no Django imports. Rules, as the providers bill them:
   a time-of-day band in force at the moment may switch it (DeepSeek's peak hours).
 - A variant's threshold tier applies when the tokens it counts pass its threshold (``>`` or
   ``>=``); its prices then bill the whole request. The highest threshold passed wins.
+- A service tier with no price of its own above a threshold the standard tier prices is refused
+  there, naming ``service_tier``, never billed at its short-request rates: OpenAI prices GPT-5.4's
+  prompts above 272,000 tokens for standard, batch and flex only, so priority above it is refused,
+  as published.
 - A token kind without its own price is billed at its parent's (a cache read at the input
   rate, reasoning at the output rate); the line says which rate it used.
 - Per-unit prices (web searches, requests, audio seconds, images) bill their own units; a
@@ -22,6 +26,7 @@ from decimal import Decimal
 from pricing.bill.images import NoImageRule, image_tokens
 from pricing.bill.sheet import (
     PROMPT_KINDS,
+    STANDARD,
     TOKEN_PARENTS,
     UNIT_KINDS,
     PriceSheet,
@@ -99,6 +104,7 @@ def compute_bill(
     variant = sheet.variant_for(service_tier, at)
     quantities = _quantities(usage, variant, provider, model)
     tier = _tier_in_force(variant, quantities)
+    _refuse_unpriced_threshold(sheet, variant, tier, quantities, service_tier)
     prices = {**variant.prices, **(tier.prices if tier else {})}
     threshold = tier.threshold_tokens if tier else None
     lines = tuple(
@@ -130,6 +136,21 @@ def _quantities(usage: BillUsage, variant: Variant, provider: str, model: str) -
     if "request" in variant.prices:
         quantities["request"] = 1
     return quantities
+
+
+def _refuse_unpriced_threshold(
+    sheet: PriceSheet, variant: Variant, tier: TierRule | None, quantities: dict[str, int], service_tier: str
+) -> None:
+    standard = sheet.variants.get(STANDARD)
+    if standard is None or variant is standard:
+        return
+    passed = _tier_in_force(standard, quantities)
+    if passed is not None and tier is None:
+        raise BillError(
+            "service_tier",
+            f"{service_tier!r} has no price above {passed.threshold_tokens:,} tokens for this model "
+            "(standard has one): a request this long is not billed at its short-request rates",
+        )
 
 
 def _tier_in_force(variant: Variant, quantities: dict[str, int]) -> TierRule | None:

@@ -32,7 +32,7 @@ from pricing.sources.diff import (
     start_of,
 )
 from pricing.sources.records import ParsedPayload, PriceRecord, ProviderInfo
-from pricing.sources.sanity import sanity_problems
+from pricing.sources.sanity import review_reasons, sanity_problems
 
 # LiteLLM prices some hosts by model size: keys that name a size bracket, not a model.
 PRICE_BRACKET = re.compile(r"^together-ai-(up-to-)?[\d.]+b(-[\d.]+b)?$")
@@ -118,9 +118,10 @@ def _mark_delisted(result: Replay) -> None:
 def _valid_records(parsed: ParsedPayload, facts: SnapshotFacts, refused: list[str]) -> list[PriceRecord]:
     """One record per model (the first wins, as in the refresh), each with valid rates."""
     first: dict[str, PriceRecord] = {}
+    held = review_reasons(parsed.records)  # no reviewer in a replay: what awaits review is left out
     for record in parsed.records:
         problems = [str(p) for point in record.history for p in price_problems(point.rates, point.sheet)]
-        problems += sanity_problems(record)
+        problems += sanity_problems(record) + held.get(record.key, [])
         if problems:
             refused.append(f"{facts.label} {record.key}: {problems[0]}")
         else:

@@ -15,7 +15,7 @@ exists (``_date_retirement``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -56,7 +56,7 @@ from pricing.sources.genai_prices_v2 import TIME_OF_DAY_CONVENTION
 from pricing.sources.limits import context_index, context_window_for
 from pricing.sources.litellm import is_litellm_source
 from pricing.sources.records import ParsedPayload, PriceRecord
-from pricing.sources.sanity import sanity_problems
+from pricing.sources.sanity import review_reasons, sanity_problems
 from pricing.tokenizing.families import tokenizer_key_for
 
 # More than this share of invalid models means the file itself is broken: refuse it all.
@@ -79,6 +79,7 @@ class Catalogue:
     providers: dict[str, Provider]
     seen_since: datetime | None = None  # the source's previous observation: bounds a new price's start
     verify: list[int] = field(default_factory=list)
+    held: dict[str, list[str]] = field(default_factory=dict)  # record key -> why it awaits review
     snapshot: PriceSnapshot | None = None  # the published release the payload was read from
 
 
@@ -100,6 +101,8 @@ def apply_payload(
     catalogue.seen_since = _previous_observation(source, run)
     if release is not None:
         catalogue.snapshot, catalogue.seen_since = _release_evidence(release)
+    catalogue.held = review_reasons(valid)
+    run.problems += [{"model": key, "review": why} for key, whys in catalogue.held.items() for why in whys]
     # A refused record is still listed upstream: its model is not "missing".
     valid_keys = {r.key for r in valid}
     refused = [catalogue.models.get((r.provider, r.model)) for r in records if r.key not in valid_keys]
@@ -306,6 +309,8 @@ def _apply_record(
         _cross_check(record, state, source, run, now)
         return
     changes = plan_model(record, state, now=now, source=source, seen_since=catalogue.seen_since)
+    if record.key in catalogue.held:  # a price that looks like a mistake is proposed, never published
+        changes = [replace(change, action=PROPOSE) for change in changes]
     for change in changes:
         _publish_or_propose(change, model, latest, source, catalogue, run, now)
     if not changes and latest is not None:

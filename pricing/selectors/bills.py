@@ -114,14 +114,20 @@ def sheets_for(versions: Iterable[VersionKey]) -> dict[int, PriceSheet]:
 
 def estimate_bill(version: PriceVersion, usage: BillUsage, *, service_tier: str, at: datetime) -> Bill:
     """One estimated request billed by the engine from the version in full, at ``at``. The tier
-    applies where the version offers it, else the standard one (the bill says which billed)."""
+    applies where the version offers it for this request, else the standard one (the bill says
+    which billed): priority above GPT-5.4's 272,000-token threshold is billed at standard."""
     return sheet_bill(sheet_of(version), usage, service_tier=service_tier, at=at)
 
 
 def sheet_bill(sheet: PriceSheet, usage: BillUsage, *, service_tier: str, at: datetime) -> Bill:
     """``estimate_bill`` from the version's sheet."""
     tier = service_tier if service_tier in sheet.service_tiers else STANDARD
-    return compute_bill(sheet, usage, at=at, service_tier=tier)
+    try:
+        return compute_bill(sheet, usage, at=at, service_tier=tier)
+    except BillError as error:
+        if tier == STANDARD or error.field != "service_tier":
+            raise
+        return compute_bill(sheet, usage, at=at, service_tier=STANDARD)
 
 
 # Each distinct ``prices_key`` gets a small number (a deep key is slow to hash once per row).

@@ -14,10 +14,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from pricing.bill.from_rates import sheet_from_rates
+from pricing.bill.rates import RATE_FIELDS, Rates
+from pricing.bill.sheet import PriceSheet
+from pricing.bill.validation import price_problems
 from pricing.history.fixture import CARRIED, FixtureModel, FixtureVersion, read_fixture
 from pricing.history.timeline import SnapshotFacts
 from pricing.models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
-from pricing.services.aliases import canonical
+from pricing.services.aliases import canonical, link_known_aliases
 from pricing.services.versions import CARRY, Evidence, HistoryEntry, publish_price_history
 from pricing.sources.diff import keep_batch, same_rates
 from pricing.sources.records import ProviderInfo, model_for_alias, prefixed_twins
@@ -55,6 +59,7 @@ def load_price_history(*, path: Path = HISTORY_PATH) -> HistoryReport:
             run = _run_for(entry.source, path, report)
             histories[model] = [_entry(v, snapshots, run) for v in versions]
         report.versions_published = publish_price_history(histories=histories)
+        link_known_aliases()  # a name whose entry was folded above still finds its model
         for run in report.runs.values():
             run.versions_published = run.versions.count()
             run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
@@ -103,7 +108,10 @@ def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) ->
     """The versions after the catalogue's latest, without repeating the price in force (a version
     with a sheet of its own may change only the sheet). As in the refresh, a source silent about
     batch prices does not remove the catalogue's (a seeded model's batch rates hold until the
-    source lists its own; the fixture's own versions already follow that rule)."""
+    source lists its own), nor those of the fixture's own version before where a point differs
+    from it only in lacking them: the fixture joins sources that are silent about batch at times
+    (genai-prices' first gpt-4o point, 2025-07-11, after LiteLLM's 1.25 / 5 from 2024-12-29). A
+    point that changes any other rate keeps its own reading, batch or none."""
     previous = latest.to_rates() if latest else None
     # Curated facts win (as in the refresh): over a seed or admin version, a point that restates
     # its flat rates publishes nothing, however its sheet reads (a source's coarser bands).
@@ -112,13 +120,38 @@ def _after(latest: PriceVersion | None, versions: tuple[FixtureVersion, ...]) ->
     for version in versions:
         if latest is not None and version.effective_from <= latest.effective_from:
             continue
-        rates = keep_batch(version.rates, previous) if latest is not None and previous else version.rates
-        if curated and previous is not None and same_rates(rates, previous):
+        rates, sheet = version.rates, version.sheet
+        if previous is not None and (latest is not None or same_rates(keep_batch(rates, previous), previous)):
+            rates = keep_batch(rates, previous)
+            if latest is None and isinstance(sheet, PriceSheet) and rates.offers_batch:
+                sheet = _with_batch(sheet, rates)
+        if curated and previous is not None and same_rates(_silent_filled(rates, previous), previous):
             continue
         if previous is None or version.sheet != CARRIED or not same_rates(rates, previous):
-            kept.append(replace(version, rates=rates))
+            kept.append(replace(version, rates=rates, sheet=sheet))
             previous, curated = rates, False
     return kept
+
+
+def _with_batch(sheet: PriceSheet, rates: Rates) -> PriceSheet:
+    """The point's own sheet, read without the batch it is silent about, with the batch variant its
+    carried flat rates imply; where that variant breaks a billing rule (a standard cache read above
+    the batch input: gpt-4o-2024-05-13, gpt-5-pro) the sheet stays as the source gave it."""
+    candidate = keep_batch(sheet, sheet_from_rates(rates))
+    return sheet if price_problems(rates, candidate) else candidate
+
+
+def _silent_filled(rates: Rates, curated: Rates) -> Rates:
+    """``rates`` with each optional rate it is silent about (None) read from the curated version:
+    a point that lacks a rate the provider's page gives (genai-prices' first Claude Haiku 4.5 and
+    Opus 4.5 points have no 1-hour cache write) restates the curated version, it does not end
+    that rate. Long-context tiers are not filled: a point without them is a real reading."""
+    filled = {
+        name: getattr(curated, name)
+        for name in RATE_FIELDS
+        if getattr(rates, name) is None and getattr(curated, name) is not None
+    }
+    return replace(rates, **filled) if filled else rates
 
 
 def _entry(

@@ -39,6 +39,10 @@ MODEL_ALIASES = {
     ("deepseek", "deepseek-flash"): "deepseek-v4-flash",
     ("google", "gemini-3-pro-preview"): "gemini-3.1-pro-preview",
     ("google", "gemini-flash-1.5"): "gemini-1.5-flash",
+    # Duplicate ids of one model (issue 21): the dated snapshot or Google's own id is the model.
+    ("google", "gemini-pro-1.5"): "gemini-1.5-pro",
+    ("anthropic", "claude-3-haiku"): "claude-3-haiku-20240307",
+    ("anthropic", "claude-3-haiku-latest"): "claude-3-haiku-20240307",
 }
 # Providers that list one model both bare ("yi-large") and vendor-prefixed ("01-ai/yi-large").
 PREFIXED_PROVIDERS = frozenset({"openrouter"})

@@ -41,8 +41,11 @@ def test_it_shows_the_catalogue_as_of_a_date(client, seeded):
 def test_it_returns_a_models_whole_history_newest_first(client, seeded):
     status, body = get(client, "/api/v1/models/deepseek/deepseek-chat/prices")
     assert status == 200
-    # DeepSeek's published prices for deepseek-chat: V3 promotion, standard, V3.1, V3.2, V4 Flash.
-    assert [v["input_usd_per_mtok"] for v in body["history"]] == ["0.14", "0.28", "0.56", "0.27", "0.14"]
+    # DeepSeek's published prices for deepseek-chat: V3 promotion, standard, V3.1, V3.2, V4 Flash
+    # and V4 Flash's cache-hit cut (2026-04-26 12:15 UTC: 0.028 -> 0.0028).
+    history = body["history"]
+    assert [v["input_usd_per_mtok"] for v in history] == ["0.14", "0.14", "0.28", "0.56", "0.27", "0.14"]
+    assert [v["cache_read_usd_per_mtok"] for v in history[:2]] == ["0.0028", "0.028"]
     assert body["history"][1]["effective_to"] == body["history"][0]["effective_from"]
     assert body["in_force"] is None  # the alias was retired on 2026-07-24
 

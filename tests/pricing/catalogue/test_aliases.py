@@ -45,3 +45,26 @@ def test_each_named_pair_is_one_record(bundled: dict[str, PriceRecord]) -> None:
         assert alias in bundled[key].aliases, key
         assert f"{key.split('/')[0]}/{alias}" not in bundled
     assert bundled["deepseek/deepseek-v4-flash"].history[1].effective_from == date(2026, 8, 17)
+
+
+def test_duplicate_ids_of_one_model_fold_into_it(bundled: dict[str, PriceRecord]) -> None:
+    # Google's own id for Gemini 1.5 Pro is gemini-1.5-pro (its deprecations page); Anthropic's
+    # Claude 3 Haiku is claude-3-haiku-20240307 (its models overview), reached also by two short names.
+    assert "gemini-pro-1.5" in bundled["google/gemini-1.5-pro"].aliases
+    assert "google/gemini-pro-1.5" not in bundled
+    assert "claude-3-haiku" in bundled["anthropic/claude-3-haiku-20240307"].aliases
+    assert "anthropic/claude-3-haiku" not in bundled
+
+
+@pytest.mark.django_db
+def test_a_history_only_duplicate_id_is_an_alias_row_after_the_load() -> None:
+    from django.core.management import call_command
+
+    from pricing.models import LanguageModel
+    from pricing.selectors.catalogue import find_model
+
+    call_command("load_catalogue", verbosity=0)
+    for alias in ("claude-3-haiku", "claude-3-haiku-latest"):
+        row = LanguageModel.objects.get(provider__slug="anthropic", slug=alias)
+        assert row.alias_of is not None and row.alias_of.slug == "claude-3-haiku-20240307"
+    assert find_model("google", "gemini-pro-1.5").slug == "gemini-1.5-pro"

@@ -36,11 +36,14 @@ def test_an_alias_page_shows_its_model_and_the_model_lists_its_other_names(clien
 
 def test_what_changed_lists_price_changes_by_date_with_their_direction(client) -> None:
     page = client.get("/changes?provider=deepseek&from=2025-09-01&to=2025-09-30").content.decode()
-    assert '<p id="change-count">2 changes.</p>' in page
+    # DeepSeek's pricing page: from 2025-09-05 16:00 UTC deepseek-chat rose (0.27 / 1.10 -> 0.56 /
+    # 1.68) and deepseek-reasoner's input rose while its output fell (0.55 / 2.19 -> 0.56 / 1.68);
+    # both fell on 2025-09-29 (V3.2-Exp: 0.28 / 0.42).
+    assert '<p id="change-count">4 changes.</p>' in page
     assert page.index("2025-09-29") < page.index("2025-09-05")  # newest first
     assert '<td class="down">down</td>' in page and '<td class="up">up</td>' in page
     down = client.get("/changes?provider=deepseek&from=2025-09-01&to=2025-09-30&direction=down")
-    assert '<p id="change-count">1 change.</p>' in down.content.decode()
+    assert '<p id="change-count">2 changes.</p>' in down.content.decode()
 
 
 def test_what_changed_and_its_feed_leave_out_a_version_that_changes_no_rate(client) -> None:
@@ -73,11 +76,13 @@ def test_the_atom_feed_carries_the_same_filtered_changes(client) -> None:
     entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert titles == [
+        "DeepSeek DeepSeek R1 (deepseek-reasoner): down from 2025-09-29",
         "DeepSeek DeepSeek V3 (deepseek-chat): down from 2025-09-29",
+        "DeepSeek DeepSeek R1 (deepseek-reasoner): mixed from 2025-09-05",
         "DeepSeek DeepSeek V3 (deepseek-chat): up from 2025-09-05",
     ]
     assert "$0.28 in / $0.42 out per million tokens (was $0.56 in / $1.68 out)" in (
-        entries[0].findtext(f"{ATOM}summary") or ""
+        entries[1].findtext(f"{ATOM}summary") or ""
     )
 
 

@@ -83,3 +83,43 @@ def test_claude_haiku_4_5_bills_one_hour_cache_writes_at_its_own_rate_from_launc
         client, "anthropic/claude-haiku-4-5", "2025-11-01T00:00:00Z", cache_write_1h_tokens=1_000_000
     )
     assert total == "2"
+
+
+# deepseek-reasoner, from DeepSeek's pages: the R1 release (api-docs.deepseek.com/news/news250120) and
+# the pricing page as it read before 2025-09-05 (0.55 cache miss / 0.14 cache hit / 2.19 out); the
+# pricing page's "Starting from 16:00 UTC Time on Sept 5th, 2025" list (both deepseek-chat and
+# deepseek-reasoner at 0.56 / 0.07 / 1.68); the V3.2-Exp announcement (news250929: 0.28 / 0.028 /
+# 0.42); the V4 announcement (news260424: the alias serves V4 Flash, 0.14 / 0.028 / 0.28, and is
+# retired after 2026-07-24 15:59 UTC) and the 2026-04-26 12:15 UTC cache cut (0.0028).
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (utc(2025, 1, 20, 12), (D("0.55"), D("2.19"), D("0.14"))),
+        (utc(2025, 9, 5, 15, 59), (D("0.55"), D("2.19"), D("0.14"))),
+        (utc(2025, 9, 5, 16), (D("0.56"), D("1.68"), D("0.07"))),
+        (utc(2025, 9, 28, 23, 59), (D("0.56"), D("1.68"), D("0.07"))),
+        (utc(2025, 9, 29), (D("0.28"), D("0.42"), D("0.028"))),
+        (utc(2026, 4, 24, 12), (D("0.14"), D("0.28"), D("0.028"))),
+        (utc(2026, 4, 26, 12, 15), (D("0.14"), D("0.28"), D("0.0028"))),
+    ],
+)
+def test_deepseek_reasoner_follows_deepseeks_2025_and_2026_price_changes(at, expected):
+    assert rates("deepseek-reasoner", at) == expected
+
+
+def test_deepseek_chat_served_v4_flash_with_its_cache_hit_price_before_and_after_the_cut():
+    # V4 announcement (news260424): 0.028 per cache hit at launch; cut to 0.0028 at 2026-04-26 12:15 UTC.
+    assert rates("deepseek-chat", utc(2026, 4, 26, 12, 14)) == (D("0.14"), D("0.28"), D("0.028"))
+    assert rates("deepseek-chat", utc(2026, 4, 26, 12, 15)) == (D("0.14"), D("0.28"), D("0.0028"))
+
+
+def test_deepseek_reasoner_bills_its_2025_changes_and_is_refused_after_its_retirement(client):
+    million = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
+    reasoner = "deepseek/deepseek-reasoner"
+    assert bill(client, reasoner, "2025-06-02T10:00:00Z", **million) == "2.74"  # 0.55 + 2.19
+    assert bill(client, reasoner, "2025-09-10T10:00:00Z", **million) == "2.24"  # 0.56 + 1.68
+    assert bill(client, reasoner, "2025-10-01T10:00:00Z", **million) == "0.7"  # 0.28 + 0.42
+    assert bill(client, reasoner, "2026-07-24T15:58:00Z", cache_read_tokens=1_000_000) == "0.0028"
+    body = {"model": reasoner, "at": "2026-07-24T16:00:00Z", "usage": million}
+    after = client.post("/api/v1/bill", body, "application/json")
+    assert after.status_code == 400 and after.json()["error"]["field"] == "at"

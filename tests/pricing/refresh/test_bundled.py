@@ -62,13 +62,13 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
     assert opus[-1].effective_from.date() == date(2026, 3, 13)
     # Service tiers, peak hours and per-unit prices are kept, not noted as dropped (256 notes before).
     assert [p for p in run.problems if "note" in p] == []
-    reasoner = "deepseek/deepseek-reasoner"  # peak 00:30-16:30 UTC at 0.55, else 0.135 per MTok
+    # deepseek-reasoner is seeded from DeepSeek's pages and retired (2026-07-24 15:59 UTC): genai-prices'
+    # undated reading of it (a 2025 night discount as every-day UTC bands) publishes nothing over it.
+    reasoner = "deepseek/deepseek-reasoner"
+    assert {v.origin for v in history("deepseek", "deepseek-reasoner")} == {"seed"}
     usage = BillUsage(input_tokens=1_000_000)
-    # Its price has no upstream date, so it holds from this import on: bill it tomorrow.
-    tomorrow = (timezone.now() + timedelta(days=1)).date()
-    peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime.combine(tomorrow, time(12), UTC))
-    off_peak, _ = bill_for(model_key=reasoner, usage=usage, at=datetime.combine(tomorrow, time(20), UTC))
-    assert (peak.total_usd, off_peak.total_usd) == (Decimal("0.55"), Decimal("0.135"))
+    july, _ = bill_for(model_key=reasoner, usage=usage, at=datetime(2026, 7, 1, 20, tzinfo=UTC))
+    assert july.total_usd == Decimal("0.14")  # V4 Flash's input price, which the alias served
     sonnet_batch, _ = bill_for(
         model_key="anthropic/claude-sonnet-4-5",
         usage=BillUsage(cache_read_tokens=100_000),
