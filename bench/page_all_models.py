@@ -83,7 +83,7 @@ PASTE = """(text) => {
 ACTIONS = [
     ("sort by model name", "sort_name"),
     ("sort by total $", "sort_total"),
-    ("search (100 ms debounce included)", "filter"),
+    ("search (a keystroke after a pause)", "filter"),
     ("clear the search", "unfilter"),
     ("toggle a column", "column"),
     ("re-cost: output tokens changed", "recost"),
