@@ -191,14 +191,17 @@ def _read(queryset: QuerySet[Any], build: Callable[[tuple[Any, ...]], _Built]) -
     and built once per process for as long as the database returns it unchanged."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     raw = [tuple(row) for chunk in compiler.execute_sql(MULTI) or () for row in chunk]
-    missing = [row for row in raw if (build, row) not in _converted]
+    # Read once per row: another thread may empty the cache meanwhile.
+    built: list[Any] = [_converted.get((build, row)) for row in raw]
+    missing = [index for index, found in enumerate(built) if found is None]
     if missing:
         if len(_converted) + len(missing) > ROW_CACHE_ENTRIES:
             _converted.clear()
-        converted = compiler.results_iter(results=[missing])  # Django's conversions, these rows only
-        for row, values in zip(missing, converted, strict=True):
-            _converted[build, row] = build(tuple(values))
-    return [_converted[build, row] for row in raw]
+        # Django's conversions, these rows only
+        converted = compiler.results_iter(results=[[raw[index] for index in missing]])
+        for index, values in zip(missing, converted, strict=True):
+            built[index] = _converted[build, raw[index]] = build(tuple(values))
+    return built
 
 
 def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
