@@ -28,6 +28,7 @@ from .inputs import ComparisonRequest, EstimateRequest
 from .models import Comparison
 from .money import money_parts, with_money
 from .schemas import (
+    TABLE_FIELDS,
     ComparisonOut,
     EstimateOut,
     PresetsOut,
@@ -36,6 +37,7 @@ from .schemas import (
     TokenizersOut,
     estimate_json,
     table_json,
+    table_rows_json,
 )
 from .tokenizers.chat.conversation import parse_conversation
 from .tokenizers.chat.framing import count_conversation
@@ -89,9 +91,20 @@ def estimate_table(request: HttpRequest, payload: EstimateRequest) -> HttpRespon
     numbers, the rows as a table of values. Not part of the public API (docs/api.md)."""
     with domain_errors():
         result = run_estimate(payload)
-    answer = table_json(result)
+    answer = table_json(result, with_rows=False)
     answer.update(money_parts(payload, result) or {})
-    return HttpResponse(_compact_json(answer), content_type="application/json")
+    rows = table_rows_json(result.results)  # written apart: most of it is kept between requests
+    table = f'{{"fields":{_compact_text(list(TABLE_FIELDS))},"rows":{rows}}}'
+    text = f'{_compact_text(answer)[:-1]},"results_table":{table}}}'
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a text the answer repeats
+        body = _compact_json({**answer, "results_table": table_json(result)["results_table"]})
+    return HttpResponse(body, content_type="application/json")
+
+
+def _compact_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _compact_json(data: dict[str, Any]) -> bytes:

@@ -4,6 +4,7 @@ built from its declaration in ``columns``; money and ratios become strings only 
 from __future__ import annotations
 
 import dataclasses
+import json
 import operator
 import typing
 from collections.abc import Iterable
@@ -126,13 +127,15 @@ class ComparisonOut(EstimateBody):
     csv_url: str
 
 
-def table_json(result: Estimate) -> dict[str, Any]:
+def table_json(result: Estimate, *, with_rows: bool = True) -> dict[str, Any]:
     """The estimate for the calculator page: as ``EstimateOut`` sends it, except that the rows are
     ``{"fields": [...], "rows": [[...], ...]}``, each row its values in the order of ``fields``
     (the same values ``results`` has). With every model that is about half the bytes, and read
     without validating 2,800 rows of some fifty fields each."""
     answer = EstimateOut.model_validate(dataclasses.replace(result, results=())).model_dump(mode="json")
     del answer["results"]
+    if not with_rows:  # the caller writes them (``table_rows_json``)
+        return answer
     return {**answer, "results_table": {"fields": list(_FIELDS), "rows": _table_rows(result.results)}}
 
 
@@ -161,6 +164,84 @@ def _table_rows(rows: Iterable[EstimateRow]) -> list[list[Any]]:
                 values[index] = values[index].isoformat()
         table.append(values)
     return table
+
+
+# The table answer's fields as ``table_rows_json`` writes them: first those a row takes from its
+# model, its count and its price version (the same for a model from one request to the next),
+# then those the request's sizes and the bill give.
+_STATIC = tuple(
+    name
+    for name in _FIELDS
+    if name
+    not in {
+        "cached_input_tokens",
+        "output_tokens",
+        "input_usd",
+        "output_usd",
+        "total_usd",
+        "requests_per_month",
+        "monthly_usd",
+        "tier_applied",
+        "batch_applied",
+        "fits_context",
+        "service_tier",
+        "threshold_note",
+        "reasoning_tokens",
+        "cache_write_tokens",
+        "cache_write_lifetime",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "cached_input_usd_per_mtok",
+    }
+)
+TABLE_FIELDS = _STATIC + tuple(name for name in _FIELDS if name not in _STATIC)
+
+# Each distinct run of static values, written as JSON once per process: keyed by the values
+# themselves (each field holds one type, and every moment the catalogue gives is UTC), so equal
+# keys write alike. Bounded like the estimate's other caches.
+STATIC_JSON_ENTRIES = 20_000
+_static_json: dict[tuple[Any, ...], str] = {}
+
+
+def table_rows_json(rows: Iterable[EstimateRow]) -> str:
+    """The rows in the order of ``TABLE_FIELDS`` as one JSON array of arrays, the same values as
+    ``_table_rows`` writes. A row's static part is written once per process, the rest once per
+    distinct values in this answer (models billed alike share them): a re-cost writes a tenth of
+    the text it sends."""
+    static_of = operator.attrgetter(*_STATIC)
+    dynamic_of = operator.attrgetter(*TABLE_FIELDS[len(_STATIC) :])
+    dynamic_json: dict[tuple[Any, ...], str] = {}
+    out = []
+    for row in rows:
+        static = static_of(row)
+        head = _static_json.get(static)
+        if head is None:
+            if len(_static_json) >= STATIC_JSON_ENTRIES:
+                _static_json.clear()
+            head = _static_json[static] = _values_json(_STATIC, static)
+        dynamic = dynamic_of(row)
+        tail = dynamic_json.get(dynamic)
+        if tail is None:
+            tail = dynamic_json[dynamic] = _values_json(TABLE_FIELDS[len(_STATIC) :], dynamic)
+        out.append(f"[{head},{tail}]")
+    return f"[{','.join(out)}]"
+
+
+_KIND = {c.name: c.kind for c in COLUMNS}
+
+
+def _values_json(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    """``values`` (of the fields ``names``) as JSON, without the brackets, written as
+    ``_table_rows`` writes them: money exact strings, moments ISO."""
+    written = [
+        money(value)
+        if _KIND[name] == "money"
+        else value.isoformat()
+        if value is not None and _KIND[name] == "moment"
+        else value
+        for name, value in zip(names, values, strict=True)
+    ]
+    return json.dumps(written, ensure_ascii=False, separators=(",", ":"))[1:-1]
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from pricing.display.charts import Step
@@ -15,6 +17,8 @@ from pricing.models import ImportRun, LanguageModel, PriceVersion
 
 # Longer searches match nothing useful, and SQLite refuses LIKE patterns over 50,000 bytes.
 MAX_SEARCH_CHARS = 200
+
+_Built = TypeVar("_Built")
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ def priced_models(
     if featured_only:
         queryset = queryset.filter(featured=True)
     queryset = queryset.sold(at) if only is None else queryset.filter(pk__in=only)
-    models = [ModelFacts(*values) for values in queryset.values_list(*_MODEL_FACTS)]
+    models = _read(queryset.values_list(*_MODEL_FACTS), _as_model_facts)
     in_force: dict[int, VersionFacts] = {}
     versions = (
         PriceVersion.objects.effective(at=at)
@@ -160,9 +164,44 @@ def priced_models(
         .order_by("model_id", "-effective_from")  # as the model's prefetched versions: newest first
         .values_list("model_id", *_VERSION_FACTS)
     )
-    for model_id, *values in versions:
-        in_force.setdefault(model_id, VersionFacts(*values))
+    for model_id, facts in _read(versions, _as_version_facts):
+        in_force.setdefault(model_id, facts)
     return [PricedModel(m, None if m.is_retired(at) else in_force.get(m.pk)) for m in models]
+
+
+def _as_model_facts(values: tuple[Any, ...]) -> ModelFacts:
+    return ModelFacts(*values)
+
+
+def _as_version_facts(values: tuple[Any, ...]) -> tuple[int, VersionFacts]:
+    return values[0], VersionFacts(*values[1:])
+
+
+# What the rows an estimate reads became, by the row as the database driver returned it (before
+# Django's conversions: on SQLite every moment is text parsed into an aware datetime, a quarter of
+# an all-models estimate). Keyed by the row's every value, so an edit, a retirement or a new
+# version is a new row and read afresh, in every process, with no stamp to keep; only the query
+# and the driver's fetch remain per request. Bounded like the sheet cache.
+ROW_CACHE_ENTRIES = 20_000
+_converted: dict[tuple[Any, ...], Any] = {}
+
+
+def _read(queryset: QuerySet[Any], build: Callable[[tuple[Any, ...]], _Built]) -> list[_Built]:
+    """``[build(values) for values in queryset]`` (a ``values_list`` queryset), each row converted
+    and built once per process for as long as the database returns it unchanged."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    raw = [tuple(row) for chunk in compiler.execute_sql(MULTI) or () for row in chunk]
+    # Read once per row: another thread may empty the cache meanwhile.
+    built: list[Any] = [_converted.get((build, row)) for row in raw]
+    missing = [index for index, found in enumerate(built) if found is None]
+    if missing:
+        if len(_converted) + len(missing) > ROW_CACHE_ENTRIES:
+            _converted.clear()
+        # Django's conversions, these rows only
+        converted = compiler.results_iter(results=[[raw[index] for index in missing]])
+        for index, values in zip(missing, converted, strict=True):
+            built[index] = _converted[build, raw[index]] = build(tuple(values))
+    return built
 
 
 def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:

@@ -15,7 +15,8 @@ import * as tokens from "./tokens.js";
 // Shared with files.js and share.js (defined at the end, once every function below exists).
 let page = null;
 const DEBOUNCE_MS = 300;
-// Typing in the table's search waits for a pause this long: no re-render per keystroke.
+// Keystrokes in the table's search closer together than this wait for a pause (no re-render per
+// keystroke while typing); the first one after a pause is drawn at once.
 const SEARCH_DEBOUNCE_MS = 100;
 // Rows drawn at a time; "Show more" appends the next page (2,000+ models stay fast).
 const PAGE_SIZE = 50;
@@ -625,7 +626,12 @@ function bind() {
   for (const id of ["filter-provider", "filter-tier", "filter-fits"]) $(id).addEventListener("input", refilter);
   $("filter-search").addEventListener("input", () => {
     clearTimeout(state.searchTimer);
-    state.searchTimer = setTimeout(refilter, SEARCH_DEBOUNCE_MS);
+    const now = performance.now();
+    const typing = now - (state.searchInputAt ?? -Infinity) < SEARCH_DEBOUNCE_MS;
+    state.searchInputAt = now;
+    // The first keystroke after a pause is drawn at once; while typing goes on, after a pause.
+    if (typing) state.searchTimer = setTimeout(refilter, SEARCH_DEBOUNCE_MS);
+    else refilter();
   });
   $("show-more").addEventListener("click", showMore);
   columns.bind(resultsTable, () => {

@@ -188,3 +188,45 @@ def test_the_table_answer_is_not_in_the_public_api_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/estimate" in paths
     assert "/api/v1/estimate/table" not in paths
+
+
+def test_what_the_estimate_keeps_between_requests_follows_every_catalogue_change(client):
+    """The catalogue read is reused across requests (rows the database returns unchanged are not
+    converted again); each kind of change an admin or an import writes shows in the next estimate,
+    including writes that send no signal (``QuerySet.update``)."""
+    body = {"input_tokens": 1_000, "output_tokens": 1_000_000, "all_models": True, "as_of": "2026-11-27"}
+
+    def rows():
+        status, answer = post(client, "/api/v1/estimate/table", body)
+        assert status == 200, answer
+        return {f"{r['provider']}/{r['model']}": r for r in table_as_results(answer)["results"]}
+
+    before = rows()
+    assert before["twin/gpt-5.4-twin"]["total_usd"] == "15.0025"
+    assert before["twin/gpt-5.4-twin"]["name"] == "twin/gpt-5.4-twin"
+    twin = LanguageModel.objects.get(provider__slug="twin", slug="gpt-5.4-twin")
+    # A new price from June: 1,000 x 2.50 + 1,000,000 x 16.00 per million.
+    publish_price_version(
+        model=twin,
+        rates=Rates(D("2.50"), D("16.00"), D("0.25")),
+        effective_from=datetime(2026, 6, 1, tzinfo=UTC),
+        origin=PriceVersion.Origin.SEED,
+        change_reason="test: a dearer output price",
+    )
+    LanguageModel.objects.filter(pk=twin.pk).update(name="Twin renamed", context_window=1_000)
+    LanguageModel.objects.filter(provider__slug="twin", slug="gpt-5.4-other-host").update(
+        retired_at=datetime(2026, 11, 1, tzinfo=UTC)
+    )
+    dearer = PriceVersion.objects.get(model__provider__slug="twin", model__slug="gpt-5.4-dearer")
+    PriceVersion.objects.filter(pk=dearer.pk).update(effective_to=datetime(2026, 10, 1, tzinfo=UTC))
+    after = rows()
+    assert after["twin/gpt-5.4-twin"]["total_usd"] == "16.0025"
+    assert (after["twin/gpt-5.4-twin"]["name"], after["twin/gpt-5.4-twin"]["context_window"]) == (
+        "Twin renamed",
+        1_000,
+    )
+    assert after["twin/gpt-5.4-twin"]["fits_context"] is False
+    assert "twin/gpt-5.4-other-host" not in after  # retired by then: not sold
+    assert after["twin/gpt-5.4-dearer"]["total_usd"] is None  # its only price ended in October
+    # The same request once more answers the same (from what was kept).
+    assert rows() == after
