@@ -40,7 +40,7 @@ from pricing.refresh.observe import observe_prices
 from pricing.services.aliases import canonical, link_aliases
 from pricing.services.lifecycle import lifecycle_status
 from pricing.services.seed import ensure_seeded
-from pricing.services.versions import CARRY, Evidence, publish_price_version
+from pricing.services.versions import CARRY, Evidence, publish_price_version, recorded_snapshot
 from pricing.sources import SOURCES
 from pricing.sources.diff import (
     EVIDENCE_DATE,
@@ -204,17 +204,7 @@ def _previous_observation(source: str, run: ImportRun) -> datetime | None:
 
 def _release_evidence(release: Snapshot) -> tuple[PriceSnapshot, datetime | None]:
     """The release as recorded evidence, and the source's snapshot before it (a window's start)."""
-    snapshot, _ = PriceSnapshot.objects.get_or_create(
-        project=release.project,
-        version=release.version,
-        defaults={
-            "filename": release.filename,
-            "upload_time": release.upload_time,
-            "wheel_sha256": release.wheel_sha256,
-            "member": release.member,
-            "content_sha256": release.content_sha256,
-        },
-    )
+    snapshot = recorded_snapshot(release)
     before = (
         PriceSnapshot.objects.filter(project=release.project, upload_time__lt=release.upload_time)
         .order_by("-upload_time")

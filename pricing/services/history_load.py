@@ -22,7 +22,7 @@ from pricing.history.fixture import CARRIED, FixtureModel, FixtureVersion, read_
 from pricing.history.timeline import SnapshotFacts
 from pricing.models import ImportRun, LanguageModel, PriceSnapshot, PriceVersion, Provider
 from pricing.services.aliases import canonical, link_known_aliases
-from pricing.services.versions import CARRY, Evidence, HistoryEntry, publish_price_history
+from pricing.services.versions import CARRY, Evidence, HistoryEntry, publish_price_history, recorded_snapshot
 from pricing.sources.diff import keep_batch, same_rates
 from pricing.sources.records import ProviderInfo, model_for_alias, prefixed_twins
 from pricing.tokenizing.families import tokenizer_key_for
@@ -159,17 +159,7 @@ def _entry(
 ) -> HistoryEntry:
     facts = version.snapshot
     if facts not in snapshots:
-        snapshots[facts], _ = PriceSnapshot.objects.get_or_create(
-            project=facts.project,
-            version=facts.version,
-            defaults={
-                "filename": facts.filename,
-                "upload_time": facts.upload_time,
-                "wheel_sha256": facts.wheel_sha256,
-                "member": facts.member,
-                "content_sha256": facts.content_sha256,
-            },
-        )
+        snapshots[facts] = recorded_snapshot(facts)
     evidence = Evidence.of(
         dated_by_evidence=version.dated_by_evidence, earliest=version.earliest, snapshot=snapshots[facts]
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,41 @@ from pricing.models.sheets import SHEET_ROWS, price_sheet, store_sheet, store_sh
 from pricing.sources.diff import keep_batch, rates_from_json
 
 EDIT_PERMISSION = "pricing.edit_prices"
+
+
+class SnapshotIdentity(Protocol):
+    """What names a published snapshot (a release's map, a history fixture's snapshot)."""
+
+    @property
+    def project(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def upload_time(self) -> datetime: ...
+    @property
+    def wheel_sha256(self) -> str: ...
+    @property
+    def member(self) -> str: ...
+    @property
+    def content_sha256(self) -> str: ...
+
+
+def recorded_snapshot(facts: SnapshotIdentity) -> PriceSnapshot:
+    """The snapshot as recorded evidence: the row for its project and version, made once."""
+    snapshot, _ = PriceSnapshot.objects.get_or_create(
+        project=facts.project,
+        version=facts.version,
+        defaults={
+            "filename": facts.filename,
+            "upload_time": facts.upload_time,
+            "wheel_sha256": facts.wheel_sha256,
+            "member": facts.member,
+            "content_sha256": facts.content_sha256,
+        },
+    )
+    return snapshot
 
 
 @dataclass(frozen=True)
