@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -36,6 +37,7 @@ HELPER_FROM_BYTES = 64 * 1024
 TASKS_PER_HELPER = 200
 
 BREAKS_BEFORE_OFF = 3
+PARENT_CHECK_SECONDS = 1.0  # how often a helper checks that its server process is alive
 
 log = logging.getLogger(__name__)
 _workers = 2
@@ -133,8 +135,22 @@ def _current_pool() -> ProcessPoolExecutor | None:
                 max_workers=_workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 max_tasks_per_child=TASKS_PER_HELPER,
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
             )
         return _pool
+
+
+def _watch_parent(parent: int) -> None:
+    """In a helper: end when the server process that started it is gone. A worker killed by
+    its server's timeout (SIGKILL) cannot shut its pool down, and its helpers would live on."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

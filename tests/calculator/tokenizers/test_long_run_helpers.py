@@ -5,7 +5,10 @@ never a wrong count or an error."""
 
 import os
 import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +94,36 @@ def test_helpers_that_cannot_start_are_given_up_with_a_warning_and_counts_stay_r
     pieces.configure(workers=2)  # reconfiguring tries again
     assert pieces.encode_piece(adapter.encoding, run) == expected
     assert pieces.helper_pids()
+
+
+ORPHAN_HOST = """
+import sys, time
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from calculator.tokenizers import configure, count_tokens
+from calculator.tokenizers.engines import pieces
+
+if __name__ == "__main__":
+    configure(data_dir=Path({data!r}))
+    count_tokens("x" + " " * 200_000 + "y", "o200k_base")
+    print(*pieces.helper_pids(), flush=True)
+    time.sleep(120)
+"""
+
+
+def test_helpers_end_when_their_server_process_is_killed(tmp_path, data_dir):
+    # A server worker killed by its timeout (SIGKILL) cannot shut its helpers down.
+    host = tmp_path / "host.py"
+    host.write_text(ORPHAN_HOST.format(repo=str(Path(__file__).resolve().parents[3]), data=str(data_dir)))
+    process = subprocess.Popen([sys.executable, str(host)], stdout=subprocess.PIPE, text=True)
+    try:
+        helpers = [int(pid) for pid in process.stdout.readline().split()]
+        assert helpers
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        time.sleep(0.2)
+    alive = [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+    assert alive == [], f"helpers {alive} outlived their server process"
