@@ -19,12 +19,14 @@ interpreter cannot import, say) the process stops trying, with a warning, until 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
 import pickle
 import threading
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -44,9 +46,12 @@ _workers = 2
 _breaks = 0  # pools broken in a row, without a piece encoded by a helper in between
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
-# In the server process: each encoding's pickled state, made once. In a helper: the encodings it
-# has been sent, by key.
-_states: dict[tuple[int, int, str], bytes] = {}
+# In the server process: a serial number and the pickled state of each encoding, made once and
+# dropped with the encoding (an id() could be reused by a later encoding with other ranks).
+_serials: weakref.WeakKeyDictionary[tiktoken.Encoding, int] = weakref.WeakKeyDictionary()
+_states: weakref.WeakKeyDictionary[tiktoken.Encoding, bytes] = weakref.WeakKeyDictionary()
+_next_serial = itertools.count()
+# In a helper: the encodings it has been sent, by key.
 _known: dict[tuple[int, int, str], tiktoken.Encoding] = {}
 
 
@@ -56,10 +61,9 @@ class UnknownEncoding(Exception):
 
 def configure(*, workers: int) -> None:
     """How many helper processes may encode long pieces at once; 0 encodes them in-process."""
-    global _workers
+    global _workers, _breaks
     if workers < 0:
         raise ValueError(f"workers must be 0 or more, not {workers}")
-    global _breaks
     with _pool_lock:
         if workers != _workers or _breaks >= BREAKS_BEFORE_OFF:
             _workers = workers
@@ -73,12 +77,12 @@ def encode_piece(encoding: tiktoken.Encoding, piece: bytes) -> list[int]:
     pool = _current_pool() if len(piece) >= HELPER_FROM_BYTES else None
     if pool is None:
         return encoding._encode_single_piece(piece)
-    key = (os.getpid(), id(encoding), encoding.name)
+    key = (os.getpid(), _serial(encoding), encoding.name)
     try:
         try:
             ranks = pool.submit(_encode_in_helper, key, None, piece).result()
         except UnknownEncoding:
-            ranks = pool.submit(_encode_in_helper, key, _state(key, encoding), piece).result()
+            ranks = pool.submit(_encode_in_helper, key, _state(encoding), piece).result()
     except BrokenProcessPool:
         _discard(pool)
         return encoding._encode_single_piece(piece)
@@ -93,11 +97,19 @@ def helper_pids() -> list[int]:
         return list(processes)
 
 
-def _state(key: tuple[int, int, str], encoding: tiktoken.Encoding) -> bytes:
-    """The encoding pickled once per process: pickling 200,000 ranks holds the interpreter lock
-    ~0.1-0.2 s, and each new helper needs them."""
+def _serial(encoding: tiktoken.Encoding) -> int:
     with _pool_lock:
-        state = _states.get(key)
+        serial = _serials.get(encoding)
+        if serial is None:
+            serial = _serials[encoding] = next(_next_serial)
+        return serial
+
+
+def _state(encoding: tiktoken.Encoding) -> bytes:
+    """The encoding pickled once per process: pickling 200,000 ranks holds the interpreter lock
+    ~0.1-0.2 s, and each new helper needs them (a few MB kept per encoding that had a long run)."""
+    with _pool_lock:
+        state = _states.get(encoding)
     if state is None:
         state = pickle.dumps(
             {
@@ -108,7 +120,7 @@ def _state(key: tuple[int, int, str], encoding: tiktoken.Encoding) -> bytes:
             }
         )
         with _pool_lock:
-            _states[key] = state
+            _states[encoding] = state
     return state
 
 
