@@ -218,8 +218,8 @@ def test_the_api_answers_the_recorded_requests_as_recorded(client, seeded, setti
 ROW_ADDITIONS = ("quality", "count_source", "framing", "tools_tokens", "image_tokens", "image_rule")
 # Issue 21: since when no source lists the model (null for the seed's models).
 ROW_ADDITIONS += ("missing_upstream_since",)
-# Issue 21: tokenizers added since the recording (GPT-3's two vocabularies and Llama 2's).
-TOKENIZERS_ADDED = ("p50k_base", "r50k_base", "llama2")
+# Issue 21: tokenizers added since the recording (GPT-3's two vocabularies, Llama 2's and Cohere's).
+TOKENIZERS_ADDED = ("p50k_base", "r50k_base", "llama2", "command_r")
 # Fields the price history (issue 11) added: how a price's start is known, and why a row has none.
 HISTORY_ROW_FIELDS = ("effective_from_earliest", "start_basis", "price_note")
 HISTORY_VERSION_FIELDS = (

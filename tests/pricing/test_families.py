@@ -110,6 +110,12 @@ FIXTURES = Path(__file__).parents[2] / "fixtures"
         ("openrouter", "microsoft/wizardlm-2-7b", "mistral_spm_v3"),
         ("openrouter", "microsoft/wizardlm-2-8x22b", "mistral_spm_v3"),
         ("google", "learnlm-1.5-pro-experimental", "gemma3"),
+        # Cohere Command R / R+ and Aya Expanse: one published vocabulary.
+        ("cohere_chat", "command-r-plus-08-2024", "command_r"),
+        ("aws", "cohere.command-r-v1:0", "command_r"),
+        ("azure", "command-r-plus", "command_r"),
+        ("openrouter", "cohere/command-r-08-2024", "command_r"),
+        ("cohere", "c4ai-aya-expanse-32b", "command_r"),
         # Moving aliases of a family we have count with that family.
         ("anthropic", "claude-3-5-sonnet-latest", "claude"),
         ("mistral", "mistral-large-latest", "mistral_spm_v7"),
@@ -166,6 +172,9 @@ def test_the_name_outranks_a_published_tokenizer_that_names_a_broader_family():
         ("azure", "phi-2", NO_VOCABULARY, "Microsoft Phi"),
         ("huggingface_together", "deepcogito/cogito-v2-preview-llama-70B", AMBIGUOUS, "Meta Llama"),
         ("openrouter", "alpindale/goliath-120b", UNRECOGNISED, ""),
+        ("openrouter", "cohere/command-r7b-12-2024", NO_VOCABULARY, "Cohere Command A / R7B"),
+        ("cohere_chat", "command-a-03-2025", NO_VOCABULARY, "Cohere Command A / R7B"),
+        ("aws", "cohere.command-text-v14", NO_VOCABULARY, "Cohere Command (2023)"),
     ],
 )
 def test_a_model_left_on_generic_says_why(provider, model, reason, family):
@@ -189,7 +198,7 @@ def test_the_openrouter_import_keeps_the_tokenizer_openrouter_publishes():
 OWN_VOCABULARY = re.compile(
     r"llama(?!-prompt-guard)|qwen|qwq|mistral|mixtral|codestral|deepseek|gemma|gemini|claude|grok"
     r"|gpt-?(3\.?5|4|5)|^o[1345](-|$)|davinci|curie|babbage|^ada$|text-ada|phi-?[34]|dbrx"
-    r"|vicuna|alpaca|zephyr-7b|openchat[-_]?3\.5|gpt-jt?-"
+    r"|vicuna|alpaca|zephyr-7b|openchat[-_]?3\.5|gpt-jt?-|command-r\b|aya-expanse"
 )
 
 

@@ -31,6 +31,7 @@ EXACT = {
     "qwen3_5",
     "gemma3",
     "claude_legacy",
+    "command_r",
 }
 
 
