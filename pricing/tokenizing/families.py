@@ -142,15 +142,24 @@ _OPEN_WEIGHT: list[tuple[str, Assignment]] = [
     (r"deepseek|r1-1776", Assignment("deepseek_v3")),
     (r"qwen-?3\.[5-9]|qwen-?[4-9]", Assignment("qwen3_5")),
     (r"qwen|qwq|qvq", Assignment("qwen2")),
-    (r"llama-?4|llama-guard-4", Assignment("llama4")),
+    # (``llama-405b`` and ``codellama-34b`` name sizes, not versions; Azure writes 3.1 as ``llama-31``)
+    (r"llama-?4(?!\d)|llama-guard-4", Assignment("llama4")),
     # Llama Guard 2 is a Llama 3 8B model.
-    (r"llama-?3|llama-guard-[23]|(^|-)l3\d?(\.\d)?-", Assignment("llama3")),
+    (r"llama-?3(?:[123](?=-))?(?!\d)|llama-guard-[23]|(^|-)l3\d?(\.\d)?-", Assignment("llama3")),
     # Llama 2, Code Llama and LLaMA 1 share one vocabulary, and so do the families named after
     # LLaMA 1 / 2 fine-tunes (Alpaca, Vicuna, Platypus 2, WizardLM 1.x; WizardLM-2 is Mistral's).
     (
         r"llama-?2|codellama|code-llama|(^|-)l2-|vicuna|alpaca|platypus2|wizardlm-(?!2-)\d+b",
         Assignment("llama2"),
     ),
+    # Fine-tunes whose maker names the base (docs/tokenizers.md cites each): Nous Research's Hermes 4
+    # 70B / 405B (Llama 3.1), Fireworks' FireFunction v2 (Llama 3 70B), Deep Cogito's v2.1 671B
+    # (DeepSeek-V3-Base), Goliath 120B (two Llama 2 70B fine-tunes, one of them Xwin-LM 70B),
+    # Perplexity's pplx-7b / pplx-70b (Mistral 7B / Llama 2 70B).
+    (r"hermes-4-(70b|405b)|firefunction-v2", Assignment("llama3")),
+    (r"cogito-(v2\.1-)?671b", Assignment("deepseek_v3")),
+    (r"goliath-120b|xwin-lm-70b|^pplx-70b-", Assignment("llama2")),
+    (r"^pplx-7b-", Assignment("mistral_spm_v3")),
     (r"llama(?!-prompt-guard)", Assignment(GENERIC, AMBIGUOUS, "Meta Llama")),
     (r"gemma", Assignment("gemma3")),
     # Cohere: Command R and R+ (03-2024, 08-2024) and Aya Expanse share one published vocabulary;
@@ -209,7 +218,7 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"internlm", "Shanghai AI Lab InternLM"),
     (r"seed|doubao", "ByteDance Seed"),
     (r"lfm", "Liquid LFM"),
-    (r"(^|-)yi-\d", "01.AI Yi"),
+    (r"(^|-)yi-(\d|large)", "01.AI Yi"),
     (r"luminous", "Aleph Alpha Luminous"),
     (r"^j2-|jurassic", "AI21 Jurassic-2"),
     (r"(^|-)mpt-", "MosaicML MPT"),
