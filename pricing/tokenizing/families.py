@@ -155,10 +155,17 @@ _OPEN_WEIGHT: list[tuple[str, Assignment]] = [
     # Fine-tunes whose maker names the base (docs/tokenizers.md cites each): Nous Research's Hermes 4
     # 70B / 405B (Llama 3.1), Fireworks' FireFunction v2 (Llama 3 70B), Deep Cogito's v2.1 671B
     # (DeepSeek-V3-Base), Goliath 120B (two Llama 2 70B fine-tunes, one of them Xwin-LM 70B),
-    # Perplexity's pplx-7b / pplx-70b (Mistral 7B / Llama 2 70B).
+    # Perplexity's pplx-7b / pplx-70b (Mistral 7B / Llama 2 70B); Llama 2 and Code Llama merges and
+    # tunes (lzlv 70B, Midnight Rose 70B, Mythalion 13B, NexusRaven V2 13B, Llemma 7B); Anthracite's
+    # Magnum 72B v1 / v2 (Qwen2 72B) and v4 (Qwen2.5 72B).
     (r"hermes-4-(70b|405b)|firefunction-v2", Assignment("llama3")),
     (r"cogito-(v2\.1-)?671b", Assignment("deepseek_v3")),
-    (r"goliath-120b|xwin-lm-70b|^pplx-70b-", Assignment("llama2")),
+    (r"magnum-(v[124]-)?72b", Assignment("qwen2")),
+    (
+        r"goliath-120b|xwin-lm-70b|^pplx-70b-|lzlv_70b|midnight-rose-70b|mythalion-13b"
+        r"|nexusraven-v2-13b|llemma_7b",
+        Assignment("llama2"),
+    ),
     (r"^pplx-7b-", Assignment("mistral_spm_v3")),
     (r"llama(?!-prompt-guard)", Assignment(GENERIC, AMBIGUOUS, "Meta Llama")),
     (r"gemma", Assignment("gemma3")),
@@ -219,6 +226,8 @@ _WITHOUT_VOCABULARY: list[tuple[str, str]] = [
     (r"seed|doubao", "ByteDance Seed"),
     (r"lfm", "Liquid LFM"),
     (r"(^|-)yi-(\d|large)", "01.AI Yi"),
+    # Prime Intellect's INTELLECT-3 is GLM-4.5-Air-Base trained further (its technical report).
+    (r"intellect-3", "Zhipu GLM"),
     (r"luminous", "Aleph Alpha Luminous"),
     (r"^j2-|jurassic", "AI21 Jurassic-2"),
     (r"(^|-)mpt-", "MosaicML MPT"),
