@@ -158,3 +158,20 @@ def test_new_text_while_the_answer_is_on_its_way_never_draws_the_old_rows(page, 
     texts = [body["text"] for body in everything(sent)]
     assert texts.count(LONGER) == 1, texts  # the tick asked for the new text once
     assert set(texts) <= {PROMPT, LONGER}
+
+
+def test_a_large_text_is_not_fetched_ahead_and_the_tick_asks_for_itself(page):
+    sent = table_requests(page)
+    page.goto("/")
+    large = (PROMPT + " ") * 800  # over 64 KiB of request: not fetched ahead
+    page.fill("#text", large)
+    expect(row(page, MINI)).to_be_visible()
+    # Longer than the page waits before fetching ahead (1 s once the answer is drawn): a request
+    # fetched ahead would have been sent by now.
+    page.wait_for_timeout(2_500)
+    assert page.locator("#results").get_attribute("data-ahead") == ""
+    assert everything(sent) == []
+    page.get_by_label("All models (not only featured)").check()
+    expect(page.locator("#table-count")).to_contain_text("models, sorted by")
+    expect(page.locator("#results")).to_have_attribute("aria-busy", "false")
+    assert len(everything(sent)) == 1
