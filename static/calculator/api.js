@@ -1,4 +1,5 @@
-/* The JSON API client: one request per purpose in flight; a newer one aborts the older. The URLs
+/* The JSON API client: one request per purpose in flight; a newer one aborts the older (the
+ * estimate's requests are kept by answers.js). The URLs
  * come from the page (data-*-url attributes written with {% url %}), never from this file. */
 
 /** An API refusal: `field` names the input it is about (may be null). */
@@ -65,6 +66,5 @@ export function isAbort(error) {
   return error && error.name === "AbortError";
 }
 
-export const estimateChannel = channel();
 export const tokenizeChannel = channel();
 export const pinsChannel = channel();

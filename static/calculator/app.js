@@ -1,6 +1,7 @@
 /* The calculator page: read the controls, ask the API (debounced, stale requests aborted),
  * render the table, the token view and the budget chart; keep the controls in the URL. */
 import * as answer from "./answer.js";
+import * as answers from "./answers.js";
 import * as api from "./api.js";
 import * as budget from "./budget.js";
 import * as columns from "./columns.js";
@@ -23,6 +24,11 @@ const PAGE_SIZE = 50;
 // The link follows the table's filters and order a moment later, off the path of drawing.
 const URL_DELAY_MS = 250;
 const SHOW_PROGRESS_AFTER_MS = 150;
+// "All models" fetched ahead: once the featured answer has been on screen this long with nothing
+// changed, and the browser is idle, the same inputs' all-models answer is asked for and prepared,
+// so ticking the box only draws it. Not for large requests, nor when the browser asks to save data.
+const AHEAD_AFTER_MS = 1000;
+const AHEAD_MAX_BODY_CHARS = 64 * 1024;
 const NUMBER_FIELDS = [
   "input_tokens", "output_tokens", "reasoning_tokens", "requests_per_month", "cached_input_share", "cache_write_share",
   "chat_messages",
@@ -45,8 +51,10 @@ const resultsTable = $("results");
 const sort = { key: "total_usd", descending: false };
 const state = {
   result: null, pinnedRows: [], shown: [], limit: PAGE_SIZE, estimateTimer: null, tokenizeTimer: null, searchTimer: null,
-  lastTokenizerCount: null,
+  lastTokenizerCount: null, run: 0, aheadTimer: null,
 };
+// Each answer's rows cheapest a month first (the budget chart's order), worked out once per answer.
+const chartOrders = new WeakMap();
 const encoder = new TextEncoder();
 
 function source() {
@@ -133,6 +141,7 @@ function estimateBody() {
 
 function scheduleEstimate(delay = DEBOUNCE_MS) {
   clearTimeout(state.estimateTimer);
+  cancelAhead();
   summariseOptions();
   $("save-result").hidden = true; // a permalink shown must match what is on screen
   state.estimateTimer = setTimeout(runEstimate, delay);
@@ -174,12 +183,14 @@ async function runEstimate() {
     showError("text", `The text is ${formatBytes(encoder.encode(body.text).length)}; the limit is ${formatBytes(maxTextBytes)}.`);
     return;
   }
+  const run = ++state.run; // a later run makes this one's answer stale
   setBusy(true, body);
   try {
-    const result = readTable(await api.estimateChannel.send("POST", urls.estimateTable, body));
-    attachMoney(result);
+    // Kept (fetched ahead, or this answer shown before), on its way (then waited for: never asked
+    // twice), or asked for now; another run's inputs cancel it.
+    const result = await answers.answer(urls.estimateTable, body, prepareAnswer);
+    if (run !== state.run) return;
     state.result = result;
-    result.empty_reason = emptyReason(result);
     state.lastTokenizerCount = result.tokenizers.length;
     state.pinnedRows = [];
     state.limit = PAGE_SIZE;
@@ -187,11 +198,66 @@ async function runEstimate() {
     render();
     describeAverages(body, result);
     fetchMissingPins();
+    scheduleAhead(body);
   } catch (error) {
-    if (api.isAbort(error)) return;
+    if (api.isAbort(error) || run !== state.run) return;
     setBusy(false);
     showError(error.field, error.message);
   }
+}
+
+/** An answer made ready to draw, once, when it arrives (for an answer fetched ahead, before it is
+ * asked for): its rows read, money attached, sorted in the table's order and the chart's. */
+function prepareAnswer(data) {
+  const result = readTable(data);
+  attachMoney(result);
+  result.empty_reason = emptyReason(result);
+  table.sortedRows(result.results, result.columns, sort);
+  chartOrders.set(result, budget.chartRows(result.results));
+  return result;
+}
+
+/* ---------- "All models" fetched ahead ---------- */
+
+function cancelAhead() {
+  clearTimeout(state.aheadTimer);
+  if (state.aheadIdle && window.cancelIdleCallback) window.cancelIdleCallback(state.aheadIdle);
+  state.aheadTimer = state.aheadIdle = null;
+}
+
+/** Whether the all-models answer for these inputs is worth asking for before the box is ticked. */
+function worthFetchingAhead(body) {
+  if (body.all_models || body.models) return false;
+  if (navigator.connection && navigator.connection.saveData) return false; // the visitor asked to save data
+  if (document.visibilityState === "hidden") return false;
+  return JSON.stringify(body).length <= AHEAD_MAX_BODY_CHARS;
+}
+
+/** After a featured answer: ask for the same inputs with every model once the page has been idle a
+ * moment (any change first cancels this; other inputs cancel the request itself). */
+function scheduleAhead(body) {
+  cancelAhead();
+  resultsTable.dataset.ahead = "";
+  if (!worthFetchingAhead(body)) return;
+  const everything = { ...body, all_models: true };
+  if (answers.has(everything)) {
+    resultsTable.dataset.ahead = "ready";
+    return;
+  }
+  const run = state.run;
+  state.aheadTimer = setTimeout(() => {
+    const start = () => {
+      state.aheadIdle = null;
+      if (run !== state.run) return;
+      resultsTable.dataset.ahead = "pending";
+      answers.answer(urls.estimateTable, everything, prepareAnswer).then(
+        () => { if (run === state.run) resultsTable.dataset.ahead = "ready"; },
+        () => { if (run === state.run) resultsTable.dataset.ahead = ""; }, // the tick will ask again
+      );
+    };
+    if (window.requestIdleCallback) state.aheadIdle = window.requestIdleCallback(start, { timeout: 2000 });
+    else start();
+  }, AHEAD_AFTER_MS);
 }
 
 /** The table answer as the public one: `results_table` ({fields, rows of values}) becomes
@@ -215,7 +281,8 @@ function attachMoney(result) {
 }
 
 function showEmpty() {
-  api.estimateChannel.abort();
+  answers.keepOnly(null);
+  state.run++;
   state.result = null;
   setBusy(false);
   render();
@@ -396,8 +463,8 @@ function moneySummary(result) {
 function renderBudget(result, width) {
   const inputs = result.inputs;
   // Cheapest first, worked out once per answer; the table's filters then only pick from it.
-  if (state.byMonthly?.result !== result) state.byMonthly = { result, rows: budget.chartRows(result.results) };
-  let rows = state.byMonthly.rows;
+  let rows = chartOrders.get(result);
+  if (!rows) chartOrders.set(result, (rows = budget.chartRows(result.results)));
   if (state.shown.length !== result.results.length) {
     const shown = new Set(state.shown);
     rows = rows.filter((row) => shown.has(row));

@@ -249,16 +249,23 @@ function renderRow(row, isCheapest, columns, pinned, hidden) {
   return tr;
 }
 
-// The last order drawn, kept while the rows and the sort stay the same: a search or a filter then
-// only filters it. The sort is stable, so the filtered order is the one sorting the filtered rows gives.
-let lastSort = { rows: null, columns: null, key: null, descending: null, sorted: [] };
+// Each answer's rows in the last order asked for, kept while the rows and the sort stay the same: a
+// search or a filter then only filters it. The sort is stable, so the filtered order is the one
+// sorting the filtered rows gives. An answer fetched ahead is sorted before it is drawn.
+const lastSorts = new WeakMap();
+
+/** `rows` in the order `sort` asks for (kept for the next call with the same rows and sort). */
+export function sortedRows(rows, columns, sort) {
+  const last = lastSorts.get(rows);
+  if (last && last.columns === columns && last.key === sort.key && last.descending === sort.descending) return last.sorted;
+  const sorted = sortRows(rows, sort, columns);
+  lastSorts.set(rows, { columns, key: sort.key, descending: sort.descending, sorted });
+  return sorted;
+}
 
 /** The rows passing the filters, in the chosen order (all of them: the budget chart reads them). */
 export function visibleRows({ rows, columns, filters, sort }) {
-  const same = lastSort.rows === rows && lastSort.columns === columns &&
-    lastSort.key === sort.key && lastSort.descending === sort.descending;
-  if (!same) lastSort = { rows, columns, key: sort.key, descending: sort.descending, sorted: sortRows(rows, sort, columns) };
-  return filterRows(lastSort.sorted, filters);
+  return filterRows(sortedRows(rows, columns, sort), filters);
 }
 
 /** Append `shown[from..to)` to the body: only a page of rows is drawn at a time, so 2,000 models
