@@ -43,6 +43,9 @@ MODEL_ALIASES = {
     ("google", "gemini-pro-1.5"): "gemini-1.5-pro",
     ("anthropic", "claude-3-haiku"): "claude-3-haiku-20240307",
     ("anthropic", "claude-3-haiku-latest"): "claude-3-haiku-20240307",
+    # xAI's dated id is the model; genai-prices 0.2.0 renamed its entry to it (with the 2026-04-30
+    # cut to 1.25 / 2.50), and LiteLLM prices both names alike from 1.101.0.dev1 (2026-09-01).
+    ("xai", "grok-4.20-multi-agent"): "grok-4.20-multi-agent-0309",
 }
 # Providers that list one model both bare ("yi-large") and vendor-prefixed ("01-ai/yi-large").
 PREFIXED_PROVIDERS = frozenset({"openrouter"})

@@ -83,6 +83,32 @@ def test_after_the_whole_catalogue_loads_batch_bills_half_before_2026_10_14(clie
     )
 
 
+@pytest.mark.django_db
+def test_gpt_4o_bills_batch_at_half_price_from_its_2024_05_13_launch(client) -> None:
+    """OpenAI's GPT-4o launch (2024-05-13): 5.00 in / 15.00 out; the Batch API (since 2024-04-15)
+    at half price, 2.50 / 7.50. From 2024-10-02 gpt-4o is gpt-4o-2024-08-06: 2.50 / 10.00, cached
+    input 1.25, batch 1.25 / 5.00. Priority (OpenAI's pricing page): 4.25 / 17.00."""
+    call_command("load_catalogue", verbosity=0)
+    # Launch day: standard 5 + 15 = 20; batch 2.50 + 7.50 = 10. The day before: no price.
+    assert total(client, "openai/gpt-4o", "2024-05-13T12:00:00Z", **MILLION) == "20"
+    assert total(client, "openai/gpt-4o", "2024-05-13T12:00:00Z", "batch", **MILLION) == "10"
+    assert bill(client, "openai/gpt-4o", "2024-05-12T12:00:00Z", "batch", **MILLION).status_code == 400
+    # 2024-08-01 (before the sources listed any batch rate): still 2.50 + 7.50.
+    assert total(client, "openai/gpt-4o", "2024-08-01T00:00:00Z", "batch", **MILLION) == "10"
+    # 2024-10-20: tokencost 0.1.14 (2024-10-17) still showed 5 / 15, but gpt-4o was the 2024-08-06
+    # snapshot: standard 2.50 + 10 = 12.50, batch 1.25 + 5 = 6.25; 2024-11-20 batch too (no source
+    # listed GPT-4o's batch before LiteLLM's of 2024-12-29).
+    assert total(client, "openai/gpt-4o", "2024-10-20T00:00:00Z", **MILLION) == "12.5"
+    assert total(client, "openai/gpt-4o", "2024-10-20T00:00:00Z", "batch", **MILLION) == "6.25"
+    assert total(client, "openai/gpt-4o", "2024-11-20T00:00:00Z", "batch", **MILLION) == "6.25"
+    # Cached input 1M tokens on 2025-01-15: 1.25.
+    cached = total(client, "openai/gpt-4o", "2025-01-15T00:00:00Z", cache_read_tokens=1_000_000)
+    assert cached == "1.25"
+    # Priority from 2026-10-12: 4.25 + 17 = 21.25; the seed keeps batch after it.
+    assert total(client, "openai/gpt-4o", "2026-11-01T00:00:00Z", "priority", **MILLION) == "21.25"
+    assert total(client, "openai/gpt-4o", "2026-11-01T00:00:00Z", "batch", **MILLION) == "6.25"
+
+
 SNAPSHOT = SnapshotFacts(
     "litellm", "1", "litellm-1.whl", datetime(2024, 1, 1, tzinfo=UTC), "a" * 64, "b" * 64
 )

@@ -89,4 +89,4 @@ def test_the_atom_feed_carries_the_same_filtered_changes(client) -> None:
 def test_models_as_of_a_date_says_how_many_models_had_a_known_price(client) -> None:
     page = client.get("/models?as_of=2025-01-15").content.decode()
     # The seed's models launched by then (tests/pricing/catalogue/test_known_cases.py names them).
-    assert "As of 2025-01-15, 5 models had a known price" in page
+    assert "As of 2025-01-15, 6 models had a known price" in page

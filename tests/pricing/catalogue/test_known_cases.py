@@ -119,9 +119,10 @@ def test_an_alias_is_never_a_row_of_its_own() -> None:
 
 def test_the_count_of_priced_models_follows_the_date() -> None:
     assert priced_model_count(at=utc(2024, 1, 1)) == 0
-    # Released by then: Claude 3.5 Sonnet (2024-06-20), Claude 3.5 Haiku (2024-11-04), Mistral Large
-    # 2411 (2024-11-18), Llama 3.3 on Groq (2024-12-06), DeepSeek-V3 (2024-12-26).
-    assert priced_model_count(at=utc(2025, 1, 15)) == 5
+    # Released by then: GPT-4o (2024-05-13), Claude 3.5 Sonnet (2024-06-20), Claude 3.5 Haiku
+    # (2024-11-04), Mistral Large 2411 (2024-11-18), Llama 3.3 on Groq (2024-12-06), DeepSeek-V3
+    # (2024-12-26).
+    assert priced_model_count(at=utc(2025, 1, 15)) == 6
     assert priced_model_count() == len([r for r in models_with_prices() if r.version])
 
 

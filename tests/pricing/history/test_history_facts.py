@@ -118,7 +118,7 @@ def test_2024_prices_come_out_as_the_providers_published_them() -> None:
 
 def test_a_2024_window_holds_the_published_launch_day() -> None:
     call_command("load_catalogue", verbosity=0)
-    for key, launch in (("openai/gpt-4o", "2024-05-13"), ("openai/gpt-4o-mini", "2024-07-18")):
+    for key, launch in (("openai/gpt-4o-mini", "2024-07-18"),):
         provider, model = key.split("/")
         first = (
             PriceVersion.objects.standing()
@@ -130,6 +130,11 @@ def test_a_2024_window_holds_the_published_launch_day() -> None:
         assert first is not None and first.start_basis == "window"
         assert first.effective_from_earliest < at(launch) <= first.effective_from
         assert first.snapshot.project == "tokencost"  # the index has no litellm wheel then
+    # GPT-4o's launch is a curated fact (OpenAI's announcement), not a window.
+    gpt_4o = PriceVersion.objects.standing().filter(model__slug="gpt-4o", model__provider__slug="openai")
+    launch_version = gpt_4o.order_by("effective_from").first()
+    assert launch_version is not None and launch_version.effective_from == at("2024-05-13")
+    assert launch_version.source_url == "https://openai.com/index/hello-gpt-4o/"
 
 
 def test_catalogue_stats_counts_models_priced_at_each_year_start() -> None:

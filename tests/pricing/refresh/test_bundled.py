@@ -18,6 +18,8 @@ from pricing.bill import BillUsage
 from pricing.models import LanguageModel, PriceProposal, PriceVersion
 from pricing.refresh import refresh_prices
 from pricing.selectors.bills import bill_for
+from pricing.sources import genai_prices_v2
+from pricing.sources.sanity import review_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -81,14 +83,30 @@ def test_the_bundled_snapshot_imports_offline_onto_the_seed_catalogue() -> None:
 
 def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -> None:
     call_command("load_catalogue", verbosity=0)
+
+    def listed() -> set[str]:
+        rows = LanguageModel.objects.filter(alias_of__isnull=True).select_related("provider")
+        return {f"{m.provider.slug}/{m.slug}" for m in rows}
+
+    before = listed()
     models = LanguageModel.objects.filter(alias_of__isnull=True).count()  # alias rows are no models
     assert models > 2000
     run = refresh_prices(source="genai-prices", bundled=True)
     assert run.status == "succeeded", run.error
     # genai-prices 0.2.3 is the history's last snapshot: no model and no rate is new, and the
     # history's versions carry their sheets (service tiers, peak hours, per-unit prices), so only
-    # a few sheets the curated seed words differently from genai-prices are added.
-    assert run.models_created == 0
+    # a few sheets the curated seed words differently from genai-prices are added. The rows the
+    # review rules hold, which the history's replay leaves out, are the only models created and
+    # the only proposals (OpenRouter's ~z-ai/glm-latest at 0.042 / 6, moonshotai/kimi-k3's
+    # 0.239 / 11.936 point, ...): queued for review, never published.
+    held = set(review_reasons(genai_prices_v2.parse(genai_prices_v2.bundled_payload()).records))
+    after = listed()
+    assert len(after - before) == run.models_created and after - before <= held
+    proposed = {
+        f"{p.model.provider.slug}/{p.model.slug}"
+        for p in PriceProposal.objects.filter(import_run=run).select_related("model__provider")
+    }
+    assert proposed and proposed <= held and run.proposals_created == 5
     added = PriceVersion.objects.filter(import_run=run)
     assert added.count() == run.versions_published <= 5
     assert all("service tiers, per-unit prices or time bands" in v.change_reason for v in added)
@@ -103,8 +121,8 @@ def test_the_bundled_snapshot_agrees_with_the_history_fixture_make_run_loads() -
     )
     # deepseek-chat was retired on 2026-07-24: genai-prices still lists it, but nothing is priced
     # or proposed for a model no longer sold.
-    assert not PriceProposal.objects.filter(import_run=run).exists()
-    assert LanguageModel.objects.filter(alias_of__isnull=True).count() == models
+    assert "deepseek/deepseek-chat" not in proposed
+    assert LanguageModel.objects.filter(alias_of__isnull=True).count() == models + run.models_created
 
 
 def test_the_bundled_import_leaves_curated_versions_and_their_peak_hours_standing(client) -> None:
