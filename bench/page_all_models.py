@@ -69,7 +69,7 @@ TIMED = """async ({step, round}) => {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const done = performance.now();
   const fetched = performance.getEntriesByType('resource')
-    .filter((e) => e.name.endsWith('/api/v1/estimate/table'));
+    .filter((e) => e.name.includes('/api/v1/estimate/table'));
   const last = fetched[fetched.length - 1];
   const server = last && last.startTime >= started ? last.responseEnd - started : null;
   return {ms: done - started, server_ms: server, rows: $('results-body').rows.length, ahead};
