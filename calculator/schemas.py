@@ -4,6 +4,7 @@ built from its declaration in ``columns``; money and ratios become strings only 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import operator
@@ -279,20 +280,30 @@ def table_update_json(written: WrittenRows, places: list[int]) -> str:
 
 
 _KIND = {c.name: c.kind for c in COLUMNS}
+# One encoder for every row (``json.dumps`` with options builds one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _values_json(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
     """``values`` (of the fields ``names``) as JSON, without the brackets, written as
     ``_table_rows`` writes them: money exact strings, moments ISO."""
-    written = [
-        money(value)
-        if _KIND[name] == "money"
-        else value.isoformat()
-        if value is not None and _KIND[name] == "moment"
-        else value
-        for name, value in zip(names, values, strict=True)
-    ]
-    return json.dumps(written, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    written = list(values)
+    for index in _money_at(names):
+        written[index] = money(written[index])
+    for index in _moments_at(names):
+        if written[index] is not None:
+            written[index] = written[index].isoformat()
+    return _ENCODE(written)[1:-1]
+
+
+@functools.cache
+def _money_at(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(index for index, name in enumerate(names) if _KIND[name] == "money")
+
+
+@functools.cache
+def _moments_at(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(index for index, name in enumerate(names) if _KIND[name] == "moment")
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:
