@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from page_first_answer import CHROMIUM, TEXT, free_port, wait_ok
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -138,16 +138,36 @@ def tick_rounds(page: Page, how: str, first: int) -> dict[str, list[dict[str, fl
     return samples
 
 
-def measure(port: int) -> dict[str, object]:
+def open_page(playwright: Playwright, port: int) -> tuple[Browser, Page]:
+    """A browser of its own (its page never a background tab) on the server at ``port``, the text
+    pasted, its first all-models estimate done (the server process warm)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.evaluate(PASTE, TEXT)
+    page.wait_for_selector("#results-body tr[data-key]", timeout=60_000)
+    timed(page, "tick", 1)
+    return browser, page
+
+
+def against_baseline(
+    playwright: Playwright, page: Page, port: int
+) -> dict[str, list[dict[str, float | None]]]:
+    """Re-costing with all models shown on this tree and on the baseline tree's server (its own
+    page and browser), alternately, each pair on the same new output size."""
+    browser, other = open_page(playwright, port)
+    timed(other, "recost", 1, 399)  # the baseline page's first re-cost, as this page has had
+    samples: dict[str, list[dict[str, float | None]]] = {"this": [], "baseline": []}
+    for index in range(REPEAT):
+        samples["this"] += timed(page, "recost", 1, 400 + index)
+        samples["baseline"] += timed(other, "recost", 1, 400 + index)
+    browser.close()
+    return samples
+
+
+def measure(port: int, baseline_port: int | None = None) -> dict[str, object]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.evaluate(PASTE, TEXT)
-        page.wait_for_selector("#results-body tr[data-key]", timeout=60_000)
-        timed(page, "tick", 1)  # warm: the server process's first all-models estimate
+        browser, page = open_page(playwright, port)  # warm: the first all-models estimate
         timed(page, "untick", 1)
         featured = run_set(page)
         ticks = {how: tick_rounds(page, how, 100 * number) for number, how in enumerate(TICKS, 1)}
@@ -156,6 +176,7 @@ def measure(port: int) -> dict[str, object]:
         everything = run_set(page)
         everything["more"] = timed(page, "more")
         recosts = compare_recosts(page)
+        baseline = against_baseline(playwright, page, baseline_port) if baseline_port else None
         answers = compare_answers(page)
         browser.close()
     return {
@@ -165,6 +186,7 @@ def measure(port: int) -> dict[str, object]:
         "models": models,
         "answers": answers,
         "recosts": recosts,
+        "baseline": baseline,
     }
 
 
@@ -182,7 +204,7 @@ def compare_recosts(page: Page) -> dict[str, list[dict[str, float | None]]]:
     pass through the same request interception, so its cost is in both."""
     strip = [False]
 
-    def route(route) -> None:  # noqa: ANN001 - Playwright's Route
+    def route(route: Route) -> None:
         url = route.request.url
         route.continue_(url=re.sub(r"\?since=[^&]*$", "", url) if strip[0] else url)
 
@@ -298,6 +320,7 @@ def report(result: dict[str, object]) -> str:
         "",
         *recost_lines(result),
         "",
+        *baseline_lines(result),
         *answer_lines(result),
         "",
         *verdict_lines(result),
@@ -333,6 +356,22 @@ def verdict_lines(result: dict[str, object]) -> list[str]:
     ]
 
 
+def baseline_lines(result: dict[str, object]) -> list[str]:
+    samples = result["baseline"]
+    if not isinstance(samples, dict):
+        return []
+    this, base = stats(samples["this"]), stats(samples["baseline"])
+    server = stats(samples["this"], "server_ms")[0], stats(samples["baseline"], "server_ms")[0]
+    return [
+        f"Against the baseline tree (`BENCH_BASELINE={os.environ.get('BENCH_BASELINE_NAME', 'baseline')}`: "
+        "its own server and browser, in this run), re-costing with all models shown, alternately, each "
+        f"pair on the same new output size: this tree {this[0]:.0f} ms median (worst {this[1]:.0f}; its "
+        f"request answered after {server[0]:.0f}), the baseline {base[0]:.0f} ms (worst {base[1]:.0f}; "
+        f"{server[1]:.0f}): {this[0] / base[0]:.2f}x.",
+        "",
+    ]
+
+
 def answer_lines(result: dict[str, object]) -> list[str]:
     answers = result["answers"]
     assert isinstance(answers, dict)
@@ -365,22 +404,33 @@ def write_section(text: str) -> None:
     docs.write_text(updated, encoding="utf-8")
 
 
-def main() -> None:
-    port = free_port()
-    server = subprocess.Popen(
+def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         ["bin/run-dev"],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, "PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def main() -> None:
+    # BENCH_BASELINE: another checkout (e.g. `git archive` of the branch before a change) whose
+    # server is started beside this one, to re-cost on both alternately in the same run.
+    roots = [ROOT] + ([Path(os.environ["BENCH_BASELINE"])] if os.environ.get("BENCH_BASELINE") else [])
+    servers = []
     try:
-        wait_ok(port)
-        text = report(measure(port))
+        for root in roots:
+            port = free_port()
+            servers.append((port, start_server(root, port)))
+        for port, _ in servers:
+            wait_ok(port)
+        text = report(measure(servers[0][0], servers[1][0] if len(servers) > 1 else None))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        for _, server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
     print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
         write_section(text)
