@@ -206,7 +206,9 @@ def _version_fields(version: VersionFacts) -> dict[str, Any]:
 
 # A priced row's values that do not depend on the request's sizes (its model, count and price
 # version), kept across requests like ``_static_fields`` and keyed by the same facts as read, so a
-# re-cost (another output size) builds each row from two kept parts.
+# re-cost (another output size) builds each row from two kept parts. A text's all-models answer
+# needs some 2,800 entries; the bound keeps a few texts' worth (a dict of some 30 values each).
+PRICED_STATIC_ENTRIES = 10_000
 _priced_statics: dict[tuple[PricedModel, ModelCount], dict[str, Any]] = {}
 
 
@@ -225,7 +227,7 @@ def _priced_static(row: PricedModel, counted: ModelCount) -> dict[str, Any]:
             "input_tokens": counted.input_tokens,
         }
         assert found.keys() == _PRICED_STATIC, sorted(_PRICED_STATIC ^ found.keys())
-        if len(_priced_statics) >= STATIC_FIELDS_ENTRIES:
+        if len(_priced_statics) >= PRICED_STATIC_ENTRIES:
             _priced_statics.clear()
         _priced_statics[key] = found
     return found
