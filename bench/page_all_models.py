@@ -12,6 +12,10 @@ Sorting, searching and re-costing are timed on the featured set (baseline) and o
 the same run. Re-costing asks the server again, so its time is also split into the server's answer
 and the page's drawing.
 
+Re-costing with all models is also timed against the full answer (`?since=` taken off in flight)
+and, with BENCH_BASELINE=<another checkout> (e.g. `git archive` of the branch before a change, with
+its .venv and var/ linked), against that tree's own server and page, alternately in the same run.
+
 Prints a Markdown section; with --write (or BENCH_WRITE=1) also writes it to docs/benchmarks.md
 ("## The page with all models").
 """
