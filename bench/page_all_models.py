@@ -12,6 +12,10 @@ Sorting, searching and re-costing are timed on the featured set (baseline) and o
 the same run. Re-costing asks the server again, so its time is also split into the server's answer
 and the page's drawing.
 
+Re-costing with all models is also timed against the full answer (`?since=` taken off in flight)
+and, with BENCH_BASELINE=<another checkout> (e.g. `git archive` of the branch before a change, with
+its .venv and var/ linked), against that tree's own server and page, alternately in the same run.
+
 Prints a Markdown section; with --write (or BENCH_WRITE=1) also writes it to docs/benchmarks.md
 ("## The page with all models").
 """
@@ -28,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from page_first_answer import CHROMIUM, TEXT, free_port, wait_ok
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -69,7 +73,7 @@ TIMED = """async ({step, round}) => {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const done = performance.now();
   const fetched = performance.getEntriesByType('resource')
-    .filter((e) => e.name.endsWith('/api/v1/estimate/table'));
+    .filter((e) => e.name.includes('/api/v1/estimate/table'));
   const last = fetched[fetched.length - 1];
   const server = last && last.startTime >= started ? last.responseEnd - started : null;
   return {ms: done - started, server_ms: server, rows: $('results-body').rows.length, ahead};
@@ -138,16 +142,36 @@ def tick_rounds(page: Page, how: str, first: int) -> dict[str, list[dict[str, fl
     return samples
 
 
-def measure(port: int) -> dict[str, object]:
+def open_page(playwright: Playwright, port: int) -> tuple[Browser, Page]:
+    """A browser of its own (its page never a background tab) on the server at ``port``, the text
+    pasted, its first all-models estimate done (the server process warm)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.evaluate(PASTE, TEXT)
+    page.wait_for_selector("#results-body tr[data-key]", timeout=60_000)
+    timed(page, "tick", 1)
+    return browser, page
+
+
+def against_baseline(
+    playwright: Playwright, page: Page, port: int
+) -> dict[str, list[dict[str, float | None]]]:
+    """Re-costing with all models shown on this tree and on the baseline tree's server (its own
+    page and browser), alternately, each pair on the same new output size."""
+    browser, other = open_page(playwright, port)
+    timed(other, "recost", 1, 399)  # the baseline page's first re-cost, as this page has had
+    samples: dict[str, list[dict[str, float | None]]] = {"this": [], "baseline": []}
+    for index in range(REPEAT):
+        samples["this"] += timed(page, "recost", 1, 400 + index)
+        samples["baseline"] += timed(other, "recost", 1, 400 + index)
+    browser.close()
+    return samples
+
+
+def measure(port: int, baseline_port: int | None = None) -> dict[str, object]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.evaluate(PASTE, TEXT)
-        page.wait_for_selector("#results-body tr[data-key]", timeout=60_000)
-        timed(page, "tick", 1)  # warm: the server process's first all-models estimate
+        browser, page = open_page(playwright, port)  # warm: the first all-models estimate
         timed(page, "untick", 1)
         featured = run_set(page)
         ticks = {how: tick_rounds(page, how, 100 * number) for number, how in enumerate(TICKS, 1)}
@@ -155,9 +179,69 @@ def measure(port: int) -> dict[str, object]:
         models = re.search(r"of ([\d,]+) models", page.locator("#table-count").inner_text())[1]
         everything = run_set(page)
         everything["more"] = timed(page, "more")
+        recosts = compare_recosts(page)
+        baseline = against_baseline(playwright, page, baseline_port) if baseline_port else None
         answers = compare_answers(page)
         browser.close()
-    return {"featured": featured, "all": everything, "ticks": ticks, "models": models, "answers": answers}
+    return {
+        "featured": featured,
+        "all": everything,
+        "ticks": ticks,
+        "models": models,
+        "answers": answers,
+        "recosts": recosts,
+        "baseline": baseline,
+    }
+
+
+TABLE_URL = re.compile(r"/api/v1/estimate/table(\?|$)")
+RECOSTS = {
+    "update": "the changing values against the rows held (`?since=<stamp>`)",
+    "full": "the full answer (`?since=` removed: the answer every re-cost got before)",
+}
+
+
+def compare_recosts(page: Page) -> dict[str, list[dict[str, float | None]]]:
+    """Re-costing with all models shown, REPEAT times each way, alternately: as the page asks (the
+    update against the rows it holds) and with `?since=` taken off the request on its way (the
+    server then sends the full answer, as before; the page reads it as it always did). Both ways
+    pass through the same request interception, so its cost is in both."""
+    strip = [False]
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        route.continue_(url=re.sub(r"\?since=[^&]*$", "", url) if strip[0] else url)
+
+    page.route(TABLE_URL, route)
+    samples: dict[str, list[dict[str, float | None]]] = {how: [] for how in RECOSTS}
+    for index in range(REPEAT):
+        for how in RECOSTS:
+            strip[0] = how == "full"
+            samples[how] += timed(page, "recost", 1, 200 + 2 * index + (how == "full"))
+    page.unroute(TABLE_URL)
+    return samples
+
+
+def recost_lines(result: dict[str, object]) -> list[str]:
+    recosts = result["recosts"]
+    assert isinstance(recosts, dict)
+    base = stats(recosts["full"])[0]
+    lines = [
+        "| re-cost with all models shown, answered with | median / worst ms | its request answered "
+        "after (median) ms | ratio to the full answer (median) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for how, label in RECOSTS.items():
+        ms, server = stats(recosts[how]), stats(recosts[how], "server_ms")[0]
+        lines.append(f"| {label} | {ms[0]:.0f} / {ms[1]:.0f} | {server:.0f} | {ms[0] / base:.2f}x |")
+    return [
+        *lines,
+        "",
+        "Each way alternately, on new output sizes, through the same request interception (which "
+        "adds its own delay to both). The page holds the rows of its last full answer for the set "
+        "shown; a re-cost asks `?since=<their stamp>` and the server, when its rows have that stamp, "
+        "sends each row's place and changing values (~0.19 MB instead of ~1.4 MB).",
+    ]
 
 
 def compare_answers(page: Page) -> dict[str, list[dict[str, float | None]]]:
@@ -238,18 +322,18 @@ def report(result: dict[str, object]) -> str:
         f"{server[0]:.0f} ms (median; worst {server[1]:.0f}), the page then draws it in {drawn[0]:.0f} ms "
         f"(median; worst {drawn[1]:.0f}).",
         "",
+        *recost_lines(result),
+        "",
+        *baseline_lines(result),
         *answer_lines(result),
         "",
         *verdict_lines(result),
         "",
-        "The page draws 50 rows at a time whatever the "
-        "number of models, keeps its last full sort (a search only filters it) and leaves the answer strip "
-        "alone on a sort or a search, so those cost about what the featured set costs; a search's first "
-        "keystroke after a pause is drawn at once. A tick finds its answer fetched ahead, read and sorted, "
-        "and only draws it. Re-costing every model is bound by the server's estimate "
-        "(billing each distinct price sheet once per prompt size, in Python; what does not change between "
-        "requests is kept, see docs/page.md) and by the page reading 2,700 rows of some fifty values, on "
-        "these shared cores.",
+        "The page draws 50 rows at a time whatever the number of models, keeps its last full sort (a "
+        "search only filters it) and leaves the answer strip alone on a sort or a search, so those cost "
+        "about what the featured set costs. A tick finds its answer fetched ahead and only draws it. A "
+        "re-cost of every model is bound by the server's estimate (the catalogue's two queries and a "
+        "bill per distinct price sheet and prompt size, in Python), on these shared cores.",
     ]
     return "\n".join(lines)
 
@@ -273,6 +357,22 @@ def verdict_lines(result: dict[str, object]) -> list[str]:
         f"under it every time: {'; '.join(under) or 'none'}. "
         + (f"Under it at the median only: {'; '.join(median_only)}. " if median_only else "")
         + f"Over it at the median: {'; '.join(over) or 'none'}.",
+    ]
+
+
+def baseline_lines(result: dict[str, object]) -> list[str]:
+    samples = result["baseline"]
+    if not isinstance(samples, dict):
+        return []
+    this, base = stats(samples["this"]), stats(samples["baseline"])
+    server = stats(samples["this"], "server_ms")[0], stats(samples["baseline"], "server_ms")[0]
+    return [
+        f"Against the baseline tree (`BENCH_BASELINE={os.environ.get('BENCH_BASELINE_NAME', 'baseline')}`: "
+        "its own server and browser, in this run), re-costing with all models shown, alternately, each "
+        f"pair on the same new output size: this tree {this[0]:.0f} ms median (worst {this[1]:.0f}; its "
+        f"request answered after {server[0]:.0f}), the baseline {base[0]:.0f} ms (worst {base[1]:.0f}; "
+        f"{server[1]:.0f}): {this[0] / base[0]:.2f}x.",
+        "",
     ]
 
 
@@ -308,22 +408,33 @@ def write_section(text: str) -> None:
     docs.write_text(updated, encoding="utf-8")
 
 
-def main() -> None:
-    port = free_port()
-    server = subprocess.Popen(
+def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         ["bin/run-dev"],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, "PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def main() -> None:
+    # BENCH_BASELINE: another checkout (e.g. `git archive` of the branch before a change) whose
+    # server is started beside this one, to re-cost on both alternately in the same run.
+    roots = [ROOT] + ([Path(os.environ["BENCH_BASELINE"])] if os.environ.get("BENCH_BASELINE") else [])
+    servers = []
     try:
-        wait_ok(port)
-        text = report(measure(port))
+        for root in roots:
+            port = free_port()
+            servers.append((port, start_server(root, port)))
+        for port, _ in servers:
+            wait_ok(port)
+        text = report(measure(servers[0][0], servers[1][0] if len(servers) > 1 else None))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        for _, server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
     print(text)
     if "--write" in sys.argv or os.environ.get("BENCH_WRITE"):
         write_section(text)

@@ -37,7 +37,8 @@ from .schemas import (
     TokenizersOut,
     estimate_json,
     table_json,
-    table_rows_json,
+    table_update_json,
+    write_rows,
 )
 from .tokenizers.chat.conversation import parse_conversation
 from .tokenizers.chat.framing import count_conversation
@@ -86,19 +87,32 @@ def estimate(request: HttpRequest, payload: EstimateRequest) -> Estimate | dict[
 
 
 @router.post("/estimate/table", url_name="api-estimate-table", include_in_schema=False)
-def estimate_table(request: HttpRequest, payload: EstimateRequest) -> HttpResponse:
+def estimate_table(request: HttpRequest, payload: EstimateRequest, since: str = "") -> HttpResponse:
     """The estimate as the calculator page reads it (``table_json``): the same request, the same
-    numbers, the rows as a table of values. Not part of the public API (docs/api.md)."""
+    numbers, the rows as a table of values. Not part of the public API (docs/api.md).
+
+    ``results_table`` carries a ``stamp`` of the rows' static values (names, links, tokenizer,
+    price version, counts) and each row's ``place`` among them. A page that holds an answer with
+    stamp S asks ``?since=S``; when this answer's rows have that stamp too, it gets
+    ``results_update`` instead: each row's place and its other values only (``table_update_json``).
+    Any other stamp (another catalogue, text or set of models) gets the full answer."""
     with domain_errors():
         result = run_estimate(payload)
     answer = table_json(result, with_rows=False)
     answer.update(money_parts(payload, result) or {})
-    rows = table_rows_json(result.results)  # written apart: most of it is kept between requests
-    table = f'{{"fields":{_compact_text(list(TABLE_FIELDS))},"rows":{rows}}}'
-    text = f'{_compact_text(answer)[:-1]},"results_table":{table}}}'
+    written = write_rows(result.results)  # most of it is kept between requests
+    stamp, places = written.stamp_and_places()
+    if since and since == stamp:
+        table = f'{{"stamp":{_compact_text(stamp)},{table_update_json(written, places)[1:]}'
+        text = f'{_compact_text(answer)[:-1]},"results_update":{table}}}'
+    else:
+        fields = _compact_text(list(TABLE_FIELDS))
+        held = f'"stamp":"{stamp}","places":{_compact_text(places)}'
+        table = f'{{"fields":{fields},{held},"rows":{written.json()}}}'
+        text = f'{_compact_text(answer)[:-1]},"results_table":{table}}}'
     try:
         body = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in a text the answer repeats
+    except UnicodeEncodeError:  # a lone surrogate in a text the answer repeats: no stamp
         body = _compact_json({**answer, "results_table": table_json(result)["results_table"]})
     return HttpResponse(body, content_type="application/json")
 

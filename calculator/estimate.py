@@ -180,23 +180,84 @@ def _counted_text(request: EstimateRequest) -> str | None:
 
 def _row(request: EstimateRequest, row: PricedModel, counted: ModelCount, pricing: _Pricing) -> EstimateRow:
     model, version = row.model, row.version
-    assert version is not None
-    costs = _costs(pricing, version, counted, model.context_window, model.max_output_tokens)
-    return _new_row(
-        {
-            **_model_fields(request, row, counted),
-            "price_version": version.pk,
-            "effective_from": version.effective_from,
-            "effective_to": version.effective_to,
-            "effective_from_earliest": version.effective_from_earliest,
-            "start_basis": version.start_basis,
-            "price_note": None,
-            **costs,
+    assert version is not None and request.output_tokens is not None
+    input_tokens = counted.input_tokens
+    if input_tokens is None:  # no count: tokens, costs and fit unknown
+        return _new_row({**_model_fields(request, row, counted), **_version_fields(version), **NO_COUNT})
+    fits = _fits(input_tokens, request.output_tokens, model.context_window, model.max_output_tokens)
+    # The row's values from its model, count and version (kept across requests), then those of
+    # the request's sizes and its bill (kept for this request: models billed alike share them).
+    built = object.__new__(EstimateRow)
+    built.__dict__.update(_priced_static(row, counted))
+    built.__dict__.update(pricing.costs(version, input_tokens, fits))
+    return built
+
+
+def _version_fields(version: VersionFacts) -> dict[str, Any]:
+    return {
+        "price_version": version.pk,
+        "effective_from": version.effective_from,
+        "effective_to": version.effective_to,
+        "effective_from_earliest": version.effective_from_earliest,
+        "start_basis": version.start_basis,
+        "price_note": None,
+    }
+
+
+# A priced row's values that do not depend on the request's sizes (its model, count and price
+# version), kept across requests like ``_static_fields`` and keyed by the same facts as read, so a
+# re-cost (another output size) builds each row from two kept parts. A text's all-models answer
+# needs some 2,800 entries; the bound keeps a few texts' worth (a dict of some 30 values each).
+PRICED_STATIC_ENTRIES = 10_000
+_priced_statics: dict[tuple[PricedModel, ModelCount], dict[str, Any]] = {}
+
+
+def _priced_static(row: PricedModel, counted: ModelCount) -> dict[str, Any]:
+    key = (row, counted)
+    found = _priced_statics.get(key)
+    if found is None:
+        assert row.version is not None
+        found = {
+            **_model_and_count_fields(row.model, counted),
+            **_version_fields(row.version),
+            "text_tokens": counted.text_tokens,
+            "chat_overhead_tokens": counted.chat_overhead_tokens,
+            "tools_tokens": counted.tools_tokens,
+            "image_tokens": counted.image_tokens,
+            "input_tokens": counted.input_tokens,
         }
-    )
+        assert found.keys() == _PRICED_STATIC, sorted(_PRICED_STATIC ^ found.keys())
+        if len(_priced_statics) >= PRICED_STATIC_ENTRIES:
+            _priced_statics.clear()
+        _priced_statics[key] = found
+    return found
 
 
 _ROW_FIELDS = frozenset(c.name for c in COLUMNS)
+# What ``_Pricing.costs`` gives a priced row with a count; ``_priced_static`` gives the rest.
+_COSTS = frozenset(
+    {
+        "requests_per_month",
+        "output_tokens",
+        "reasoning_tokens",
+        "cached_input_tokens",
+        "cache_write_tokens",
+        "cache_write_lifetime",
+        "fits_context",
+        "input_usd",
+        "output_usd",
+        "total_usd",
+        "monthly_usd",
+        "tier_applied",
+        "batch_applied",
+        "service_tier",
+        "threshold_note",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "cached_input_usd_per_mtok",
+    }
+)
+_PRICED_STATIC = _ROW_FIELDS - _COSTS
 
 
 def _new_row(values: dict[str, Any]) -> EstimateRow:
@@ -301,6 +362,7 @@ class _Pricing:
         self.sheets = sheets_for(versions)
         self._usages: dict[int, tuple[int, int, BillUsage]] = {}
         self._billed: dict[tuple[int, int], dict[str, Any]] = {}
+        self._costs: dict[tuple[int, int, bool | None], dict[str, Any]] = {}
 
     def usage(self, input_tokens: int) -> tuple[int, int, BillUsage]:
         """The cached and cache-written parts of an ``input_tokens`` prompt, and its usage."""
@@ -320,6 +382,27 @@ class _Pricing:
                 reasoning_tokens=request.reasoning_tokens,
             )
             found = self._usages[input_tokens] = (cached, written, usage)
+        return found
+
+    def costs(self, version: VersionFacts, input_tokens: int, fits: bool | None) -> dict[str, Any]:
+        """A priced row's fields that depend on the request: its sizes, the prompt's cached and
+        cache-written parts, its fit and its bill (once per distinct prices, prompt and fit)."""
+        key = (prices_id(version, self.sheets[version.pk]), input_tokens, fits)
+        found = self._costs.get(key)
+        if found is None:
+            request = self.request
+            cached, written, _ = self.usage(input_tokens)
+            found = self._costs[key] = {
+                "requests_per_month": request.requests_per_month,
+                "output_tokens": request.output_tokens,
+                "reasoning_tokens": request.reasoning_tokens,
+                "cached_input_tokens": cached,
+                "cache_write_tokens": written,
+                "cache_write_lifetime": request.cache_write_lifetime if written else None,
+                "fits_context": fits,
+                **self.billed(version, input_tokens),
+            }
+            assert found.keys() == _COSTS, sorted(_COSTS ^ found.keys())
         return found
 
     def billed(self, version: VersionFacts, input_tokens: int) -> dict[str, Any]:
@@ -344,36 +427,6 @@ class _Pricing:
                 **rates_charged(sheet, bill),
             }
         return found
-
-
-def _costs(
-    pricing: _Pricing,
-    version: VersionFacts,
-    counted: ModelCount,
-    context_window: int | None,
-    max_output: int | None,
-) -> dict[str, Any]:
-    """The row's counted part: tokens, costs (billed by the engine as of the estimate's moment)
-    and fit (all None without a count)."""
-    if counted.text_tokens is None:
-        return NO_COUNT
-    request = pricing.request
-    assert request.output_tokens is not None
-    input_tokens = counted.input_tokens
-    assert input_tokens is not None
-    cached, written, _ = pricing.usage(input_tokens)
-    return {
-        "text_tokens": counted.text_tokens,
-        "chat_overhead_tokens": counted.chat_overhead_tokens,
-        "tools_tokens": counted.tools_tokens,
-        "image_tokens": counted.image_tokens,
-        "input_tokens": input_tokens,
-        "cached_input_tokens": cached,
-        "cache_write_tokens": written,
-        "cache_write_lifetime": request.cache_write_lifetime if written else None,
-        "fits_context": _fits(input_tokens, request.output_tokens, context_window, max_output),
-        **pricing.billed(version, input_tokens),
-    }
 
 
 def cache_usage(

@@ -4,6 +4,8 @@ built from its declaration in ``columns``; money and ratios become strings only 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 import operator
 import typing
@@ -134,7 +136,7 @@ def table_json(result: Estimate, *, with_rows: bool = True) -> dict[str, Any]:
     without validating 2,800 rows of some fifty fields each."""
     answer = EstimateOut.model_validate(dataclasses.replace(result, results=())).model_dump(mode="json")
     del answer["results"]
-    if not with_rows:  # the caller writes them (``table_rows_json``)
+    if not with_rows:  # the caller writes them (``write_rows``)
         return answer
     return {**answer, "results_table": {"fields": list(_FIELDS), "rows": _table_rows(result.results)}}
 
@@ -166,7 +168,7 @@ def _table_rows(rows: Iterable[EstimateRow]) -> list[list[Any]]:
     return table
 
 
-# The table answer's fields as ``table_rows_json`` writes them: first those a row takes from its
+# The table answer's fields as ``write_rows`` writes them: first those a row takes from its
 # model, its count and its price version (the same for a model from one request to the next),
 # then those the request's sizes and the bill give.
 _STATIC = tuple(
@@ -203,15 +205,48 @@ STATIC_JSON_ENTRIES = 20_000
 _static_json: dict[tuple[Any, ...], str] = {}
 
 
-def table_rows_json(rows: Iterable[EstimateRow]) -> str:
-    """The rows in the order of ``TABLE_FIELDS`` as one JSON array of arrays, the same values as
-    ``_table_rows`` writes. A row's static part is written once per process, the rest once per
-    distinct values in this answer (models billed alike share them): a re-cost writes a tenth of
-    the text it sends."""
+DYNAMIC_FIELDS = TABLE_FIELDS[len(_STATIC) :]
+
+
+@dataclasses.dataclass(frozen=True)
+class WrittenRows:
+    """An answer's rows as the table answer writes them: ``heads`` each row's static values and
+    ``tails`` the rest (JSON without brackets), in the answer's order."""
+
+    heads: list[str]
+    tails: list[str]
+
+    def json(self) -> str:
+        """The rows in the order of ``TABLE_FIELDS`` as one JSON array of arrays."""
+        return f"[{','.join(f'[{head},{tail}]' for head, tail in zip(self.heads, self.tails, strict=True))}]"
+
+    def stamp_and_places(self) -> tuple[str, list[int]]:
+        """What the page keeps of the rows (their static values) as one stamp, and each row's place
+        among them in the stamp's own order (heads sorted as text, each distinct: a head names its
+        provider and model). Two answers with the same stamp hold the same models with the same
+        static values, whatever process wrote them and in whatever order their rows came."""
+        order = sorted(range(len(self.heads)), key=self.heads.__getitem__)
+        digest = hashlib.blake2b(digest_size=12)
+        digest.update(_FIELDS_TEXT)
+        for index in order:
+            digest.update(self.heads[index].encode("utf-8", "surrogatepass"))
+            digest.update(b"\n")  # never in a head: JSON escapes it
+        places = [0] * len(order)
+        for place, index in enumerate(order):
+            places[index] = place
+        return digest.hexdigest(), places
+
+
+_FIELDS_TEXT = json.dumps(TABLE_FIELDS).encode()
+
+
+def write_rows(rows: Iterable[EstimateRow]) -> WrittenRows:
+    """Each row's static part, written once per process, and the rest once per distinct values in
+    this answer (models billed alike share them)."""
     static_of = operator.attrgetter(*_STATIC)
-    dynamic_of = operator.attrgetter(*TABLE_FIELDS[len(_STATIC) :])
+    dynamic_of = operator.attrgetter(*DYNAMIC_FIELDS)
     dynamic_json: dict[tuple[Any, ...], str] = {}
-    out = []
+    heads, tails = [], []
     for row in rows:
         static = static_of(row)
         head = _static_json.get(static)
@@ -222,26 +257,53 @@ def table_rows_json(rows: Iterable[EstimateRow]) -> str:
         dynamic = dynamic_of(row)
         tail = dynamic_json.get(dynamic)
         if tail is None:
-            tail = dynamic_json[dynamic] = _values_json(TABLE_FIELDS[len(_STATIC) :], dynamic)
-        out.append(f"[{head},{tail}]")
-    return f"[{','.join(out)}]"
+            tail = dynamic_json[dynamic] = _values_json(DYNAMIC_FIELDS, dynamic)
+        heads.append(head)
+        tails.append(tail)
+    return WrittenRows(heads, tails)
+
+
+def table_update_json(written: WrittenRows, places: list[int]) -> str:
+    """A re-cost's rows for a page that holds the static values (``stamp_and_places``): per row in
+    the answer's order its place there and the index of its other values in ``values``, each
+    distinct list of values written once. ``{"fields", "values", "rows"}``."""
+    numbers: dict[str, int] = {}
+    pairs = []
+    for place, tail in zip(places, written.tails, strict=True):
+        number = numbers.get(tail)
+        if number is None:
+            number = numbers[tail] = len(numbers)
+        pairs.append(f"[{place},{number}]")
+    values = ",".join(f"[{tail}]" for tail in numbers)
+    fields = json.dumps(list(DYNAMIC_FIELDS), separators=(",", ":"))
+    return f'{{"fields":{fields},"values":[{values}],"rows":[{",".join(pairs)}]}}'
 
 
 _KIND = {c.name: c.kind for c in COLUMNS}
+# One encoder for every row (``json.dumps`` with options builds one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _values_json(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
     """``values`` (of the fields ``names``) as JSON, without the brackets, written as
     ``_table_rows`` writes them: money exact strings, moments ISO."""
-    written = [
-        money(value)
-        if _KIND[name] == "money"
-        else value.isoformat()
-        if value is not None and _KIND[name] == "moment"
-        else value
-        for name, value in zip(names, values, strict=True)
-    ]
-    return json.dumps(written, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    written = list(values)
+    for index in _money_at(names):
+        written[index] = money(written[index])
+    for index in _moments_at(names):
+        if written[index] is not None:
+            written[index] = written[index].isoformat()
+    return _ENCODE(written)[1:-1]
+
+
+@functools.cache
+def _money_at(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(index for index, name in enumerate(names) if _KIND[name] == "money")
+
+
+@functools.cache
+def _moments_at(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(index for index, name in enumerate(names) if _KIND[name] == "moment")
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:

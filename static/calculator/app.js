@@ -55,6 +55,10 @@ const state = {
 };
 // Each answer's rows cheapest a month first (the budget chart's order), worked out once per answer.
 const chartOrders = new WeakMap();
+// The rows of the last full table answer for each set of models ("all" or "featured"), by their
+// place under the answer's stamp: a re-cost of the same set asks `?since=<stamp>` and, when the
+// server's rows have the same stamp, gets only what changed (docs/page.md, "Re-costing").
+const bases = new Map();
 const encoder = new TextEncoder();
 
 function source() {
@@ -144,7 +148,11 @@ function scheduleEstimate(delay = DEBOUNCE_MS) {
   cancelAhead();
   summariseOptions();
   $("save-result").hidden = true; // a permalink shown must match what is on screen
-  state.estimateTimer = setTimeout(runEstimate, delay);
+  // A finished edit asks at once: right after the event's handlers, before the browser draws a
+  // frame (a timer of 0 ms waited for one, 10-25 ms with every model shown). The last call wins.
+  const token = (state.estimateToken = {});
+  if (delay > 0) state.estimateTimer = setTimeout(runEstimate, delay);
+  else queueMicrotask(() => state.estimateToken === token && runEstimate());
   share.writeUrl(page);
 }
 
@@ -188,7 +196,7 @@ async function runEstimate() {
   try {
     // Kept (fetched ahead, or this answer shown before), on its way (then waited for: never asked
     // twice), or asked for now; another run's inputs cancel it.
-    const result = await answers.answer(urls.estimateTable, body, prepareAnswer);
+    const result = await askTable(body);
     if (run !== state.run) return;
     state.result = result;
     state.lastTokenizerCount = result.tokenizers.length;
@@ -206,10 +214,28 @@ async function runEstimate() {
   }
 }
 
+/** The estimate of `body` as the table answer (kept, on its way, or asked for now). With the rows
+ * of an earlier full answer for the same set of models at hand, it asks for a re-cost against their
+ * stamp: the server then sends only each row's changing values, or the full answer if its rows'
+ * stamp differs. */
+function askTable(body) {
+  const set = setOf(body);
+  const base = set && bases.get(set);
+  const url = base ? `${urls.estimateTable}?since=${encodeURIComponent(base.stamp)}` : urls.estimateTable;
+  return answers.answer(url, body, (data) => prepareAnswer(data, set, base));
+}
+
+/** Which rows a request asks for, as far as a re-cost may reuse them ("all", "featured"; null for
+ * a list of models). */
+function setOf(body) {
+  if (body.models) return null;
+  return body.all_models ? "all" : "featured";
+}
+
 /** An answer made ready to draw, once, when it arrives (for an answer fetched ahead, before it is
  * asked for): its rows read, money attached, sorted in the table's order and the chart's. */
-function prepareAnswer(data) {
-  const result = readTable(data);
+function prepareAnswer(data, set, base) {
+  const result = data.results_update ? readUpdate(data, base) : readTable(data, set);
   attachMoney(result);
   result.empty_reason = emptyReason(result);
   table.sortedRows(result.results, result.columns, sort);
@@ -250,7 +276,7 @@ function scheduleAhead(body) {
       state.aheadIdle = null;
       if (run !== state.run) return;
       resultsTable.dataset.ahead = "pending";
-      answers.answer(urls.estimateTable, everything, prepareAnswer).then(
+      askTable(everything).then(
         () => { if (run === state.run) resultsTable.dataset.ahead = "ready"; },
         () => { if (run === state.run) resultsTable.dataset.ahead = ""; }, // the tick will ask again
       );
@@ -261,15 +287,41 @@ function scheduleAhead(body) {
 }
 
 /** The table answer as the public one: `results_table` ({fields, rows of values}) becomes
- * `results`, one object per row with the same fields and values. */
-function readTable(answer) {
-  const { fields, rows } = answer.results_table;
+ * `results`, one object per row with the same fields and values. Its rows become the base of the
+ * next re-cost of the same set, each at its place under the answer's stamp. */
+function readTable(answer, set) {
+  const { fields, rows, stamp, places } = answer.results_table;
   answer.results = rows.map((values) => {
     const row = {};
     for (let index = 0; index < fields.length; index++) row[fields[index]] = values[index];
     return row;
   });
   delete answer.results_table;
+  if (set && stamp) {
+    const canon = new Array(rows.length);
+    answer.results.forEach((row, index) => (canon[places[index]] = row));
+    bases.set(set, { stamp, canon, fields });
+  }
+  return answer;
+}
+
+/** A re-cost against `base` (the server found the same stamp): `results_update` gives each row's
+ * place in the base and its changing values. Each row is a new object with the base row's other
+ * values, its fields in the full answer's order (one shape for every row, as `readTable` makes
+ * them); the base's rows are left as they were (the answer on screen until this one is drawn). */
+function readUpdate(answer, base) {
+  const { stamp, fields, values, rows } = answer.results_update;
+  if (!base || base.stamp !== stamp) throw new api.ApiError("The page asked for a re-cost it cannot read; reload the page.");
+  const kept = base.fields.filter((field) => !fields.includes(field));
+  answer.results = rows.map(([place, which]) => {
+    const from = base.canon[place];
+    const list = values[which];
+    const row = {};
+    for (let index = 0; index < kept.length; index++) row[kept[index]] = from[kept[index]];
+    for (let index = 0; index < fields.length; index++) row[fields[index]] = list[index];
+    return row;
+  });
+  delete answer.results_update;
   return answer;
 }
 

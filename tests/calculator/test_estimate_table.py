@@ -230,3 +230,92 @@ def test_what_the_estimate_keeps_between_requests_follows_every_catalogue_change
     assert after["twin/gpt-5.4-dearer"]["total_usd"] is None  # its only price ended in October
     # The same request once more answers the same (from what was kept).
     assert rows() == after
+
+
+def update_as_results(base, answer):
+    """A re-cost answer (``results_update``) read as the page reads it: each row is the base row at
+    its place, with the changing values from the update."""
+    update = answer.pop("results_update")
+    table = base["results_table"]
+    held = [None] * len(table["rows"])
+    for place, values in zip(table["places"], table["rows"], strict=True):
+        held[place] = dict(zip(table["fields"], values, strict=True))
+    answer["results"] = [
+        {**held[place], **dict(zip(update["fields"], update["values"][which], strict=True))}
+        for place, which in update["rows"]
+    ]
+    return answer
+
+
+RECOSTS = [
+    {"text": "Count me on every model, please.", "all_models": True, "as_of": "2026-11-27T10:00:00Z"},
+    {"input_tokens": 300_000, "all_models": True, "cached_input_share": 0.5, "as_of": "2026-11-27"},
+    {"input_tokens": 5_000, "all_models": True, "overlay": "acme-2026", "as_of": "2026-11-27"},
+    {"input_tokens": 50_000, "as_of": "2026-11-27"},  # the featured set
+]
+
+
+@pytest.mark.parametrize("body", RECOSTS, ids=["text", "tokens-cached", "overlay-all", "featured"])
+def test_a_recost_against_the_rows_held_sends_only_what_changed_and_equals_the_public_answer(client, body):
+    """Another output size (and reasoning, requests a month, tier): the rows' static values are
+    the same, so ``?since=<stamp>`` answers with the changing values only; read onto the rows of
+    the first answer they are the public estimate's rows for the new request, value for value, in
+    its order (price versions and tokenizers included)."""
+    anthropic_contract()
+    status, first = post(client, "/api/v1/estimate/table", {**body, "output_tokens": 500})
+    assert status == 200, first
+    stamp = first["results_table"]["stamp"]
+    again = {
+        **body,
+        "output_tokens": 2_000_000,
+        "reasoning_tokens": 300,
+        "requests_per_month": 7,
+        "batch": True,
+    }
+    status, update = post(client, f"/api/v1/estimate/table?since={stamp}", again)
+    assert status == 200, update
+    assert "results_table" not in update and update["results_update"]["stamp"] == stamp
+    assert len(update["results_update"]["values"]) <= len(update["results_update"]["rows"])
+    assert not {"name", "price_version", "tokenizer"} & set(update["results_update"]["fields"])
+    status, public = post(client, "/api/v1/estimate", again)
+    assert status == 200, public
+    recost = update_as_results(first, update)
+    assert [row["total_usd"] for row in recost["results"]] != [
+        row[first["results_table"]["fields"].index("total_usd")] for row in first["results_table"]["rows"]
+    ]
+    for answer in (public, recost):
+        answer.pop("elapsed_ms")
+    assert recost == public
+    assert all(row["price_version"] for row in recost["results"] if row["total_usd"] is not None)
+
+
+def test_a_recost_with_another_stamp_gets_the_full_answer(client):
+    """A stamp the rows do not have (unknown, another text, a catalogue change) gets the full
+    answer with the rows' own stamp, never values to lay onto other rows."""
+    body = {"text": "Count me on every model, please.", "all_models": True, "as_of": "2026-11-27"}
+    status, first = post(client, "/api/v1/estimate/table", body)
+    stamp = first["results_table"]["stamp"]
+    status, same = post(client, f"/api/v1/estimate/table?since={stamp}", {**body, "output_tokens": 9})
+    assert "results_update" in same  # the control: the same rows answer with the update
+
+    def full(since, request):
+        status, answer = post(client, f"/api/v1/estimate/table?since={since}", request)
+        assert status == 200, answer
+        assert "results_update" not in answer
+        return answer["results_table"]["stamp"]
+
+    assert full("not-a-stamp", body) == stamp
+    other_text = full(stamp, {**body, "text": "Another text, counted afresh."})
+    assert other_text != stamp
+    featured = full(stamp, {**body, "all_models": False})
+    assert featured not in (stamp, other_text)
+    LanguageModel.objects.filter(provider__slug="twin", slug="gpt-5.4-twin").update(name="Twin renamed")
+    renamed = full(stamp, body)
+    assert renamed != stamp
+    status, answer = post(client, f"/api/v1/estimate/table?since={renamed}", body)
+    rows = update_as_results({"results_table": {**answer_table(client, body)}}, answer)["results"]
+    assert {row["name"] for row in rows if row["model"] == "gpt-5.4-twin"} == {"Twin renamed"}
+
+
+def answer_table(client, body):
+    return post(client, "/api/v1/estimate/table", body)[1]["results_table"]

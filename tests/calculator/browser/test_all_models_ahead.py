@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 MINI = "openai/gpt-4.1-mini"
 PROMPT = "Summarise this support ticket in two sentences and draft a polite reply offering a refund."
 LONGER = PROMPT + " Then list the three questions the customer asked, one per line, and answer each."
+# The page's estimate, with or without ``?since=<stamp>`` (a re-cost against the rows it holds).
+TABLE_URL = re.compile(r"/api/v1/estimate/table(\?|$)")
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -27,11 +29,7 @@ def table_requests(page) -> list[dict]:
     sent: list[dict] = []
     page.on(
         "request",
-        lambda request: (
-            sent.append(json.loads(request.post_data))
-            if request.url.endswith("/api/v1/estimate/table")
-            else None
-        ),
+        lambda request: sent.append(json.loads(request.post_data)) if TABLE_URL.search(request.url) else None,
     )
     return sent
 
@@ -102,7 +100,7 @@ def test_a_tick_while_the_answer_is_on_its_way_waits_for_it(page, width):
     page.set_viewport_size(WIDTHS[width])
     held = []
     page.route(
-        "**/api/v1/estimate/table",
+        TABLE_URL,
         lambda route: (
             held.append(route) if json.loads(route.request.post_data).get("all_models") else route.continue_()
         ),
@@ -126,7 +124,7 @@ def test_new_text_while_the_answer_is_on_its_way_never_draws_the_old_rows(page, 
     page.set_viewport_size(WIDTHS[width])
     held = []
     page.route(
-        "**/api/v1/estimate/table",
+        TABLE_URL,
         lambda route: (
             held.append(route) if json.loads(route.request.post_data).get("all_models") else route.continue_()
         ),
