@@ -55,6 +55,18 @@ def drawn_tokens(page) -> list[dict]:
     )
 
 
+def hold_all_models(page) -> list:
+    """Hold every all-models table request (the test lets each go on); featured ones pass."""
+    held: list = []
+    page.route(
+        TABLE_URL,
+        lambda route: (
+            held.append(route) if json.loads(route.request.post_data).get("all_models") else route.continue_()
+        ),
+    )
+    return held
+
+
 def tokens_of(page) -> str:
     return row(page, MINI).locator('td[data-col="input_tokens"]').get_attribute("data-value")
 
@@ -98,13 +110,7 @@ def test_a_tick_after_idle_draws_the_answer_fetched_ahead_without_another_reques
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 def test_a_tick_while_the_answer_is_on_its_way_waits_for_it(page, width):
     page.set_viewport_size(WIDTHS[width])
-    held = []
-    page.route(
-        TABLE_URL,
-        lambda route: (
-            held.append(route) if json.loads(route.request.post_data).get("all_models") else route.continue_()
-        ),
-    )
+    held = hold_all_models(page)
     sent = table_requests(page)
     page.goto("/")
     page.fill("#text", PROMPT)
@@ -122,13 +128,7 @@ def test_a_tick_while_the_answer_is_on_its_way_waits_for_it(page, width):
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 def test_new_text_while_the_answer_is_on_its_way_never_draws_the_old_rows(page, width):
     page.set_viewport_size(WIDTHS[width])
-    held = []
-    page.route(
-        TABLE_URL,
-        lambda route: (
-            held.append(route) if json.loads(route.request.post_data).get("all_models") else route.continue_()
-        ),
-    )
+    held = hold_all_models(page)
     sent = table_requests(page)
     page.goto("/")
     page.fill("#text", PROMPT)
