@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
+from django.db import connection
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
@@ -146,12 +147,71 @@ class PricedModel(NamedTuple):
     version: VersionFacts | None
 
 
+def catalogue_generation() -> str | None:
+    """A token the database changes with every write to the providers, models and price versions
+    (triggers, migration 0015: any writer, ``QuerySet.update`` and bulk ones included), or None
+    where there is none (then nothing read of the catalogue is reused)."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM pricing_cataloguegeneration WHERE id = 1")
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+class _Kept(NamedTuple):
+    token: str
+    read_at: datetime
+    until: datetime | None  # the next moment a version starts or ends or a model retires
+    rows: list[PricedModel]
+
+
+# The catalogue an estimate read, by what it asked (the models, featured only), with the token it
+# was read under: reused for any moment in [read_at, until) while the token is the same, so a
+# re-cost asks the database one small question instead of two large ones. Bounded like the rows.
+KEPT_CATALOGUES = 64
+_kept: dict[tuple[tuple[int, ...] | None, bool], _Kept] = {}
+
+
 def priced_models(
     *, at: datetime, only: list[int] | None = None, featured_only: bool = False
 ) -> list[PricedModel]:
     """``models_with_prices(at=at, only=..., featured_only=..., with_evidence=False)`` as plain
     values, in the same order, with the same version in force: the same querysets, read with
-    ``values_list`` (two queries, no model objects)."""
+    ``values_list`` (two queries, no model objects), or as read before while the catalogue's
+    generation token is the same and no version started or ended and no model retired since."""
+    token = catalogue_generation()
+    key = (None if only is None else tuple(only), featured_only)
+    kept = _kept.get(key)
+    if (
+        token is not None
+        and kept is not None
+        and kept.token == token
+        and kept.read_at <= at
+        and (kept.until is None or at < kept.until)
+    ):
+        return list(kept.rows)
+    rows = _priced_models(at=at, only=only, featured_only=featured_only)
+    if token is not None:
+        if len(_kept) >= KEPT_CATALOGUES:
+            _kept.clear()
+        _kept[key] = _Kept(token, at, _next_change(at), rows)
+    return list(rows)
+
+
+def _next_change(at: datetime) -> datetime | None:
+    """The first moment after ``at`` when a standing version starts or ends or a model retires:
+    until then the versions in force and the models sold are those at ``at``."""
+    versions = PriceVersion.objects.standing().aggregate(
+        starts=Min("effective_from", filter=Q(effective_from__gt=at)),
+        ends=Min("effective_to", filter=Q(effective_to__gt=at)),
+    )
+    retires = LanguageModel.objects.filter(retired_at__gt=at).aggregate(first=Min("retired_at"))["first"]
+    moments = [m for m in (versions["starts"], versions["ends"], retires) if m is not None]
+    return min(moments) if moments else None
+
+
+def _priced_models(*, at: datetime, only: list[int] | None, featured_only: bool) -> list[PricedModel]:
     queryset = LanguageModel.objects.listed()
     if featured_only:
         queryset = queryset.filter(featured=True)
@@ -205,7 +265,25 @@ def _read(queryset: QuerySet[Any], build: Callable[[tuple[Any, ...]], _Built]) -
 
 
 def first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
-    """When each model's first standing price version starts (models with none are left out)."""
+    """When each model's first standing price version starts (models with none are left out);
+    the answer kept while the catalogue's generation token is the same."""
+    token = catalogue_generation()
+    key = frozenset(model_ids)
+    found = _first_dates.get(key)
+    if token is not None and found is not None and found[0] == token:
+        return dict(found[1])
+    dates = _first_price_dates(model_ids)
+    if token is not None:
+        if len(_first_dates) >= KEPT_CATALOGUES:
+            _first_dates.clear()
+        _first_dates[key] = (token, dates)
+    return dict(dates)
+
+
+_first_dates: dict[frozenset[int], tuple[str, dict[int, datetime]]] = {}
+
+
+def _first_price_dates(model_ids: list[int]) -> dict[int, datetime]:
     firsts = (
         PriceVersion.objects.standing()
         .filter(model_id__in=model_ids)
