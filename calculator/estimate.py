@@ -101,12 +101,7 @@ def run_estimate(request: EstimateRequest) -> Estimate:
     keys = sorted({row.model.tokenizer_key for row in shown})
     counted = _count(request, shown)
     pricing = _Pricing(request, at, [row.version for row in shown if row.version])
-    rows = [
-        _row(request, row, counted[row.model.key], pricing)
-        if row.version
-        else _unpriced_row(request, row, counted[row.model.key], first_known[row.model.pk])
-        for row in shown
-    ]
+    rows = _rows(request, catalogue, first_known, shown, counted, pricing)
     rows.sort(key=lambda r: (r.total_usd is None, r.total_usd or 0, r.provider, r.model))
     stats = _text_stats(_counted_text(request))
     return Estimate(
@@ -134,7 +129,7 @@ def _check_tier(tier: str) -> None:
         raise UnknownTier(tier, offered)
 
 
-def _select_models(request: EstimateRequest, at: datetime) -> list[PricedModel]:
+def _select_models(request: EstimateRequest, at: datetime) -> tuple[PricedModel, ...]:
     only = None
     if request.models is not None:
         found = LanguageModel.objects.resolve(list(request.models))  # an alias names its model
@@ -148,7 +143,7 @@ def _select_models(request: EstimateRequest, at: datetime) -> list[PricedModel]:
         # No featured model was priced then: the default set is the models that were, featured
         # (with since when each is priced) first.
         then = priced_models(at=at)
-        rows = rows + [row for row in then if row.version and not row.model.featured]
+        rows = (*rows, *(row for row in then if row.version and not row.model.featured))
     return rows
 
 
@@ -191,6 +186,85 @@ def _row(request: EstimateRequest, row: PricedModel, counted: ModelCount, pricin
     built.__dict__.update(_priced_static(row, counted))
     built.__dict__.update(pricing.costs(version, input_tokens, fits))
     return built
+
+
+def _rows(
+    request: EstimateRequest,
+    catalogue: tuple[PricedModel, ...],
+    first_known: dict[int, datetime],
+    shown: list[PricedModel],
+    counted: dict[str, ModelCount],
+    pricing: _Pricing,
+) -> list[EstimateRow]:
+    """The estimate's rows, in ``shown``'s order: each priced row with a count from its kept parts
+    (``_plan``: its static values, prices and prompt, the same from one re-cost to the next) and
+    those of this request's sizes; the others built as they come."""
+    output = request.output_tokens
+    assert output is not None
+    rows = []
+    costs = pricing.costs
+    new = object.__new__
+    for row, count, static, pid, tokens in _plan(catalogue, first_known, shown, counted, pricing):
+        if static is None:
+            rows.append(
+                _row(request, row, count, pricing)
+                if row.version
+                else _unpriced_row(request, row, count, first_known[row.model.pk])
+            )
+            continue
+        model = row.model
+        fits = _fits(tokens, output, model.context_window, model.max_output_tokens)
+        built = new(EstimateRow)
+        values = built.__dict__
+        values.update(static)
+        values.update(costs(row.version, tokens, fits, pid))  # type: ignore[arg-type]
+        rows.append(built)
+    return rows
+
+
+_PlanRow = tuple[PricedModel, ModelCount, "dict[str, Any] | None", int, int]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    catalogue: tuple[PricedModel, ...]  # held: its id is part of the key
+    rows: list[_PlanRow]
+
+
+# Per catalogue read (``priced_models`` hands back the same tuple while the catalogue's generation
+# token is unchanged), models with a first price, and counts: each shown row with its count, its
+# kept static values, its prices' number and its prompt size. A re-cost (another output size) of
+# the same text finds them here and only works out each row's fit and costs. Bounded: a few texts.
+PLANS_KEPT = 16
+_plans: dict[tuple[Any, ...], _Plan] = {}
+
+
+def _plan(
+    catalogue: tuple[PricedModel, ...],
+    first_known: dict[int, datetime],
+    shown: list[PricedModel],
+    counted: dict[str, ModelCount],
+    pricing: _Pricing,
+) -> list[_PlanRow]:
+    counts = [counted[row.model.key] for row in shown]
+    distinct: dict[int, int] = {}
+    places = tuple(distinct.setdefault(id(count), len(distinct)) for count in counts)
+    values: dict[int, ModelCount] = {id(count): count for count in counts}
+    key = (id(catalogue), tuple(sorted(first_known.items())), tuple(values[i] for i in distinct), places)
+    found = _plans.get(key)
+    if found is not None and found.catalogue is catalogue:
+        return found.rows
+    rows: list[_PlanRow] = []
+    for row, count in zip(shown, counts, strict=True):
+        if row.version is None or count.input_tokens is None:
+            rows.append((row, count, None, 0, 0))
+        else:
+            pid = prices_id(row.version, pricing.sheets[row.version.pk])
+            rows.append((row, count, _priced_static(row, count), pid, count.input_tokens))
+    if len(_plans) >= PLANS_KEPT:
+        _plans.clear()
+    _plans[key] = _Plan(catalogue, rows)
+    return rows
 
 
 def _version_fields(version: VersionFacts) -> dict[str, Any]:
@@ -384,10 +458,15 @@ class _Pricing:
             found = self._usages[input_tokens] = (cached, written, usage)
         return found
 
-    def costs(self, version: VersionFacts, input_tokens: int, fits: bool | None) -> dict[str, Any]:
+    def costs(
+        self, version: VersionFacts, input_tokens: int, fits: bool | None, pid: int | None = None
+    ) -> dict[str, Any]:
         """A priced row's fields that depend on the request: its sizes, the prompt's cached and
-        cache-written parts, its fit and its bill (once per distinct prices, prompt and fit)."""
-        key = (prices_id(version, self.sheets[version.pk]), input_tokens, fits)
+        cache-written parts, its fit and its bill (once per distinct prices, prompt and fit).
+        ``pid``: the version's ``prices_id``, when the caller has it."""
+        if pid is None:
+            pid = prices_id(version, self.sheets[version.pk])
+        key = (pid, input_tokens, fits)
         found = self._costs.get(key)
         if found is None:
             request = self.request

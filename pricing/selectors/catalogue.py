@@ -163,7 +163,7 @@ class _Kept(NamedTuple):
     token: str
     read_at: datetime
     until: datetime | None  # the next moment a version starts or ends or a model retires
-    rows: list[PricedModel]
+    rows: tuple[PricedModel, ...]
 
 
 # The catalogue an estimate read, by what it asked (the models, featured only), with the token it
@@ -175,11 +175,12 @@ _kept: dict[tuple[tuple[int, ...] | None, bool], _Kept] = {}
 
 def priced_models(
     *, at: datetime, only: list[int] | None = None, featured_only: bool = False
-) -> list[PricedModel]:
+) -> tuple[PricedModel, ...]:
     """``models_with_prices(at=at, only=..., featured_only=..., with_evidence=False)`` as plain
     values, in the same order, with the same version in force: the same querysets, read with
     ``values_list`` (two queries, no model objects), or as read before while the catalogue's
-    generation token is the same and no version started or ended and no model retired since."""
+    generation token is the same and no version started or ended and no model retired since (then
+    the very tuple read before, which callers may key their own kept work by)."""
     token = catalogue_generation()
     key = (None if only is None else tuple(only), featured_only)
     kept = _kept.get(key)
@@ -190,13 +191,13 @@ def priced_models(
         and kept.read_at <= at
         and (kept.until is None or at < kept.until)
     ):
-        return list(kept.rows)
+        return kept.rows
     rows = _priced_models(at=at, only=only, featured_only=featured_only)
     if token is not None:
         if len(_kept) >= KEPT_CATALOGUES:
             _kept.clear()
         _kept[key] = _Kept(token, at, _next_change(at), rows)
-    return list(rows)
+    return rows
 
 
 def _next_change(at: datetime) -> datetime | None:
@@ -211,7 +212,7 @@ def _next_change(at: datetime) -> datetime | None:
     return min(moments) if moments else None
 
 
-def _priced_models(*, at: datetime, only: list[int] | None, featured_only: bool) -> list[PricedModel]:
+def _priced_models(*, at: datetime, only: list[int] | None, featured_only: bool) -> tuple[PricedModel, ...]:
     queryset = LanguageModel.objects.listed()
     if featured_only:
         queryset = queryset.filter(featured=True)
@@ -226,7 +227,7 @@ def _priced_models(*, at: datetime, only: list[int] | None, featured_only: bool)
     )
     for model_id, facts in _read(versions, _as_version_facts):
         in_force.setdefault(model_id, facts)
-    return [PricedModel(m, None if m.is_retired(at) else in_force.get(m.pk)) for m in models]
+    return tuple(PricedModel(m, None if m.is_retired(at) else in_force.get(m.pk)) for m in models)
 
 
 def _as_model_facts(values: tuple[Any, ...]) -> ModelFacts:

@@ -122,3 +122,20 @@ def test_first_price_dates_follow_a_new_version(gpt_54):
     assert first_price_dates([model.pk]) == {}
     _publish(model, "15.00", utc(2026, 6, 1))  # its first price, published after the read
     assert first_price_dates([model.pk]) == {model.pk: utc(2026, 6, 1)}
+
+
+def test_a_recost_from_kept_parts_equals_one_read_afresh(client, gpt_54):
+    from calculator import estimate
+    from pricing.selectors import catalogue
+
+    text = {"text": "What will this cost? " * 30, "all_models": True}
+    for output in (500, 700, 200_000):  # the last past the output cap: another fit
+        body = json.dumps({**text, "output_tokens": output})
+        kept = client.post("/api/v1/estimate", body, content_type="application/json").json()
+        assert estimate._plans and catalogue._kept  # the second and third from kept parts
+        estimate._plans.clear()
+        catalogue._kept.clear()
+        fresh = client.post("/api/v1/estimate", body, content_type="application/json").json()
+        assert kept["results"] == fresh["results"]
+        assert [row["output_tokens"] for row in kept["results"]] == [output]
+        assert kept["results"][0]["fits_context"] is (output <= 128_000)
