@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,26 @@ ROOT = Path(__file__).resolve().parent.parent
 def measure(root: Path, requests: int) -> dict[str, float]:
     """Run in a fresh process: the median CPU ms per re-cost (the endpoint's; the estimate's own,
     ``run_estimate``), and the estimate's ``elapsed_ms`` (wall time)."""
+    post, estimate_cpu = _set_up(root)
+    _, first = post(700, "")
+    stamp = first["results_table"]["stamp"]
+    post(701, stamp)
+    cpu, elapsed = [], []
+    del estimate_cpu[:]
+    for index in range(requests):
+        spent, answer = post(10_000 + index, stamp)
+        cpu.append(spent)
+        elapsed.append(answer["elapsed_ms"])
+    return {
+        "cpu_ms": round(statistics.median(cpu), 1),
+        "estimate_cpu_ms": round(statistics.median(estimate_cpu), 1),
+        "elapsed_ms": statistics.median(elapsed),
+    }
+
+
+def _set_up(root: Path) -> tuple[Callable[[int, str], tuple[float, dict]], list[float]]:
+    """Django on ``root`` with the dev database: a timed POST of a re-cost, and the list each
+    request's ``run_estimate`` CPU ms is appended to."""
     sys.path[:0] = [str(root), str(root / "bench")]
     os.chdir(root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -52,7 +73,7 @@ def measure(root: Path, requests: int) -> dict[str, float]:
 
     calculator.api.run_estimate = timed_estimate
 
-    def post(output: int, since: str = "") -> tuple[float, dict]:
+    def post(output: int, since: str) -> tuple[float, dict]:
         body = json.dumps({"text": TEXT, "output_tokens": output, "all_models": True})
         url = "/api/v1/estimate/table" + (f"?since={since}" if since else "")
         started = time.process_time()
@@ -61,20 +82,7 @@ def measure(root: Path, requests: int) -> dict[str, float]:
         assert response.status_code == 200, response.content[:300]
         return spent, json.loads(response.content)
 
-    _, first = post(700)
-    stamp = first["results_table"]["stamp"]
-    post(701, stamp)
-    cpu, elapsed = [], []
-    del estimate_cpu[:]
-    for index in range(requests):
-        spent, answer = post(10_000 + index, stamp)
-        cpu.append(spent)
-        elapsed.append(answer["elapsed_ms"])
-    return {
-        "cpu_ms": round(statistics.median(cpu), 1),
-        "estimate_cpu_ms": round(statistics.median(estimate_cpu), 1),
-        "elapsed_ms": statistics.median(elapsed),
-    }
+    return post, estimate_cpu
 
 
 def main() -> None:
