@@ -54,35 +54,41 @@ def timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def views(usage_import: object) -> dict[str, Callable[[], object]]:
+    """Each timed request: the forecast API and the page, first view, second, another budget."""
+    from django.test import Client
+
+    client = Client()
+    api = f"/api/v1/usage/imports/{usage_import.pk}/forecast"  # type: ignore[attr-defined]
+    page = f"/usage/{usage_import.pk}"  # type: ignore[attr-defined]
+
+    def get(path: str, **params: str) -> Callable[[], object]:
+        def run() -> object:
+            response = client.get(path, params)
+            assert response.status_code == 200, response.content[:300]
+            return response
+
+        return run
+
+    return {
+        "API, first view (empty cache)": get(api, budget="100"),
+        "API, second view": get(api, budget="100"),
+        "API, another budget": get(api, budget="250"),
+        "page, first view (empty cache)": get(page, budget="100"),
+        "page, second view": get(page, budget="100"),
+        "page, another budget": get(page, budget="250"),
+    }
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         setup(Path(folder) / "bench.sqlite3")
         from django.core.cache import cache
-        from django.test import Client
 
         started = time.perf_counter()
         usage_import = make_import()
         print(f"import of {ROWS:,} rows: {time.perf_counter() - started:.0f} s")
-        client = Client()
-        api = f"/api/v1/usage/imports/{usage_import.pk}/forecast"  # type: ignore[attr-defined]
-        page = f"/usage/{usage_import.pk}"  # type: ignore[attr-defined]
-
-        def get(path: str, **params: str) -> Callable[[], object]:
-            def run() -> object:
-                response = client.get(path, params)
-                assert response.status_code == 200, response.content[:300]
-                return response
-
-            return run
-
-        runs = {
-            "API, first view (empty cache)": get(api, budget="100"),
-            "API, second view": get(api, budget="100"),
-            "API, another budget": get(api, budget="250"),
-            "page, first view (empty cache)": get(page, budget="100"),
-            "page, second view": get(page, budget="100"),
-            "page, another budget": get(page, budget="250"),
-        }
+        runs = views(usage_import)
         times: dict[str, list[float]] = {name: [] for name in runs}
         print(f"load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         for _ in range(ROUNDS):
@@ -92,11 +98,9 @@ def main() -> None:
                 times[name].append(timed(run))
         print("| run | median wall s | ratio to the first view |\n| --- | --- | --- |")
         for name, seconds in times.items():
-            base = statistics.median(
-                times[("API" if name.startswith("API") else "page") + ", first view (empty cache)"]
-            )
+            first = ("API" if name.startswith("API") else "page") + ", first view (empty cache)"
             median = statistics.median(seconds)
-            print(f"| {name} | {median:.3f} | {median / base:.3f} |")
+            print(f"| {name} | {median:.3f} | {median / statistics.median(times[first]):.3f} |")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ new stamp, and the next forecast is billed afresh. An unreachable cache only cos
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 import hashlib
 import logging
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
