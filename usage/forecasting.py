@@ -1,14 +1,24 @@
 """The forecast's reads: the trailing windows' priced usage (by model, tier and hour of the day),
 billed by the bill engine on each day left in the month at the version in force that day
 (``usage.selectors.RowBiller``, the row billing of the import), so a price change already
-scheduled in the catalogue applies from its date. The arithmetic is ``usage.forecast``'s."""
+scheduled in the catalogue applies from its date. The arithmetic is ``usage.forecast``'s.
+
+Reading and billing are the expensive part (seconds on a million rows) and depend only on the
+import's rows (never rewritten once done) and on its models' price versions and retirements; a
+budget changes only the arithmetic. So that part (``usage.forecast.Inputs``) is kept in the
+default cache under the import's id with a stamp of those versions (every id, end and
+withdrawal) and retirements: a version published, ended or withdrawn, or a model retired, is a
+new stamp, and the next forecast is billed afresh. An unreachable cache only costs the speed."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import CharField, Count, F, Max, Sum
 from django.db.models.functions import Cast, Substr
 
@@ -21,19 +31,64 @@ from usage.models import UsageImport, UsageRow
 from usage.selectors import RowBiller
 from usage.summary import Summary
 
+logger = logging.getLogger(__name__)
+
 # (model "provider/model", tier, hour of the day) → [requests, *token counts]
 Usage = dict[tuple[str, str, int], list[int]]
+
+CACHE_SECONDS = 7 * 24 * 3600
+CACHE_PREFIX = "usage-forecast:v1:"
 
 
 def import_forecast(usage_import: UsageImport, *, budget: Decimal | None = None) -> dict[str, Any] | None:
     """The month's forecast of a done import (None when it has no row)."""
-    summary = Summary.from_state(usage_import.summary)
-    if not summary.by_day:
+    inputs = forecast_inputs(usage_import)
+    return None if inputs is None else assemble(inputs, budget)
+
+
+def forecast_inputs(usage_import: UsageImport) -> Inputs | None:
+    """What the forecast adds up (None when the import has no row): kept, or read and billed."""
+    if not Summary.from_state(usage_import.summary).by_day:
         return None
+    key = CACHE_PREFIX + usage_import.pk
+    kept = _cache_call(cache.get, key)
+    if kept is not None:
+        model_ids, stamp, inputs = kept
+        if stamp == catalogue_stamp(model_ids):
+            return inputs  # type: ignore[no-any-return]
+    model_ids, inputs = _read_and_bill(usage_import)
+    _cache_call(cache.set, key, (model_ids, catalogue_stamp(model_ids), inputs), CACHE_SECONDS)
+    return inputs
+
+
+def catalogue_stamp(model_ids: list[int]) -> str:
+    """A digest of what the billing of these models depends on in the catalogue: each price
+    version's id, end and withdrawal (versions are append-only; only those fields change), and
+    each model's retirement. Two small indexed queries."""
+    versions = PriceVersion.objects.filter(model_id__in=model_ids).order_by("pk")
+    models = LanguageModel.objects.filter(pk__in=model_ids).order_by("pk")
+    state = (
+        list(versions.values_list("pk", "model_id", "effective_to", "withdrawn_at")),
+        list(models.values_list("pk", "retired_at")),
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def _cache_call(call: Any, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except Exception as error:  # noqa: BLE001 - each cache backend raises its own errors
+        logger.warning("usage forecast not kept: the cache is unreachable (%r)", error)
+        return None
+
+
+def _read_and_bill(usage_import: UsageImport) -> tuple[list[int], Inputs]:
+    summary = Summary.from_state(usage_import.summary)
     days = {date.fromisoformat(key): bucket for key, bucket in summary.by_day.items()}
     plan = Plan(min(days), max(days))
     usage = _shape_usage(usage_import, plan)
     models = {model for shape in usage.values() for model, _, _ in shape}
+    model_ids = sorted(model.pk for model in LanguageModel.objects.resolve(sorted(models)).values())
     billed, notes = _bill_days(plan, usage, _boundaries(models, plan))
     since = min(plan.window(28)[0], plan.last.replace(day=1))
     inputs = Inputs(
@@ -44,7 +99,7 @@ def import_forecast(usage_import: UsageImport, *, budget: Decimal | None = None)
         scheduled_changes=_scheduled(usage_import, models, plan),
         notes=notes,
     )
-    return assemble(inputs, budget)
+    return model_ids, inputs
 
 
 def _midnight(day: date) -> datetime:

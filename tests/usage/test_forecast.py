@@ -155,3 +155,67 @@ def test_a_model_retiring_inside_the_month_is_left_out_from_that_day_and_said(cl
     # $10 spent, the 11th-24th at $1 (14 days), nothing priced from the 25th
     assert body["projected_usd"] == "24"
     assert body["notes"] and body["notes"][0].startswith(f"{MINI} has no price from 2026-09-25")
+
+
+def count_billings(monkeypatch) -> list[str]:
+    """The imports whose rows the forecast reads and bills (not taken from the cache)."""
+    from usage import forecasting
+
+    calls: list[str] = []
+    read_and_bill = forecasting._read_and_bill
+
+    def counted(usage_import):
+        calls.append(usage_import.pk)
+        return read_and_bill(usage_import)
+
+    monkeypatch.setattr(forecasting, "_read_and_bill", counted)
+    return calls
+
+
+def test_a_second_view_and_a_budget_change_do_not_read_and_bill_the_rows_again(client, seeded, monkeypatch):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_IN))
+    calls = count_billings(monkeypatch)
+    assert forecast(client, import_id)[1]["projected_usd"] == "30"
+    assert calls == [import_id]
+    _, body = forecast(client, import_id, budget="25")
+    page = client.get(f"/usage/{import_id}", {"budget": "4.5"})
+    assert calls == [import_id]  # kept: neither the budget nor the page billed the rows again
+    assert (body["projected_usd"], body["budget"]["runs_out_on"]) == ("30", "2026-09-25")
+    assert 'data-day="2026-09-05"' in page.content.decode()
+    other = imported(client, day_rows(range(1, 6), ONE_DOLLAR_IN))
+    assert forecast(client, other)[1]["projected_usd"] == "30"
+    assert calls == [import_id, other]  # kept per import
+
+
+def test_a_price_version_published_after_a_forecast_changes_the_next_one(client, seeded, monkeypatch):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_OUT))
+    calls = count_billings(monkeypatch)
+    assert forecast(client, import_id)[1]["projected_usd"] == "30"
+    mini = LanguageModel.objects.get(provider__slug="openai", slug="gpt-4.1-mini")
+    version = publish_price_version(
+        model=mini,
+        rates=Rates(Decimal("0.40"), Decimal("3.20")),  # output doubled from the 20th
+        effective_from=datetime(2026, 9, 20, tzinfo=UTC),
+        origin=PriceVersion.Origin.IMPORT,
+        change_reason="test: output price doubled",
+    )
+    _, body = forecast(client, import_id)
+    assert body["projected_usd"] == "41"  # $10 + 9 x $1 + 11 x $2, as above
+    assert [change["price_version"] for change in body["scheduled_changes"]] == [version.pk]
+    assert len(calls) == 2
+    # Withdrawn (a change allowed to a version): the version before it still ends on the 20th,
+    # so from then on there is no price: $10 + 9 x $1.
+    PriceVersion.objects.filter(pk=version.pk).update(withdrawn_at=datetime(2026, 9, 11, tzinfo=UTC))
+    _, body = forecast(client, import_id)
+    assert (body["projected_usd"], body["scheduled_changes"]) == ("19", [])
+    assert body["notes"][0].startswith(f"{MINI} has no price from 2026-09-20")
+    assert len(calls) == 3
+
+
+def test_a_model_retired_after_a_forecast_changes_the_next_one(client, seeded):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_IN))
+    assert forecast(client, import_id)[1]["projected_usd"] == "30"
+    LanguageModel.objects.filter(provider__slug="openai", slug="gpt-4.1-mini").update(
+        retired_at=datetime(2026, 9, 25, tzinfo=UTC)
+    )
+    assert forecast(client, import_id)[1]["projected_usd"] == "24"

@@ -166,3 +166,27 @@ def test_the_import_page_names_a_bad_currency(client, imported):
     import_id, _ = imported
     response = client.get(f"/usage/{import_id}?currency=XYZ")
     assert response.status_code == 400 and "currency: " in response.content.decode()
+
+
+def test_the_forecast_and_what_if_say_they_are_list_usd_when_the_page_shows_an_overlay_and_a_currency(
+    client, imported
+):
+    import_id, _ = imported
+    page = client.get(f"/usage/{import_id}?overlay=acme&currency=EUR").content.decode()
+    terms = "the overlay <strong>acme</strong> and the currency <strong>EUR</strong> chosen under"
+    for section in ("forecast-terms", "what-if-terms"):
+        start = page.index(f'id="{section}"')
+        statement = page[start : page.index("</p>", start)]
+        assert "in USD at the providers' list prices (no contract overlay, no conversion)" in statement
+        assert terms in statement and "apply there only" in statement
+    # List USD, not the overlay's 20 % from 2 June: $10.50 over the 6 days of 1-6 June (the window,
+    # flat) is $1.75 a day; 24 days left: $10.50 + 24 x $1.75 = $52.50.
+    assert 'id="forecast-to-date" data-usd="10.5"' in page
+    assert 'id="forecast-projected" data-usd="52.5"' in page
+    plain = client.get(f"/usage/{import_id}").content.decode()
+    assert 'id="forecast-terms"' in plain and "chosen under" not in plain
+    only_currency = client.get(f"/usage/{import_id}?currency=EUR").content.decode()
+    assert (
+        "the currency <strong>EUR</strong> chosen under" in only_currency
+        and "applies there only" in only_currency
+    )
