@@ -2,8 +2,10 @@
 price-editor permission."""
 
 import os
+import tempfile
 from datetime import UTC, datetime
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -19,6 +21,25 @@ from pricing.services.versions import publish_price_version
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, tests use a database file rather than Django's shared in-memory one.
+
+    With an in-memory database the live server's request threads and the test share one
+    connection. In a `make test` run on 2026-12-07 two requests at once (the usage page fetching
+    its alternatives while a second browser loaded the page) both stopped inside SQLite calls on
+    that connection and never returned (py-spy showed both threads there after 12 minutes). A file
+    gives each thread its own connection, as PostgreSQL does. The file is per process and removed
+    when the run ends.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = Path(tempfile.gettempdir()) / f"llm-calculator-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 def utc(*args: int) -> datetime:
