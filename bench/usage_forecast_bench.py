@@ -10,15 +10,14 @@ budget. Prints each as a ratio to the no-cache baseline of the same run.
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from usage_money_bench import MODELS, setup
+from usage_money_bench import make_import as make_money_import
+from usage_money_bench import setup
 
 ROWS = int(os.environ.get("USAGE_FORECAST_ROWS", "200000"))
 ROUNDS = int(os.environ.get("USAGE_FORECAST_ROUNDS", "3"))
@@ -26,27 +25,7 @@ DAYS = 45  # 1 August to 14 September
 
 
 def make_import() -> object:
-    from pricing.services.seed import load_seed_catalogue
-    from usage.models import UsageImport
-    from usage.services import create_import_from_rows
-    from usage.tasks import start_pricing
-
-    load_seed_catalogue()
-    rng = random.Random(1)
-    start = datetime(2026, 8, 1, tzinfo=UTC)
-    rows = [
-        {
-            "timestamp": (start + timedelta(seconds=rng.randrange(DAYS * 86_400))).isoformat(),
-            "model": rng.choice(MODELS),
-            "input_tokens": rng.randrange(8_000),
-            "output_tokens": rng.randrange(2_000),
-        }
-        for _ in range(ROWS)
-    ]
-    usage_import = start_pricing(create_import_from_rows(rows=rows))
-    usage_import.refresh_from_db()
-    assert usage_import.status == UsageImport.Status.DONE, usage_import.error
-    return usage_import
+    return make_money_import(ROWS, DAYS)
 
 
 def timed(run: Callable[[], object]) -> float:

@@ -33,7 +33,8 @@ def setup(database: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def make_import() -> object:
+def make_import(count: int = ROWS, days: int = 92) -> object:
+    """An import of `count` random rows over `days` days from 1 August 2026, priced."""
     from pricing.services.seed import load_seed_catalogue
     from usage.models import UsageImport
     from usage.services import create_import_from_rows
@@ -44,12 +45,12 @@ def make_import() -> object:
     start = datetime(2026, 8, 1, tzinfo=UTC)
     rows = [
         {
-            "timestamp": (start + timedelta(seconds=rng.randrange(92 * 86_400))).isoformat(),
+            "timestamp": (start + timedelta(seconds=rng.randrange(days * 86_400))).isoformat(),
             "model": rng.choice(MODELS),
             "input_tokens": rng.randrange(8_000),
             "output_tokens": rng.randrange(2_000),
         }
-        for _ in range(ROWS)
+        for _ in range(count)
     ]
     usage_import = start_pricing(create_import_from_rows(rows=rows))
     usage_import.refresh_from_db()

@@ -57,16 +57,21 @@ def test_ten_days_at_a_dollar_a_day_is_thirty_dollars_in_a_thirty_day_month(clie
     assert body["budget"] is None and body["excluded_unpriced_rows"] == 0
 
 
-def test_a_scheduled_price_change_applies_from_its_day(client, seeded):
-    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_OUT))
+def double_mini_output_from_the_20th() -> PriceVersion:
+    """GPT-4.1 mini's output price doubled ($1.60 -> $3.20 a million) from 2026-09-20."""
     mini = LanguageModel.objects.get(provider__slug="openai", slug="gpt-4.1-mini")
-    version = publish_price_version(
+    return publish_price_version(
         model=mini,
-        rates=Rates(Decimal("0.40"), Decimal("3.20")),  # output doubled from the 20th
+        rates=Rates(Decimal("0.40"), Decimal("3.20")),
         effective_from=datetime(2026, 9, 20, tzinfo=UTC),
         origin=PriceVersion.Origin.IMPORT,
         change_reason="test: output price doubled",
     )
+
+
+def test_a_scheduled_price_change_applies_from_its_day(client, seeded):
+    import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_OUT))
+    version = double_mini_output_from_the_20th()
     status, body = forecast(client, import_id)
     assert status == 200, body
     # 10 days spent at $1, the 11th-19th at $1 (9 days), the 20th-30th at $2 (11 days)
@@ -191,14 +196,7 @@ def test_a_price_version_published_after_a_forecast_changes_the_next_one(client,
     import_id = imported(client, day_rows(range(1, 11), ONE_DOLLAR_OUT))
     calls = count_billings(monkeypatch)
     assert forecast(client, import_id)[1]["projected_usd"] == "30"
-    mini = LanguageModel.objects.get(provider__slug="openai", slug="gpt-4.1-mini")
-    version = publish_price_version(
-        model=mini,
-        rates=Rates(Decimal("0.40"), Decimal("3.20")),  # output doubled from the 20th
-        effective_from=datetime(2026, 9, 20, tzinfo=UTC),
-        origin=PriceVersion.Origin.IMPORT,
-        change_reason="test: output price doubled",
-    )
+    version = double_mini_output_from_the_20th()
     _, body = forecast(client, import_id)
     assert body["projected_usd"] == "41"  # $10 + 9 x $1 + 11 x $2, as above
     assert [change["price_version"] for change in body["scheduled_changes"]] == [version.pk]

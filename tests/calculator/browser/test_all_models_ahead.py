@@ -67,6 +67,17 @@ def hold_all_models(page) -> list:
     return held
 
 
+def featured_answer_with_all_models_held(page, width: str) -> tuple[list, list[dict]]:
+    """The page at `width` with PROMPT's featured answer drawn and all-models requests held."""
+    page.set_viewport_size(WIDTHS[width])
+    held = hold_all_models(page)
+    sent = table_requests(page)
+    page.goto("/")
+    page.fill("#text", PROMPT)
+    expect(row(page, MINI)).to_be_visible()
+    return held, sent
+
+
 def tokens_of(page) -> str:
     return row(page, MINI).locator('td[data-col="input_tokens"]').get_attribute("data-value")
 
@@ -109,12 +120,7 @@ def test_a_tick_after_idle_draws_the_answer_fetched_ahead_without_another_reques
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 def test_a_tick_while_the_answer_is_on_its_way_waits_for_it(page, width):
-    page.set_viewport_size(WIDTHS[width])
-    held = hold_all_models(page)
-    sent = table_requests(page)
-    page.goto("/")
-    page.fill("#text", PROMPT)
-    expect(row(page, MINI)).to_be_visible()
+    held, sent = featured_answer_with_all_models_held(page, width)
     expect(page.locator("#results")).to_have_attribute("data-ahead", "pending")
     page.get_by_label("All models (not only featured)").check()
     expect(page.locator("#results")).to_have_attribute("aria-busy", "true")
@@ -127,12 +133,7 @@ def test_a_tick_while_the_answer_is_on_its_way_waits_for_it(page, width):
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 def test_new_text_while_the_answer_is_on_its_way_never_draws_the_old_rows(page, width):
-    page.set_viewport_size(WIDTHS[width])
-    held = hold_all_models(page)
-    sent = table_requests(page)
-    page.goto("/")
-    page.fill("#text", PROMPT)
-    expect(row(page, MINI)).to_be_visible()
+    held, sent = featured_answer_with_all_models_held(page, width)
     before = tokens_of(page)
     expect(page.locator("#results")).to_have_attribute("data-ahead", "pending")
     drawn_tokens(page)
