@@ -6,13 +6,13 @@ scheduled in the catalogue applies from its date. The arithmetic is ``usage.fore
 Reading and billing are the expensive part (seconds on a million rows) and depend only on the
 import's rows (never rewritten once done) and on its models' price versions and retirements; a
 budget changes only the arithmetic. So that part (``usage.forecast.Inputs``) is kept in the
-default cache under the import's id with a stamp of those versions (every id, end and
-withdrawal) and retirements: a version published, ended or withdrawn, or a model retired, is a
-new stamp, and the next forecast is billed afresh. An unreachable cache only costs the speed."""
+default cache under the import's id with the catalogue's generation token, which the database
+changes on every write to providers, models and price versions (migration pricing 0015): a
+version published, ended or withdrawn, a model retired, added or renamed, and the next forecast
+is billed afresh. An unreachable cache only costs the speed."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ from django.db.models.functions import Cast, Substr
 
 from pricing.bill import BillUsage
 from pricing.models import LanguageModel, PriceVersion
+from pricing.selectors.catalogue import catalogue_generation
 from usage.forecast import WINDOWS, Inputs, Plan, assemble, projections
 from usage.formats import UsageRecord
 from usage.formats.record import TOKEN_COLUMNS
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 Usage = dict[tuple[str, str, int], list[int]]
 
 CACHE_SECONDS = 7 * 24 * 3600
-CACHE_PREFIX = "usage-forecast:v1:"
+CACHE_PREFIX = "usage-forecast:v2:"
 
 
 def import_forecast(usage_import: UsageImport, *, budget: Decimal | None = None) -> dict[str, Any] | None:
@@ -47,31 +48,23 @@ def import_forecast(usage_import: UsageImport, *, budget: Decimal | None = None)
 
 
 def forecast_inputs(usage_import: UsageImport) -> Inputs | None:
-    """What the forecast adds up (None when the import has no row): kept, or read and billed."""
+    """What the forecast adds up (None when the import has no row): kept, or read and billed.
+
+    Kept under the catalogue's generation token (``pricing.selectors.catalogue``), read before the
+    catalogue is: a write while the days are billed leaves a kept answer under the older token,
+    never a stale answer under the newer one."""
     if not Summary.from_state(usage_import.summary).by_day:
         return None
+    token = catalogue_generation()
+    if token is None:  # a database without the token: nothing is kept
+        return _read_and_bill(usage_import)
     key = CACHE_PREFIX + usage_import.pk
     kept = _cache_call(cache.get, key)
-    if kept is not None:
-        model_ids, stamp, inputs = kept
-        if stamp == catalogue_stamp(model_ids):
-            return inputs  # type: ignore[no-any-return]
-    model_ids, inputs = _read_and_bill(usage_import)
-    _cache_call(cache.set, key, (model_ids, catalogue_stamp(model_ids), inputs), CACHE_SECONDS)
+    if kept is not None and kept[0] == token:
+        return kept[1]  # type: ignore[no-any-return]
+    inputs = _read_and_bill(usage_import)
+    _cache_call(cache.set, key, (token, inputs), CACHE_SECONDS)
     return inputs
-
-
-def catalogue_stamp(model_ids: list[int]) -> str:
-    """A digest of what the billing of these models depends on in the catalogue: each price
-    version's id, end and withdrawal (versions are append-only; only those fields change), and
-    each model's retirement. Two small indexed queries."""
-    versions = PriceVersion.objects.filter(model_id__in=model_ids).order_by("pk")
-    models = LanguageModel.objects.filter(pk__in=model_ids).order_by("pk")
-    state = (
-        list(versions.values_list("pk", "model_id", "effective_to", "withdrawn_at")),
-        list(models.values_list("pk", "retired_at")),
-    )
-    return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
 def _cache_call(call: Any, *args: Any) -> Any:
@@ -82,13 +75,12 @@ def _cache_call(call: Any, *args: Any) -> Any:
         return None
 
 
-def _read_and_bill(usage_import: UsageImport) -> tuple[list[int], Inputs]:
+def _read_and_bill(usage_import: UsageImport) -> Inputs:
     summary = Summary.from_state(usage_import.summary)
     days = {date.fromisoformat(key): bucket for key, bucket in summary.by_day.items()}
     plan = Plan(min(days), max(days))
     usage = _shape_usage(usage_import, plan)
     models = {model for shape in usage.values() for model, _, _ in shape}
-    model_ids = sorted(model.pk for model in LanguageModel.objects.resolve(sorted(models)).values())
     billed, notes = _bill_days(plan, usage, _boundaries(models, plan))
     since = min(plan.window(28)[0], plan.last.replace(day=1))
     inputs = Inputs(
@@ -99,7 +91,7 @@ def _read_and_bill(usage_import: UsageImport) -> tuple[list[int], Inputs]:
         scheduled_changes=_scheduled(usage_import, models, plan),
         notes=notes,
     )
-    return model_ids, inputs
+    return inputs
 
 
 def _midnight(day: date) -> datetime:
