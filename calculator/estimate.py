@@ -173,19 +173,10 @@ def _counted_text(request: EstimateRequest) -> str | None:
     return "\n".join(c.dump() for c in conversations) if conversations else request.text
 
 
-def _row(request: EstimateRequest, row: PricedModel, counted: ModelCount, pricing: _Pricing) -> EstimateRow:
-    model, version = row.model, row.version
-    assert version is not None and request.output_tokens is not None
-    input_tokens = counted.input_tokens
-    if input_tokens is None:  # no count: tokens, costs and fit unknown
-        return _new_row({**_model_fields(request, row, counted), **_version_fields(version), **NO_COUNT})
-    fits = _fits(input_tokens, request.output_tokens, model.context_window, model.max_output_tokens)
-    # The row's values from its model, count and version (kept across requests), then those of
-    # the request's sizes and its bill (kept for this request: models billed alike share them).
-    built = object.__new__(EstimateRow)
-    built.__dict__.update(_priced_static(row, counted))
-    built.__dict__.update(pricing.costs(version, input_tokens, fits))
-    return built
+def _uncounted_row(request: EstimateRequest, row: PricedModel, counted: ModelCount) -> EstimateRow:
+    """A priced model whose prompt could not be counted: tokens, costs and fit unknown."""
+    assert row.version is not None
+    return _new_row({**_model_fields(request, row, counted), **_version_fields(row.version), **NO_COUNT})
 
 
 def _rows(
@@ -206,8 +197,8 @@ def _rows(
     new = object.__new__
     for row, count, static, pid, tokens in _plan(catalogue, first_known, shown, counted, pricing):
         if static is None:
-            rows.append(
-                _row(request, row, count, pricing)
+            rows.append(  # ``_plan`` leaves these without static values
+                _uncounted_row(request, row, count)
                 if row.version
                 else _unpriced_row(request, row, count, first_known[row.model.pk])
             )
